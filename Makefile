@@ -1,0 +1,54 @@
+# make run: the platform with demo data on a fresh machine. make test: the whole suite.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+export DJANGO_SETTINGS_MODULE ?= advocacy.settings.local
+
+.PHONY: install install-dev run worker beat test lint format migrations-check reset-local-db bench-lookup
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: $(BIN)/python requirements.txt constraints.txt
+	$(BIN)/pip install --quiet -r requirements.txt -c constraints.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(BIN)/pip install --quiet -r requirements-dev.txt -c constraints.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
+
+var:
+	mkdir -p var/celery/queue var/celery/processed var/cache
+
+run: install var
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile
+
+worker: install var
+	$(BIN)/celery -A advocacy worker --loglevel=INFO
+
+beat: install var
+	$(BIN)/celery -A advocacy beat --loglevel=INFO
+
+test: install-dev
+	DJANGO_SETTINGS_MODULE=advocacy.settings.test $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+migrations-check: install
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+reset-local-db:
+	rm -f db.sqlite3 db.sqlite3-wal db.sqlite3-shm
+	rm -rf var/celery var/cache

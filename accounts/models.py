@@ -1,0 +1,146 @@
+import zoneinfo
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils import timezone
+
+ZIP_CODE_VALIDATOR = RegexValidator(
+    r"^\d{5}(-\d{4})?$", "Enter a 5-digit ZIP code or ZIP+4 (for example 65101 or 65101-1234)."
+)
+TIME_ZONE_CHOICES = [
+    (tz, tz.replace("_", " "))
+    for tz in sorted(zoneinfo.available_timezones())
+    if tz.startswith(("America/", "Pacific/", "US/")) or tz == "UTC"
+]
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """A volunteer, chapter lead or organiser. Logs in with their email address."""
+
+    class ReminderFrequency(models.TextChoices):
+        NEVER = "never", "Never"
+        NEW_CAMPAIGNS = "new_campaigns", "When a new campaign starts"
+        WEEKLY = "weekly", "Weekly digest"
+
+    username = None
+    first_name = None
+    last_name = None
+    email = models.EmailField("email address", unique=True)
+    name = models.CharField("name", max_length=150, blank=True)
+    zip_code = models.CharField("ZIP code", max_length=10, blank=True, validators=[ZIP_CODE_VALIDATOR])
+    # Where the ZIP resolved to. district_ocd_id is the caller's own choice when the ZIP spans
+    # several congressional districts.
+    state = models.CharField(max_length=2, blank=True)
+    district_ocd_id = models.CharField(max_length=200, blank=True)
+    time_zone = models.CharField(max_length=64, choices=TIME_ZONE_CHOICES, default="America/New_York")
+    reminder_frequency = models.CharField(
+        max_length=20, choices=ReminderFrequency.choices, default=ReminderFrequency.WEEKLY
+    )
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
+
+    def __str__(self):
+        return self.name or self.email
+
+    @property
+    def zip5(self) -> str:
+        return self.zip_code[:5]
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.email.split("@")[0]
+
+
+class Chapter(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    state = models.CharField(max_length=2, blank=True, help_text="USPS code, e.g. MO")
+    description = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    members = models.ManyToManyField(User, through="Membership", related_name="chapters")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class MembershipQuerySet(models.QuerySet):
+    def leads(self):
+        return self.filter(role=Membership.Role.LEAD)
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        MEMBER = "member", "Member"
+        LEAD = "lead", "Lead"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    chapter = models.ForeignKey(Chapter, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
+    joined_at = models.DateTimeField(default=timezone.now)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "chapter"], name="membership_unique_user_chapter")]
+        ordering = ["joined_at", "id"]
+
+    def __str__(self):
+        return f"{self.user} in {self.chapter} ({self.role})"
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(revoked_at__isnull=True)
+
+
+class ApiToken(models.Model):
+    """A named API key. Only its SHA-256 is stored; the key itself is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=12, help_text="The first characters, to tell keys apart.")
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

@@ -1,0 +1,31 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views import defaults as default_views
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("", include("accounts.urls")),
+    path("officials/", include("officials.urls")),
+    path("campaigns/", include("campaigns.urls")),
+    path("", include("tallies.urls")),
+    # API
+    path("api/v1/", include("advocacy.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
+
+if settings.DEBUG:
+    # The error pages, viewable while developing.
+    urlpatterns += [
+        path("400/", default_views.bad_request, kwargs={"exception": Exception("Bad request")}),
+        path("403/", default_views.permission_denied, kwargs={"exception": Exception("Forbidden")}),
+        path("404/", default_views.page_not_found, kwargs={"exception": Exception("Not found")}),
+        path("500/", default_views.server_error),
+    ]

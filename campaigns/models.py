@@ -1,0 +1,129 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from officials.models import Office, OfficeRole
+
+
+class Category(models.Model):
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self):
+        return self.name
+
+
+class CampaignQuerySet(models.QuerySet):
+    def active(self, now=None):
+        now = now or timezone.now()
+        return self.filter(status=Campaign.Status.ACTIVE).filter(
+            Q(starts_at__isnull=True) | Q(starts_at__lte=now), Q(ends_at__isnull=True) | Q(ends_at__gt=now)
+        )
+
+    def national(self):
+        return self.filter(chapter__isnull=True)
+
+    def visible_to(self, user):
+        """National campaigns and those of the user's chapters."""
+        if not user.is_authenticated:
+            return self.national()
+        return self.filter(Q(chapter__isnull=True) | Q(chapter__memberships__user=user)).distinct()
+
+
+class Campaign(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        ACTIVE = "active", "Active"
+        ARCHIVED = "archived", "Archived"
+
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=300, unique=True)
+    summary = models.TextField(blank=True, help_text="One or two sentences, shown in lists.")
+    background = models.TextField(blank=True, help_text="Markdown. HTML is removed when shown.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    starts_at = models.DateTimeField(null=True, blank=True)
+    ends_at = models.DateTimeField(null=True, blank=True)
+    call_goal = models.PositiveIntegerField(null=True, blank=True)
+    chapter = models.ForeignKey(
+        "accounts.Chapter",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="campaigns",
+        help_text="Empty for a national campaign.",
+    )
+    categories = models.ManyToManyField(Category, blank=True, related_name="campaigns")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CampaignQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-created_at"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_national(self) -> bool:
+        return self.chapter_id is None
+
+
+class Action(models.Model):
+    """One thing to do in a campaign: call, write through a contact form, or email."""
+
+    class Kind(models.TextChoices):
+        CALL = "call", "Call"
+        WRITE = "write", "Write through a contact form"
+        EMAIL = "email", "Email"
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="actions")
+    position = models.PositiveSmallIntegerField(default=0)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.CALL)
+    title = models.CharField(max_length=300)
+    instructions = models.TextField(blank=True, help_text="Markdown, shown above the script.")
+    script = models.TextField(blank=True, help_text="Plain text with [PLACEHOLDERS]. See the README.")
+    voicemail_script = models.TextField(blank=True)
+    # Roles resolved against each caller's own officials, e.g. ["attorney_general"].
+    target_roles = models.JSONField(default=list, blank=True)
+    # Fixed targets, the same for every caller, e.g. the Department of Justice.
+    target_offices = models.ManyToManyField(Office, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["campaign", "position", "id"]
+
+    def __str__(self):
+        return f"{self.campaign}: {self.title}"
+
+    def get_target_roles_display(self) -> list[str]:
+        labels = dict(OfficeRole.choices)
+        return [labels.get(role, role) for role in self.target_roles]
+
+
+class Reply(models.Model):
+    """A short reply a volunteer posts on a campaign ("staffer said the AG has no position")."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="replies")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="replies")
+    body = models.TextField(max_length=2000)
+    created_at = models.DateTimeField(default=timezone.now)
+    is_hidden = models.BooleanField(default=False)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "replies"
+
+    def __str__(self):
+        return f"{self.author} on {self.campaign}"

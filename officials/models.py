@@ -1,0 +1,234 @@
+"""Who holds which office, and how to reach them.
+
+An Office is a seat (a Senate seat, a state's attorney general) or an organisation (the
+Department of Justice). A Person holds an Office through a Term; the current holder is
+derived from the term dates, so a refresh of the data ends old terms and starts new ones
+and never rewrites who an earlier call went to.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class Division(models.Model):
+    """A place, by its Open Civic Data id (ocd-division/country:us/state:mo/cd:3)."""
+
+    class Kind(models.TextChoices):
+        COUNTRY = "country", "Country"
+        STATE = "state", "State"
+        TERRITORY = "territory", "Territory"
+        DISTRICT = "district", "Federal district"
+        CONGRESSIONAL_DISTRICT = "cd", "Congressional district"
+        STATE_UPPER = "sldu", "State senate district"
+        STATE_LOWER = "sldl", "State house district"
+        OTHER = "other", "Other"
+
+    ocd_id = models.CharField(max_length=200, unique=True)
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    state = models.CharField(max_length=2, blank=True, db_index=True, help_text="USPS code")
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children")
+    valid_through = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["ocd_id"]
+
+    def __str__(self):
+        return self.name
+
+
+class OfficeRole(models.TextChoices):
+    US_SENATE = "us_senate", "U.S. Senator"
+    US_HOUSE = "us_house", "U.S. Representative"
+    GOVERNOR = "governor", "Governor"
+    ATTORNEY_GENERAL = "attorney_general", "Attorney General"
+    SECRETARY_OF_STATE = "secretary_of_state", "Secretary of State"
+    STATE_UPPER = "state_upper", "State Senator"
+    STATE_LOWER = "state_lower", "State Representative"
+    ORGANISATION = "organisation", "Organisation"
+
+
+class OfficeQuerySet(models.QuerySet):
+    def organisations(self):
+        return self.filter(role=OfficeRole.ORGANISATION)
+
+
+class Office(models.Model):
+    role = models.CharField(max_length=30, choices=OfficeRole.choices, db_index=True)
+    title = models.CharField(max_length=200, help_text='e.g. "Attorney General of Missouri"')
+    division = models.ForeignKey(Division, null=True, blank=True, on_delete=models.PROTECT, related_name="offices")
+    # Tells apart seats of one role in one division: a state's two Senate seats ("class-1", "class-2").
+    seat = models.CharField(max_length=30, blank=True)
+    # Organisations (role=organisation) have a name and no holder.
+    name = models.CharField(max_length=200, blank=True)
+    website = models.URLField(blank=True)
+    is_active = models.BooleanField(default=True)
+
+    objects = OfficeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["role", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["role", "division", "seat"],
+                condition=~Q(role="organisation"),
+                name="office_unique_seat",
+            )
+        ]
+
+    def __str__(self):
+        return self.name or self.title
+
+    @property
+    def is_organisation(self) -> bool:
+        return self.role == OfficeRole.ORGANISATION
+
+    @property
+    def chamber(self) -> str:
+        """ "house" or "senate" for legislative seats, "" otherwise (for script chamber blocks)."""
+        if self.role in (OfficeRole.US_HOUSE, OfficeRole.STATE_LOWER):
+            return "house"
+        if self.role in (OfficeRole.US_SENATE, OfficeRole.STATE_UPPER):
+            return "senate"
+        return ""
+
+
+class Person(models.Model):
+    name = models.CharField(max_length=200)
+    given_name = models.CharField(max_length=100, blank=True)
+    family_name = models.CharField(max_length=100, blank=True)
+    party = models.CharField(max_length=50, blank=True)
+    photo_url = models.URLField(blank=True, max_length=500)
+    bioguide_id = models.CharField(max_length=20, unique=True, null=True, blank=True)
+    openstates_id = models.CharField(max_length=100, unique=True, null=True, blank=True)
+    wikidata_id = models.CharField(max_length=20, blank=True)
+    email = models.EmailField(blank=True)
+
+    class Meta:
+        ordering = ["family_name", "name"]
+        verbose_name_plural = "people"
+
+    def __str__(self):
+        return self.name
+
+
+class TermQuerySet(models.QuerySet):
+    def current(self, on=None):
+        on = on or timezone.localdate()
+        return self.filter(Q(start__lte=on) | Q(start__isnull=True)).filter(Q(end__isnull=True) | Q(end__gte=on))
+
+
+class Term(models.Model):
+    """A person holding an office. `end` is the last day; null while open-ended."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="terms")
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="terms")
+    start = models.DateField(null=True, blank=True)
+    end = models.DateField(null=True, blank=True)
+    party = models.CharField(max_length=50, blank=True)
+    source = models.CharField(max_length=50, blank=True, help_text="Which importer wrote it")
+
+    objects = TermQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start"]
+        indexes = [models.Index(fields=["office", "end"])]
+
+    def __str__(self):
+        return f"{self.person} as {self.office} ({self.start}–{self.end or ''})"
+
+
+class ContactPointQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class ContactPoint(models.Model):
+    """A phone, fax, contact form, email or postal address of an office.
+
+    `person` is set when the contact point belongs to the person holding the seat (a
+    senator's DC line); when the holder changes, the importer retires those.
+    """
+
+    class Kind(models.TextChoices):
+        PHONE = "phone", "Phone"
+        FAX = "fax", "Fax"
+        CONTACT_FORM = "form", "Contact form"
+        EMAIL = "email", "Email"
+        POSTAL = "postal", "Postal address"
+
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="contact_points")
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.CASCADE, related_name="contact_points")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    value = models.CharField(max_length=500, help_text="Phone in E.164, URL, email or address")
+    label = models.CharField(max_length=200, blank=True, help_text='"Washington DC", "St. Louis district office"')
+    is_capitol = models.BooleanField(default=False, help_text="The main (DC or state capitol) office")
+    address = models.CharField(max_length=500, blank=True)
+    hours = models.CharField(max_length=200, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    source_key = models.CharField(max_length=200, blank=True, db_index=True, help_text="Upstream id, for upserts")
+    is_active = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ContactPointQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-is_capitol", "position", "label"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.label}: {self.value}"
+
+
+class ZipDivision(models.Model):
+    """A ZIP (ZCTA) and one of the congressional districts it touches; a ZIP may span several."""
+
+    zcta = models.CharField(max_length=5, db_index=True)
+    state = models.CharField(max_length=2)
+    division = models.ForeignKey(Division, on_delete=models.CASCADE, related_name="zip_codes")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["zcta", "division"], name="zipdivision_unique")]
+
+    def __str__(self):
+        return f"{self.zcta} → {self.division.ocd_id}"
+
+
+class WrongNumberReport(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        FIXED = "fixed", "Fixed"
+        DISMISSED = "dismissed", "Dismissed"
+
+    contact_point = models.ForeignKey(ContactPoint, on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    reason = models.TextField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Report on {self.contact_point} ({self.status})"
+
+
+class ContactPointChange(models.Model):
+    """Audit trail: who changed which field of a contact point, and when."""
+
+    contact_point = models.ForeignKey(ContactPoint, on_delete=models.CASCADE, related_name="changes")
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    changed_at = models.DateTimeField(default=timezone.now)
+    field = models.CharField(max_length=50)
+    old_value = models.TextField(blank=True)
+    new_value = models.TextField(blank=True)
+    report = models.ForeignKey(WrongNumberReport, null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        ordering = ["-changed_at"]

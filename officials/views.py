@@ -1,0 +1,5 @@
+from django.http import HttpResponse
+
+
+def lookup(request):
+    return HttpResponse("Officials")  # placeholder until the officials pages land

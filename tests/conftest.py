@@ -1,0 +1,97 @@
+import os
+from pathlib import Path
+
+import pytest
+from rest_framework.test import APIClient
+
+from accounts.models import Membership
+from accounts.services import api_token_create
+from tests.factories.accounts import ChapterFactory, MembershipFactory, UserFactory
+
+SHARED_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def _missing_service(marker_name: str) -> str | None:
+    """Why a test with this marker cannot run here, or None when it can."""
+    from django.conf import settings
+
+    if marker_name == "postgres" and settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        return "needs PostgreSQL: set DATABASE_URL=postgres://..."
+    if marker_name == "redis" and not os.environ.get("REDIS_URL"):
+        return "needs Redis: set REDIS_URL=redis://..."
+    if marker_name == "browser" and not CHROMIUM.exists():
+        return "needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)"
+    return None
+
+
+@pytest.fixture(autouse=True)
+def _require_services(request):
+    """Skip a test whose service is missing, with the reason; under CI=true, fail it instead."""
+    for name in ("postgres", "redis", "browser"):
+        if request.node.get_closest_marker(name) and (reason := _missing_service(name)):
+            if os.environ.get("CI") == "true":
+                pytest.fail(f"CI must run every service test: {reason}")
+            pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    if not SHARED_DATA.exists():
+        pytest.skip(f"the public data is not at {SHARED_DATA}")
+    return SHARED_DATA
+
+
+@pytest.fixture
+def chapter(db):
+    return ChapterFactory(name="St. Louis Callers", slug="st-louis-callers", state="MO")
+
+
+@pytest.fixture
+def volunteer(db, chapter):
+    user = UserFactory(email="volunteer@example.org", name="Val Volunteer")
+    MembershipFactory(user=user, chapter=chapter, role=Membership.Role.MEMBER)
+    return user
+
+
+@pytest.fixture
+def chapter_lead(db, chapter):
+    user = UserFactory(email="lead@example.org", name="Lee Lead")
+    MembershipFactory(user=user, chapter=chapter, role=Membership.Role.LEAD)
+    return user
+
+
+@pytest.fixture
+def staff_user(db):
+    return UserFactory(email="staff@example.org", name="Sam Staff", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def api_client():
+    return APIClient()
+
+
+@pytest.fixture
+def token_client():
+    """token_client(user) -> an APIClient sending that user's new API token."""
+
+    def make(user):
+        _, key = api_token_create(user=user, name="tests")
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+        return client
+
+    return make
