@@ -25,3 +25,27 @@ def api_token_revoke(*, user: User, token_id: int) -> ApiToken:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
     return token
+
+
+def user_location_set(*, user: User, zip_code: str, district_ocd_id: str = "") -> User:
+    """Save where a caller lives: the ZIP, its state and, for a split ZIP, the district they chose.
+
+    Changing the ZIP forgets an earlier district choice. Raises ValidationError for a
+    malformed ZIP or a district the ZIP does not touch.
+    """
+    from officials.models import ZipDivision
+    from officials.selectors import normalise_zip, state_for_zip
+
+    zip5 = normalise_zip(zip_code)
+    zip_code = zip_code.strip()
+    if district_ocd_id and not ZipDivision.objects.filter(zcta=zip5, division__ocd_id=district_ocd_id).exists():
+        raise ValidationError({"district_ocd_id": "That district does not include this ZIP code."})
+    if user.zip5 != zip5:
+        user.district_ocd_id = ""
+    user.zip_code = zip_code
+    state = ZipDivision.objects.filter(zcta=zip5).values_list("state", flat=True).first() or state_for_zip(zip5)
+    user.state = state or ""
+    if district_ocd_id:
+        user.district_ocd_id = district_ocd_id
+    user.save(update_fields=["zip_code", "state", "district_ocd_id"])
+    return user

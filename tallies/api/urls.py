@@ -1,3 +1,6 @@
-from django.urls import path  # noqa: F401
+from django.urls import include, path
 
-urlpatterns: list = []
+urlpatterns: list = [
+    # POST/GET /api/v1/calls/ : the call-logging endpoints of the call flow.
+    path("", include("tallies.api.calls_urls")),
+]
