@@ -9,7 +9,11 @@ def test_a_single_district_zip_lists_senators_representative_governor_and_attorn
     assert not lookup.split
     roles = [entry.role for entry in lookup.entries]
     assert roles == [
-        OfficeRole.US_SENATE, OfficeRole.US_SENATE, OfficeRole.US_HOUSE, OfficeRole.GOVERNOR, OfficeRole.ATTORNEY_GENERAL,
+        OfficeRole.US_SENATE,
+        OfficeRole.US_SENATE,
+        OfficeRole.US_HOUSE,
+        OfficeRole.GOVERNOR,
+        OfficeRole.ATTORNEY_GENERAL,
     ]
     ag = lookup.for_roles([OfficeRole.ATTORNEY_GENERAL])[0]
     assert ag.person.name == "Catherine Hanaway"

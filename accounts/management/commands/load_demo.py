@@ -28,24 +28,34 @@ class Command(BaseCommand):
 
         officials_load_demo(data_dir=settings.OFFICIALS_DATA_DIR, stdout=self.stdout)
         with transaction.atomic():
-            Site.objects.update_or_create(pk=settings.SITE_ID, defaults={"domain": "127.0.0.1:8000", "name": settings.SITE_NAME})
+            Site.objects.update_or_create(
+                pk=settings.SITE_ID, defaults={"domain": "127.0.0.1:8000", "name": settings.SITE_NAME}
+            )
             chapter, _ = Chapter.objects.get_or_create(
                 slug="st-louis-callers",
-                defaults={"name": "St. Louis Callers", "state": "MO", "description": "Missouri volunteers who call every week."},
+                defaults={
+                    "name": "St. Louis Callers",
+                    "state": "MO",
+                    "description": "Missouri volunteers who call every week.",
+                },
             )
             for email, name, role, zip_code in DEMO_USERS:
                 user = User.objects.filter(email=email).first()
                 if user is None:
-                    user = User.objects.create_user(email=email, password=DEMO_PASSWORD, name=name, zip_code=zip_code, state="MO")
+                    user = User.objects.create_user(
+                        email=email, password=DEMO_PASSWORD, name=name, zip_code=zip_code, state="MO"
+                    )
                 EmailAddress.objects.get_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
                 Membership.objects.get_or_create(user=user, chapter=chapter, defaults={"role": role})
             if not User.objects.filter(email="admin@example.org").exists():
-                admin = User.objects.create_superuser(email="admin@example.org", password=DEMO_PASSWORD, name="Ada Admin")
+                admin = User.objects.create_superuser(
+                    email="admin@example.org", password=DEMO_PASSWORD, name="Ada Admin"
+                )
                 EmailAddress.objects.create(user=admin, email=admin.email, verified=True, primary=True)
             campaign = campaign_demo_create(chapter=None)
 
         self.stdout.write(self.style.SUCCESS(f"Demo campaign: /campaigns/{campaign.slug}/"))
-        self.stdout.write("Demo logins (password for all: %s):" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for email, name, role, _zip in DEMO_USERS:
             self.stdout.write(f"  {email:28} {name} ({role} of {chapter.name})")
         self.stdout.write("  admin@example.org            staff (the admin asks staff to set up two-factor first)")
