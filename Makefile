@@ -22,7 +22,7 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 var:
-	mkdir -p var/celery/queue var/celery/processed var/cache
+	mkdir -p var/celery/queue var/celery/processed var/celery/control var/cache
 
 run: install var
 	$(BIN)/python manage.py migrate --noinput

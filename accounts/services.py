@@ -1,11 +1,11 @@
 import secrets
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .api.authentication import hash_token_key
-from .models import ApiToken, User
+from .models import ZIP_CODE_VALIDATOR, ApiToken, Chapter, Membership, User
 
 
 def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
@@ -49,3 +49,77 @@ def user_location_set(*, user: User, zip_code: str, district_ocd_id: str = "") -
         user.district_ocd_id = district_ocd_id
     user.save(update_fields=["zip_code", "state", "district_ocd_id"])
     return user
+
+
+@transaction.atomic
+def user_profile_update(
+    *,
+    user: User,
+    name: str | None = None,
+    zip_code: str | None = None,
+    district_ocd_id: str | None = None,
+    time_zone: str | None = None,
+    reminder_frequency: str | None = None,
+) -> User:
+    """Update the fields given (None leaves a field alone).
+
+    The location goes through user_location_set, so the state is re-derived from the ZIP and a
+    district chosen for an earlier ZIP is dropped. An empty ZIP clears the whole location; an
+    empty district_ocd_id clears only the district choice.
+    """
+    fields = []
+    if name is not None:
+        user.name = name.strip()
+        fields.append("name")
+    if time_zone is not None:
+        user.time_zone = time_zone
+        fields.append("time_zone")
+    if reminder_frequency is not None:
+        user.reminder_frequency = reminder_frequency
+        fields.append("reminder_frequency")
+    if fields:
+        user.clean_fields(exclude=[f.name for f in User._meta.concrete_fields if f.name not in fields])
+        user.save(update_fields=fields)
+    if zip_code is not None or district_ocd_id is not None:
+        _user_location_update(user=user, zip_code=zip_code, district_ocd_id=district_ocd_id)
+    return user
+
+
+def _user_location_update(*, user: User, zip_code: str | None, district_ocd_id: str | None) -> None:
+    new_zip = user.zip_code if zip_code is None else zip_code.strip()
+    if not new_zip:
+        if district_ocd_id:
+            raise ValidationError({"district_ocd_id": "Set a ZIP code before choosing a district."})
+        if user.zip_code or user.state or user.district_ocd_id:
+            user.zip_code = user.state = user.district_ocd_id = ""
+            user.save(update_fields=["zip_code", "state", "district_ocd_id"])
+        return
+    zip_changed = new_zip != user.zip_code
+    if zip_changed:
+        try:
+            ZIP_CODE_VALIDATOR(new_zip)
+        except ValidationError as exc:
+            raise ValidationError({"zip_code": exc.messages}) from exc
+    if zip_changed or district_ocd_id:
+        user_location_set(user=user, zip_code=new_zip, district_ocd_id=district_ocd_id or "")
+    if district_ocd_id == "" and user.district_ocd_id:
+        user.district_ocd_id = ""
+        user.save(update_fields=["district_ocd_id"])
+
+
+@transaction.atomic
+def user_delete(*, user: User) -> None:
+    """Delete the account. Calls it logged stay counted: CallLog.user is SET_NULL."""
+    user.delete()
+
+
+def chapter_join(*, user: User, chapter: Chapter) -> tuple[Membership, bool]:
+    """Make the user a member. Joining again changes nothing (a lead stays a lead)."""
+    try:
+        with transaction.atomic():
+            return Membership.objects.get_or_create(
+                user=user, chapter=chapter, defaults={"role": Membership.Role.MEMBER}
+            )
+    except IntegrityError:
+        # Two joins raced (a double click); the other one created the row.
+        return Membership.objects.get(user=user, chapter=chapter), False

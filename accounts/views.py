@@ -1,9 +1,149 @@
-from django.http import HttpResponse
+from http import HTTPStatus
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from . import selectors, services
+from .forms import AccountDeleteForm, ApiTokenCreateForm, ProfileForm
+from .join_links import JoinLinkError, JoinLinkExpired, chapter_for_join_token, chapter_join_token_make
+from .models import ApiToken
 
 
+def _add_errors(form, exc: ValidationError) -> None:
+    """Put a service's ValidationError on the form, field by field where it names fields."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def profile(request):
-    return HttpResponse("Profile")  # placeholder until the accounts pages land
+    user = request.user
+    initial = {
+        "name": user.name,
+        "zip_code": user.zip_code,
+        "time_zone": user.time_zone,
+        "reminder_frequency": user.reminder_frequency,
+    }
+    form = ProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_profile_update(user=user, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, "Your profile is saved.")
+            return redirect("profile")
+    status = HTTPStatus.BAD_REQUEST if form.errors else HTTPStatus.OK
+    return render(request, "accounts/profile.html", {"form": form}, status=status)
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_delete(request):
+    form = AccountDeleteForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        logout(request)
+        services.user_delete(user=user)
+        messages.success(request, "Your account is deleted. The calls you made still count.")
+        return redirect("home")
+    return render(request, "accounts/profile_delete.html", {"form": form})
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def api_tokens(request):
+    form = ApiTokenCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            token, key = services.api_token_create(user=request.user, name=form.cleaned_data["name"])
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            # Rendered straight from the POST (no redirect) so the key is never put in a session,
+            # a URL or the database; this response is the only place it ever appears.
+            return render(request, "accounts/api_token_created.html", {"token": token, "key": key})
+    tokens = selectors.api_token_list_for_user(user=request.user)
+    status = HTTPStatus.BAD_REQUEST if form.errors else HTTPStatus.OK
+    return render(request, "accounts/api_tokens.html", {"form": form, "tokens": tokens}, status=status)
+
+
+@login_required
+@require_POST
+def api_token_revoke(request, token_id: int):
+    try:
+        token = services.api_token_revoke(user=request.user, token_id=token_id)
+    except ApiToken.DoesNotExist as exc:
+        raise Http404("No such token.") from exc
+    messages.success(request, f"The token “{token.name}” is revoked; apps using it can no longer sign in.")
+    return redirect("api_tokens")
+
+
+@login_required
 def chapter_list(request):
-    return HttpResponse("Chapters")
+    memberships = selectors.membership_list_for_user(user=request.user)
+    return render(request, "accounts/chapter_list.html", {"memberships": memberships})
+
+
+def _membership_or_404(request, slug):
+    membership = selectors.membership_get_for_user(user=request.user, slug=slug)
+    if membership is None:
+        raise Http404("You are not a member of this chapter.")
+    return membership
+
+
+@login_required
+def chapter_detail(request, slug: str):
+    membership = _membership_or_404(request, slug)
+    chapter = membership.chapter
+    context = {"chapter": chapter, "membership": membership, "is_lead": membership.role == membership.Role.LEAD}
+    if context["is_lead"]:
+        token = chapter_join_token_make(chapter=chapter)
+        context["join_url"] = request.build_absolute_uri(reverse("chapter_join", args=[token]))
+        context["join_link_days"] = max(1, round(settings.CHAPTER_JOIN_LINK_MAX_AGE / 86400))
+        context["members"] = selectors.chapter_member_list(chapter=chapter)
+    return render(request, "accounts/chapter_detail.html", context)
+
+
+@login_required
+def chapter_members(request, slug: str):
+    membership = _membership_or_404(request, slug)
+    if membership.role != membership.Role.LEAD:
+        raise PermissionDenied("Only the chapter's leads see its member list.")
+    chapter = membership.chapter
+    members = selectors.chapter_member_list(chapter=chapter)
+    return render(request, "accounts/chapter_members.html", {"chapter": chapter, "members": members})
+
+
+@require_http_methods(["GET", "POST"])
+def chapter_join(request, token: str):
+    try:
+        chapter = chapter_for_join_token(token=token)
+    except JoinLinkError as exc:
+        status = HTTPStatus.GONE if isinstance(exc, JoinLinkExpired) else HTTPStatus.BAD_REQUEST
+        return render(request, "accounts/chapter_join_invalid.html", {"message": exc.message}, status=status)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if request.method == "POST":
+        _, created = services.chapter_join(user=request.user, chapter=chapter)
+        if created:
+            messages.success(request, f"Welcome to {chapter.name}!")
+        else:
+            messages.info(request, f"You are already a member of {chapter.name}.")
+        return redirect("chapter_detail", slug=chapter.slug)
+    is_member = selectors.chapter_is_member(chapter=chapter, user=request.user)
+    return render(request, "accounts/chapter_join.html", {"chapter": chapter, "is_member": is_member})

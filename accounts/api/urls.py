@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import views
+
+urlpatterns = [
+    path("me/", views.MeView.as_view(), name="me"),
+    path("chapters/", views.MyChapterListView.as_view(), name="chapter-list"),
+    path("chapters/<slug:slug>/", views.MyChapterDetailView.as_view(), name="chapter-detail"),
+]

@@ -200,6 +200,7 @@ else:
         "data_folder_in": str(VAR_DIR / "celery" / "queue"),
         "data_folder_out": str(VAR_DIR / "celery" / "queue"),
         "processed_folder": str(VAR_DIR / "celery" / "processed"),
+        "control_folder": str(VAR_DIR / "celery" / "control"),
         "store_processed": False,
     }
 CELERY_RESULT_BACKEND = None
@@ -213,7 +214,15 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # The schedule is reviewed code. Each entry expires after its interval so missed beats don't pile up.
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Runs every 5 seconds: rolls newly committed calls into the tallies (tallies/rollups.py).
+    # Dashboards add the live tail above the rollup, so this sets their speed, not their accuracy.
+    "tallies-rollup-calls": {
+        "task": "tallies.rollup_calls",
+        "schedule": 5.0,
+        "options": {"expires": 5.0},
+    },
+}
 
 # ------------------------------------------------------------------------------
 # REST API: https://www.django-rest-framework.org/api-guide/settings/

@@ -1,0 +1,76 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+
+from .models import ApiToken, Chapter, Membership, User
+
+
+class EmailUserCreationForm(UserCreationForm):
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = ("email",)
+
+
+class EmailUserChangeForm(UserChangeForm):
+    class Meta(UserChangeForm.Meta):
+        model = User
+        fields = "__all__"
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+    fields = ["user", "role", "joined_at"]
+
+
+class UserMembershipInline(MembershipInline):
+    autocomplete_fields = ["chapter"]
+    fields = ["chapter", "role", "joined_at"]
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    form = EmailUserChangeForm
+    add_form = EmailUserCreationForm
+    ordering = ["email"]
+    list_display = ["email", "name", "state", "zip_code", "is_staff", "is_active", "date_joined"]
+    list_filter = ["is_staff", "is_superuser", "is_active", "state", "reminder_frequency", "memberships__chapter"]
+    search_fields = ["email", "name"]
+    readonly_fields = ["last_login", "date_joined"]
+    inlines = [UserMembershipInline]
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        ("Profile", {"fields": ("name", "zip_code", "state", "district_ocd_id", "time_zone", "reminder_frequency")}),
+        ("Permissions", {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        ("Dates", {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+
+    def get_inlines(self, request, obj):
+        # The add form is email and password only; chapters come once the user exists.
+        return self.inlines if obj is not None else []
+
+
+@admin.register(Chapter)
+class ChapterAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "state", "created_at"]
+    list_filter = ["state"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [MembershipInline]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Staff can see and revoke tokens, never create one here: a key must be shown to its owner once."""
+
+    list_display = ["name", "user", "prefix", "created_at", "last_used_at", "revoked_at"]
+    list_filter = ["revoked_at"]
+    search_fields = ["name", "prefix", "user__email"]
+    list_select_related = ["user"]
+    readonly_fields = ["user", "name", "prefix", "key_hash", "created_at", "last_used_at"]
+    fields = ["user", "name", "prefix", "key_hash", "created_at", "last_used_at", "revoked_at"]
+
+    def has_add_permission(self, request):
+        return False

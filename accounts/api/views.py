@@ -1,0 +1,71 @@
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import generics
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts import selectors, services
+from accounts.models import Membership
+from advocacy.api.schemas import ErrorResponse
+
+from .serializers import (
+    MeInputSerializer,
+    MeOutputSerializer,
+    MyChapterDetailOutputSerializer,
+    MyChapterOutputSerializer,
+)
+
+
+class MeView(APIView):
+    http_method_names = ["get", "patch", "head", "options"]
+
+    @extend_schema(operation_id="me_retrieve", responses={200: MeOutputSerializer}, tags=["me"])
+    def get(self, request):
+        user = selectors.user_get_with_memberships(user_id=request.user.pk)
+        return Response(MeOutputSerializer(user).data)
+
+    @extend_schema(
+        operation_id="me_partial_update",
+        request=MeInputSerializer,
+        responses={200: MeOutputSerializer, 400: ErrorResponse},
+        tags=["me"],
+        description="Change your profile. A new zip_code re-derives `state` and drops an earlier district choice.",
+    )
+    def patch(self, request):
+        serializer = MeInputSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        services.user_profile_update(user=request.user, **serializer.validated_data)
+        user = selectors.user_get_with_memberships(user_id=request.user.pk)
+        return Response(MeOutputSerializer(user).data)
+
+
+@extend_schema_view(get=extend_schema(operation_id="my_chapters_list", tags=["chapters"]))
+class MyChapterListView(generics.ListAPIView):
+    """The chapters you belong to, with your role in each."""
+
+    serializer_class = MyChapterOutputSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Membership.objects.none()
+        return selectors.membership_list_for_user(user=self.request.user)
+
+
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="my_chapters_retrieve",
+        tags=["chapters"],
+        parameters=[OpenApiParameter("slug", str, OpenApiParameter.PATH, description="The chapter's slug.")],
+        responses={200: MyChapterDetailOutputSerializer, 404: ErrorResponse},
+    )
+)
+class MyChapterDetailView(generics.RetrieveAPIView):
+    """One of your chapters. A chapter you do not belong to is a 404, as if it did not exist."""
+
+    serializer_class = MyChapterDetailOutputSerializer
+    lookup_field = "chapter__slug"
+    lookup_url_kwarg = "slug"
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Membership.objects.none()
+        return selectors.membership_list_for_user(user=self.request.user)

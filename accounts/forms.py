@@ -1,0 +1,47 @@
+from django import forms
+
+from .models import TIME_ZONE_CHOICES, ZIP_CODE_VALIDATOR, User
+
+
+class ProfileForm(forms.Form):
+    name = forms.CharField(
+        label="Name", max_length=150, required=False, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    zip_code = forms.CharField(
+        label="ZIP code",
+        max_length=10,
+        required=False,
+        validators=[ZIP_CODE_VALIDATOR],
+        help_text="5 digits or ZIP+4, for example 65101 or 65101-1234. It finds your officials.",
+        widget=forms.TextInput(attrs={"autocomplete": "postal-code", "inputmode": "numeric", "size": 10}),
+    )
+    time_zone = forms.ChoiceField(label="Time zone", choices=TIME_ZONE_CHOICES)
+    reminder_frequency = forms.ChoiceField(
+        label="Reminder emails", choices=User.ReminderFrequency.choices, widget=forms.RadioSelect
+    )
+
+
+class ApiTokenCreateForm(forms.Form):
+    name = forms.CharField(
+        label="Token name",
+        max_length=100,
+        help_text="What will use it, for example “phone app” or “chapter spreadsheet”.",
+    )
+
+
+class AccountDeleteForm(forms.Form):
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("That is not your password.")
+        return password

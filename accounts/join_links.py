@@ -1,0 +1,49 @@
+"""Signed, expiring chapter join links.
+
+The token is the chapter's id signed with a TimestampSigner, so a link needs no database row,
+expires on its own after settings.CHAPTER_JOIN_LINK_MAX_AGE, and cannot be forged or pointed
+at another chapter. The salt keeps a join token from being valid anywhere else the secret key
+signs things.
+"""
+
+from django.conf import settings
+from django.core import signing
+
+from .models import Chapter
+
+JOIN_LINK_SALT = "accounts.chapter-join"
+
+
+class JoinLinkError(Exception):
+    message = "This join link is not valid. Ask your chapter lead for a new one."
+
+
+class JoinLinkExpired(JoinLinkError):
+    message = "This join link has expired. Ask your chapter lead for a new one."
+
+
+class JoinLinkInvalid(JoinLinkError):
+    pass
+
+
+def _signer() -> signing.TimestampSigner:
+    return signing.TimestampSigner(salt=JOIN_LINK_SALT)
+
+
+def chapter_join_token_make(*, chapter: Chapter) -> str:
+    return _signer().sign(str(chapter.pk))
+
+
+def chapter_for_join_token(*, token: str) -> Chapter:
+    """The chapter a join token points at. Raises JoinLinkExpired or JoinLinkInvalid."""
+    try:
+        chapter_id = _signer().unsign(token, max_age=settings.CHAPTER_JOIN_LINK_MAX_AGE)
+    except signing.SignatureExpired as exc:
+        raise JoinLinkExpired from exc
+    except signing.BadSignature as exc:
+        raise JoinLinkInvalid from exc
+    chapter = Chapter.objects.filter(pk=chapter_id).first() if chapter_id.isdigit() else None
+    if chapter is None:
+        # Signed by us but the chapter is gone.
+        raise JoinLinkInvalid
+    return chapter
