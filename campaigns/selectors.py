@@ -1,5 +1,333 @@
-from .models import Campaign
+"""Reads for the campaign pages and API: which campaigns a user sees, and whom they call."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, Q
+from django.http import Http404
+
+from accounts.models import Membership
+from accounts.selectors import chapter_is_led_by
+from officials.models import Division, Office, OfficeRole
+from officials.selectors import InvalidZipCode, OfficialEntry, OfficialsLookup, office_entries, officials_for_zip
+from tallies.models import CallLog, Outcome
+from tallies.selectors import tally_campaign_totals
+
+from .models import Action, Campaign
+from .scripts import Caller, RenderedScript, render_script, unknown_placeholders
+
+# Outcomes that count as "called" for a volunteer's own "2 of 3 called".
+DONE_OUTCOMES = {Outcome.REACHED, Outcome.VOICEMAIL, Outcome.BUSY, Outcome.SENT}
 
 
 def campaign_list_for_home(*, user):
     return list(Campaign.objects.active().visible_to(user).select_related("chapter")[:10])
+
+
+def _chapter_ids(user) -> set[int]:
+    if not user.is_authenticated:
+        return set()
+    return set(Membership.objects.filter(user=user).values_list("chapter_id", flat=True))
+
+
+def campaign_list_visible(*, user, chapter_slug: str = "", category_slug: str = "") -> list[Campaign]:
+    """Active campaigns the user may see: national ones and their chapters'. Their chapters' come first.
+
+    Each campaign carries `is_mine` (one of the user's chapters), `calls_total` and `percent` of its goal.
+    """
+    chapter_ids = _chapter_ids(user)
+    campaigns = Campaign.objects.active().filter(Q(chapter__isnull=True) | Q(chapter_id__in=chapter_ids))
+    if chapter_slug:
+        campaigns = campaigns.filter(chapter__slug=chapter_slug)
+    if category_slug:
+        campaigns = campaigns.filter(categories__slug=category_slug)
+    campaigns = list(campaigns.select_related("chapter").prefetch_related("categories").distinct())
+    totals = tally_campaign_totals(campaign_ids=[c.pk for c in campaigns])
+    for campaign in campaigns:
+        campaign.is_mine = campaign.chapter_id in chapter_ids
+        campaign.calls_total = totals.get(campaign.pk, 0)
+        campaign.percent = goal_percent(total=campaign.calls_total, goal=campaign.call_goal)
+    # Stable sort keeps the newest-first model ordering inside each group.
+    campaigns.sort(key=lambda c: not c.is_mine)
+    return campaigns
+
+
+def campaign_can_manage(*, campaign: Campaign, user) -> bool:
+    """Chapter leads author their own chapter's campaigns; national ones are edited in the admin."""
+    return campaign.chapter_id is not None and chapter_is_led_by(chapter=campaign.chapter, user=user)
+
+
+def campaign_can_preview(*, campaign: Campaign, user) -> bool:
+    return user.is_authenticated and (user.is_staff or campaign_can_manage(campaign=campaign, user=user))
+
+
+def campaign_is_visible(*, campaign: Campaign, user) -> bool:
+    """Active campaigns to those allowed to call them; drafts and archived ones only to leads and staff."""
+    if campaign_can_preview(campaign=campaign, user=user):
+        return True
+    if not Campaign.objects.active().filter(pk=campaign.pk).exists():
+        return False
+    if campaign.chapter_id is None:
+        return True
+    return campaign.chapter_id in _chapter_ids(user)
+
+
+def campaign_get_visible(*, slug: str, user) -> Campaign:
+    """The campaign with its actions and their fixed targets, or Http404 when the user may not see it."""
+    actions = Action.objects.order_by("position", "id").prefetch_related("target_offices")
+    campaign = (
+        Campaign.objects.select_related("chapter")
+        .prefetch_related(Prefetch("actions", queryset=actions), "categories")
+        .filter(slug=slug)
+        .first()
+    )
+    if campaign is None or not campaign_is_visible(campaign=campaign, user=user):
+        raise Http404("No such campaign.")
+    return campaign
+
+
+def goal_percent(*, total: int, goal: int | None) -> int:
+    if not goal:
+        return 0
+    percent = min(100, round(100 * total / goal))
+    # A sliver for the first calls, so the bar visibly moves.
+    return max(percent, 1) if total else 0
+
+
+def campaign_progress(*, campaign: Campaign) -> dict:
+    total = tally_campaign_totals(campaign_ids=[campaign.pk]).get(campaign.pk, 0)
+    goal = campaign.call_goal or 0
+    return {"total": total, "goal": goal, "percent": goal_percent(total=total, goal=goal)}
+
+
+@dataclass
+class Target:
+    """One office to contact for an action, with the script filled in for it."""
+
+    action: Action
+    entry: OfficialEntry
+    script: RenderedScript
+    voicemail: RenderedScript
+    is_fixed: bool
+    # The caller's latest logged outcome for this action and office, if any.
+    last_outcome: str = ""
+
+    @property
+    def office(self) -> Office:
+        return self.entry.office
+
+    @property
+    def dom_id(self) -> str:
+        return f"target-{self.action.pk}-{self.entry.office.pk}"
+
+    @property
+    def party(self) -> str:
+        if self.entry.term is not None and self.entry.term.party:
+            return self.entry.term.party
+        return self.entry.person.party if self.entry.person is not None else ""
+
+    @property
+    def is_done(self) -> bool:
+        return self.last_outcome in DONE_OUTCOMES
+
+    @property
+    def district_phones(self):
+        main = self.entry.main_phone
+        return [cp for cp in self.entry.phones if cp is not main]
+
+    @property
+    def last_outcome_label(self) -> str:
+        return Outcome(self.last_outcome).label if self.last_outcome else ""
+
+
+@dataclass
+class ActionTargets:
+    action: Action
+    targets: list[Target] = field(default_factory=list)
+    # Roles the caller has no official for (no ZIP yet, or no data for their state).
+    missing_roles: list[str] = field(default_factory=list)
+
+    @property
+    def done_count(self) -> int:
+        return sum(1 for t in self.targets if t.is_done)
+
+    @property
+    def total(self) -> int:
+        return len(self.targets)
+
+
+@dataclass
+class CampaignTargets:
+    lookup: OfficialsLookup | None
+    actions: list[ActionTargets]
+    zip_error: str = ""
+
+    @property
+    def needs_zip(self) -> bool:
+        return self.lookup is None
+
+    @property
+    def split(self) -> bool:
+        return self.lookup is not None and self.lookup.split
+
+
+def campaign_targets(
+    *, campaign: Campaign, user, zip_code: str | None = None, district_ocd_id: str | None = None
+) -> CampaignTargets:
+    """Whom the user contacts for each action, with the scripts filled in.
+
+    Roles are resolved against the caller's officials from `zip_code` (default: their saved
+    ZIP and district); fixed offices are the same for everyone. Raises nothing for a bad
+    ZIP: `zip_error` says what is wrong and role targets are left out.
+    """
+    if zip_code is None:
+        zip_code = getattr(user, "zip_code", "") or ""
+        if district_ocd_id is None:
+            district_ocd_id = getattr(user, "district_ocd_id", "") or ""
+    lookup = None
+    zip_error = ""
+    if zip_code:
+        try:
+            lookup = officials_for_zip(zip_code=zip_code, district_ocd_id=district_ocd_id or "")
+        except InvalidZipCode as exc:
+            zip_error = exc.messages[0]
+    caller = Caller.from_user(user, zip5=lookup.zip5 if lookup else "", state=lookup.state or "" if lookup else "")
+    officials = lookup.entries if lookup else []
+
+    actions = list(campaign.actions.all())
+    fixed_offices = {office.pk: office for action in actions for office in action.target_offices.all()}
+    fixed_entries = {e.office.pk: e for e in office_entries(offices=fixed_offices.values())} if fixed_offices else {}
+    last_outcomes = _last_outcomes(user=user, campaign=campaign)
+
+    result = []
+    for action in actions:
+        action_targets = ActionTargets(action=action)
+        role_entries = lookup.for_roles(action.target_roles) if lookup else []
+        found_roles = {e.role for e in role_entries}
+        action_targets.missing_roles = [r for r in action.target_roles if r not in found_roles]
+        chosen = [(e, False) for e in role_entries]
+        chosen += [(fixed_entries[o.pk], True) for o in action.target_offices.all() if o.pk in fixed_entries]
+        seen = set()
+        for entry, is_fixed in chosen:
+            if entry.office.pk in seen:
+                continue
+            seen.add(entry.office.pk)
+            action_targets.targets.append(
+                Target(
+                    action=action,
+                    entry=entry,
+                    script=render_script(action.script, official=entry, caller=caller, officials=officials),
+                    voicemail=render_script(
+                        action.voicemail_script, official=entry, caller=caller, officials=officials
+                    ),
+                    is_fixed=is_fixed,
+                    last_outcome=last_outcomes.get((action.pk, entry.office.pk), ""),
+                )
+            )
+        result.append(action_targets)
+    return CampaignTargets(lookup=lookup, actions=result, zip_error=zip_error)
+
+
+def _last_outcomes(*, user, campaign: Campaign) -> dict[tuple[int, int], str]:
+    if not user.is_authenticated:
+        return {}
+    rows = (
+        CallLog.objects.filter(user=user, campaign=campaign)
+        .order_by("id")
+        .values_list("action_id", "office_id", "outcome")
+    )
+    # Later rows overwrite earlier ones, leaving the latest outcome per (action, office).
+    return {(action_id, office_id): outcome for action_id, office_id, outcome in rows}
+
+
+def action_progress_for_user(*, user, action: Action, office_ids) -> tuple[int, int]:
+    """(done, total) for the user's own "2 of 3 called" on one action."""
+    done = (
+        CallLog.objects.filter(user=user, action=action, office_id__in=list(office_ids), outcome__in=DONE_OUTCOMES)
+        .values("office_id")
+        .distinct()
+        .count()
+    )
+    return done, len(office_ids)
+
+
+# ------------------------------------------------------------------------------
+# Authoring
+# ------------------------------------------------------------------------------
+def campaign_list_managed(*, user) -> list[Campaign]:
+    """Every campaign of the chapters the user leads, whatever its status."""
+    chapter_ids = Membership.objects.filter(user=user, role=Membership.Role.LEAD).values_list("chapter_id", flat=True)
+    return list(
+        Campaign.objects.filter(chapter_id__in=list(chapter_ids))
+        .select_related("chapter")
+        .order_by("status", "-created_at")
+    )
+
+
+def sample_officials_for_chapter(*, chapter) -> list[OfficialEntry]:
+    """One office per role in the chapter's state (the first House district), for previews."""
+    state = (getattr(chapter, "state", "") or "").upper()
+    if not state:
+        return []
+    divisions = list(Division.objects.filter(state=state).values_list("pk", flat=True))
+    offices = Office.objects.filter(is_active=True, division_id__in=divisions).order_by(
+        "role", "division__ocd_id", "seat"
+    )
+    firsts: dict[str, int] = {}
+    for office_id, role in offices.values_list("pk", "role"):
+        if role != OfficeRole.ORGANISATION:
+            firsts.setdefault(role, office_id)
+    if not firsts:
+        return []
+    return office_entries(offices=Office.objects.filter(pk__in=firsts.values()))
+
+
+@dataclass
+class PreviewTarget:
+    entry: OfficialEntry
+    script: RenderedScript
+    voicemail: RenderedScript
+
+
+@dataclass
+class ActionPreview:
+    action: Action
+    targets: list[PreviewTarget]
+    warnings: list[str]
+    missing_roles: list[str]
+
+
+def campaign_preview(*, campaign: Campaign, user) -> list[ActionPreview]:
+    """Each action's scripts filled in for sample officials of the chapter's state, with warnings."""
+    samples = sample_officials_for_chapter(chapter=campaign.chapter)
+    state = (campaign.chapter.state if campaign.chapter else "") or ""
+    caller = Caller.from_user(user, state=state.upper())
+    labels = dict(OfficeRole.choices)
+    previews = []
+    actions = campaign.actions.order_by("position", "id").prefetch_related("target_offices")
+    for action in actions:
+        entries = [e for e in samples if e.role in action.target_roles]
+        fixed = list(action.target_offices.all())
+        if fixed:
+            entries += office_entries(offices=fixed)
+        found = {e.role for e in entries}
+        warnings = []
+        for label, text in (("script", action.script), ("voicemail script", action.voicemail_script)):
+            warnings += [f"Unknown placeholder {p} in the {label}." for p in unknown_placeholders(text)]
+        if not action.target_roles and not fixed:
+            warnings.append("This action has no targets: pick office roles or fixed offices.")
+        previews.append(
+            ActionPreview(
+                action=action,
+                targets=[
+                    PreviewTarget(
+                        entry=e,
+                        script=render_script(action.script, official=e, caller=caller, officials=samples),
+                        voicemail=render_script(action.voicemail_script, official=e, caller=caller, officials=samples),
+                    )
+                    for e in entries
+                ],
+                warnings=warnings,
+                missing_roles=[labels.get(r, r) for r in action.target_roles if r not in found],
+            )
+        )
+    return previews

@@ -1,12 +1,324 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
 
-from .models import Campaign
+from accounts.selectors import chapter_list_led_by
+from accounts.services import user_location_set
+from officials.models import Office
+from tallies.models import Outcome, Source
+from tallies.services import IdempotencyKeyReused, call_log_create
+
+from . import selectors, services
+from .forms import ActionForm, CallLogForm, CampaignCreateForm, CampaignForm, LocationForm, ReplyForm
+from .models import Action, Campaign, Reply
+
+CALL_OUTCOMES = [Outcome.REACHED, Outcome.VOICEMAIL, Outcome.BUSY, Outcome.SKIPPED]
+
+
+def _error_text(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
 
 
 def campaign_list(request):
-    return HttpResponse("Campaigns")  # placeholder until the campaigns pages land
+    campaigns = selectors.campaign_list_visible(user=request.user)
+    leads = request.user.is_authenticated and chapter_list_led_by(user=request.user).exists()
+    return render(request, "campaigns/campaign_list.html", {"campaigns": campaigns, "is_lead": leads})
+
+
+def _detail_context(request, campaign: Campaign) -> dict:
+    user = request.user
+    targets = selectors.campaign_targets(campaign=campaign, user=user) if user.is_authenticated else None
+    replies = campaign.replies.select_related("author")
+    can_moderate = user.is_authenticated and (
+        user.is_staff or selectors.campaign_can_manage(campaign=campaign, user=user)
+    )
+    if not can_moderate:
+        replies = replies.filter(is_hidden=False)
+    return {
+        "campaign": campaign,
+        "targets": targets,
+        "progress": selectors.campaign_progress(campaign=campaign),
+        "is_active": campaign.status == Campaign.Status.ACTIVE,
+        "can_manage": user.is_authenticated and selectors.campaign_can_manage(campaign=campaign, user=user),
+        "can_moderate": can_moderate,
+        "replies": list(replies[:50]),
+        "reply_form": ReplyForm(),
+        "location_form": LocationForm(initial={"zip_code": getattr(user, "zip_code", "")}),
+        "call_outcomes": CALL_OUTCOMES,
+    }
 
 
 def campaign_detail(request, slug):
-    return HttpResponse(get_object_or_404(Campaign, slug=slug).title)
+    campaign = selectors.campaign_get_visible(slug=slug, user=request.user)
+    return render(request, "campaigns/campaign_detail.html", _detail_context(request, campaign))
+
+
+@login_required
+@require_POST
+def location_set(request, slug):
+    campaign = selectors.campaign_get_visible(slug=slug, user=request.user)
+    form = LocationForm(request.POST)
+    if form.is_valid():
+        try:
+            user_location_set(
+                user=request.user, zip_code=form.cleaned_data["zip_code"], district_ocd_id=form.cleaned_data["district"]
+            )
+        except ValidationError as exc:
+            messages.error(request, _error_text(exc))
+    else:
+        messages.error(request, "Enter a 5-digit ZIP code, for example 65101.")
+    return redirect(reverse("campaigns:detail", args=[campaign.slug]) + "#actions")
+
+
+def _target_for(request, campaign, action_id, office_id):
+    targets = selectors.campaign_targets(campaign=campaign, user=request.user)
+    for action_targets in targets.actions:
+        if action_targets.action.pk != action_id:
+            continue
+        for target in action_targets.targets:
+            if target.office.pk == office_id:
+                return target, action_targets
+    return None, None
+
+
+@login_required
+@require_POST
+def call_log(request, slug):
+    """Log one outcome from an official's card. htmx swaps the card's form; without JS, a redirect."""
+    campaign = selectors.campaign_get_visible(slug=slug, user=request.user)
+    form = CallLogForm(request.POST)
+    error = ""
+    call = None
+    if not form.is_valid():
+        error = "That didn't work: reload the page and try again."
+    else:
+        data = form.cleaned_data
+        action = Action.objects.filter(pk=data["action"], campaign=campaign).first()
+        office = Office.objects.filter(pk=data["office"]).first()
+        if action is None or office is None:
+            error = "That official is not part of this campaign any more. Reload the page."
+        else:
+            try:
+                call, _created = call_log_create(
+                    user=request.user,
+                    campaign=campaign,
+                    action=action,
+                    office=office,
+                    outcome=data["outcome"],
+                    note=data["note"],
+                    source=Source.WEB,
+                    idempotency_key=data["idempotency_key"] or None,
+                )
+            except IdempotencyKeyReused:
+                error = "This button was already used for another call. Reload the page to log a new one."
+            except ValidationError as exc:
+                error = _error_text(exc)
+
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        else:
+            messages.success(request, f"Thank you! Logged: {call.get_outcome_display().lower()}.")
+        anchor = f"#target-{form.cleaned_data.get('action')}-{form.cleaned_data.get('office')}" if call else ""
+        return redirect(reverse("campaigns:detail", args=[campaign.slug]) + anchor)
+
+    if call is None and not form.is_valid():
+        return HttpResponse(error, status=400)
+    target, action_targets = _target_for(request, campaign, form.cleaned_data["action"], form.cleaned_data["office"])
+    if target is None:
+        return HttpResponse(error or "Not found.", status=400)
+    return render(
+        request,
+        "campaigns/includes/_call_logged.html",
+        {
+            "campaign": campaign,
+            "target": target,
+            "action_targets": action_targets,
+            "call": call,
+            "error": error,
+            "progress": selectors.campaign_progress(campaign=campaign),
+            "call_outcomes": CALL_OUTCOMES,
+            "is_active": True,
+        },
+    )
+
+
+@login_required
+@require_POST
+def reply_create(request, slug):
+    campaign = selectors.campaign_get_visible(slug=slug, user=request.user)
+    form = ReplyForm(request.POST)
+    if form.is_valid():
+        try:
+            services.reply_create(campaign=campaign, user=request.user, body=form.cleaned_data["body"])
+            messages.success(request, "Thanks: your reply is posted.")
+        except ValidationError as exc:
+            messages.error(request, _error_text(exc))
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect(reverse("campaigns:detail", args=[campaign.slug]) + "#replies")
+
+
+@login_required
+@require_POST
+def reply_hide(request, slug, reply_id):
+    campaign = selectors.campaign_get_visible(slug=slug, user=request.user)
+    reply = get_object_or_404(Reply.objects.select_related("campaign__chapter"), pk=reply_id, campaign=campaign)
+    services.reply_hide(reply=reply, user=request.user)
+    messages.success(request, "The reply is hidden.")
+    return redirect(reverse("campaigns:detail", args=[campaign.slug]) + "#replies")
+
+
+# ------------------------------------------------------------------------------
+# Authoring, for chapter leads (staff use the admin)
+# ------------------------------------------------------------------------------
+def _managed_campaign(request, slug) -> Campaign:
+    campaign = get_object_or_404(Campaign.objects.select_related("chapter"), slug=slug)
+    if not selectors.campaign_can_manage(campaign=campaign, user=request.user):
+        raise PermissionDenied("Only this chapter's leads can change this campaign.")
+    return campaign
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@login_required
+def campaign_manage(request):
+    chapters = chapter_list_led_by(user=request.user)
+    if not chapters.exists():
+        raise PermissionDenied("Only chapter leads author campaigns here.")
+    return render(
+        request,
+        "campaigns/campaign_manage.html",
+        {"campaigns": selectors.campaign_list_managed(user=request.user), "chapters": chapters},
+    )
+
+
+@login_required
+def campaign_create(request):
+    chapters = chapter_list_led_by(user=request.user)
+    if not chapters.exists():
+        raise PermissionDenied("Only chapter leads author campaigns here.")
+    form = CampaignCreateForm(request.POST or None, chapters=chapters, initial={"chapter": chapters.first()})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            campaign = services.campaign_create(
+                user=request.user, chapter=data.pop("chapter"), categories=data.pop("categories"), **data
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "Draft saved. Now add the actions: what callers do.")
+            return redirect("campaigns:action_create", slug=campaign.slug)
+    return render(request, "campaigns/campaign_form.html", {"form": form, "campaign": None})
+
+
+@login_required
+def campaign_edit(request, slug):
+    campaign = _managed_campaign(request, slug)
+    form = CampaignForm(request.POST or None, instance=campaign)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        campaign.refresh_from_db()  # the ModelForm wrote into the instance while validating
+        try:
+            campaign = services.campaign_update(
+                campaign=campaign, user=request.user, categories=data.pop("categories"), **data
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "Campaign saved.")
+            return redirect("campaigns:preview", slug=campaign.slug)
+    actions = campaign.actions.order_by("position", "id")
+    return render(request, "campaigns/campaign_form.html", {"form": form, "campaign": campaign, "actions": actions})
+
+
+@login_required
+def action_create(request, slug):
+    campaign = _managed_campaign(request, slug)
+    return _action_form(request, campaign, None)
+
+
+@login_required
+def action_edit(request, slug, action_id):
+    campaign = _managed_campaign(request, slug)
+    action = get_object_or_404(Action, pk=action_id, campaign=campaign)
+    return _action_form(request, campaign, action)
+
+
+def _action_form(request, campaign, action):
+    next_position = (campaign.actions.count() or 0) + 1
+    form = ActionForm(request.POST or None, instance=action, initial=None if action else {"position": next_position})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        offices = data.pop("target_offices")
+        try:
+            if action is None:
+                services.action_create(campaign=campaign, user=request.user, target_offices=offices, **data)
+            else:
+                action.refresh_from_db()
+                services.action_update(action=action, user=request.user, target_offices=offices, **data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "Action saved. Check how the script reads in the preview.")
+            return redirect("campaigns:preview", slug=campaign.slug)
+    return render(request, "campaigns/action_form.html", {"form": form, "campaign": campaign, "action": action})
+
+
+@login_required
+@require_POST
+def action_delete(request, slug, action_id):
+    campaign = _managed_campaign(request, slug)
+    action = get_object_or_404(Action, pk=action_id, campaign=campaign)
+    try:
+        services.action_delete(action=action, user=request.user)
+        messages.success(request, "Action deleted.")
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    return redirect("campaigns:preview", slug=campaign.slug)
+
+
+@login_required
+def campaign_preview(request, slug):
+    campaign = _managed_campaign(request, slug)
+    return render(
+        request,
+        "campaigns/campaign_preview.html",
+        {
+            "campaign": campaign,
+            "previews": selectors.campaign_preview(campaign=campaign, user=request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def campaign_publish(request, slug):
+    campaign = _managed_campaign(request, slug)
+    try:
+        services.campaign_publish(campaign=campaign, user=request.user)
+        messages.success(request, "Published: your chapter's members can call now.")
+        return redirect("campaigns:detail", slug=campaign.slug)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+        return redirect("campaigns:preview", slug=campaign.slug)
+
+
+@login_required
+@require_POST
+def campaign_archive(request, slug):
+    campaign = _managed_campaign(request, slug)
+    services.campaign_archive(campaign=campaign, user=request.user)
+    messages.success(request, "Archived: the campaign no longer takes calls.")
+    return redirect("campaigns:manage")

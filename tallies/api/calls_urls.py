@@ -1,3 +1,7 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from .calls import CallListCreateView
+
+urlpatterns = [
+    path("calls/", CallListCreateView.as_view(), name="calls"),
+]

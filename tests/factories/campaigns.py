@@ -31,6 +31,7 @@ class CampaignFactory(factory.django.DjangoModelFactory):
 class ActionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Action
+        skip_postgeneration_save = True
 
     campaign = factory.SubFactory(CampaignFactory)
     kind = Action.Kind.CALL

@@ -1,0 +1,142 @@
+"""Output serializers for campaigns (read-only) and the input of the targets lookup."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from campaigns.models import Action, Campaign
+from campaigns.rendering import markdown_to_html
+from officials.models import OfficeRole
+
+
+class CampaignListOutputSerializer(serializers.ModelSerializer):
+    chapter = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    categories = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    calls_total = serializers.IntegerField(read_only=True, help_text="Calls and letters logged so far.")
+
+    class Meta:
+        model = Campaign
+        fields = [
+            "id",
+            "slug",
+            "title",
+            "summary",
+            "status",
+            "chapter",
+            "categories",
+            "starts_at",
+            "ends_at",
+            "call_goal",
+            "calls_total",
+            "published_at",
+        ]
+
+
+class ActionOutputSerializer(serializers.ModelSerializer):
+    target_roles = serializers.ListField(child=serializers.ChoiceField(choices=OfficeRole.choices))
+    target_offices = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = Action
+        fields = [
+            "id",
+            "position",
+            "kind",
+            "title",
+            "instructions",
+            "script",
+            "voicemail_script",
+            "target_roles",
+            "target_offices",
+        ]
+
+
+class CampaignDetailOutputSerializer(CampaignListOutputSerializer):
+    background_html = serializers.SerializerMethodField(help_text="The background, rendered and sanitised.")
+    actions = ActionOutputSerializer(many=True, read_only=True)
+
+    class Meta(CampaignListOutputSerializer.Meta):
+        fields = [*CampaignListOutputSerializer.Meta.fields, "background", "background_html", "actions"]
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_background_html(self, obj) -> str:
+        return str(markdown_to_html(obj.background))
+
+
+class TargetsQueryInputSerializer(serializers.Serializer):
+    zip = serializers.CharField(
+        required=False, allow_blank=True, max_length=10, help_text="ZIP or ZIP+4. Defaults to your saved ZIP."
+    )
+    district = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        help_text="For a ZIP split between districts: the OCD id of yours.",
+    )
+
+
+class DivisionOutputSerializer(serializers.Serializer):
+    ocd_id = serializers.CharField()
+    name = serializers.CharField()
+
+
+class PhoneOutputSerializer(serializers.Serializer):
+    number = serializers.CharField(source="value", help_text="E.164")
+    label = serializers.CharField()
+    is_capitol = serializers.BooleanField()
+    hours = serializers.CharField()
+
+
+class OfficeOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    role = serializers.CharField(help_text=f"One of: {', '.join(OfficeRole.values)}.")
+    title = serializers.CharField()
+    name = serializers.CharField()
+
+
+class PersonOutputSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    party = serializers.CharField()
+    photo_url = serializers.CharField()
+
+
+class TargetOutputSerializer(serializers.Serializer):
+    office = OfficeOutputSerializer(source="entry.office")
+    person = PersonOutputSerializer(source="entry.person", allow_null=True)
+    is_fixed = serializers.BooleanField(help_text="A fixed target, the same for every caller.")
+    phones = PhoneOutputSerializer(source="entry.phones", many=True)
+    contact_form = serializers.SerializerMethodField()
+    script = serializers.CharField(source="script.text", help_text="The script filled in for this official.")
+    voicemail_script = serializers.CharField(source="voicemail.text")
+    unknown_placeholders = serializers.SerializerMethodField()
+    last_outcome = serializers.CharField(help_text="Your latest logged outcome for this official, or empty.")
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_contact_form(self, obj) -> str | None:
+        point = obj.entry.contact_form
+        return point.value if point else None
+
+    def get_unknown_placeholders(self, obj) -> list[str]:
+        return list(dict.fromkeys(obj.script.unknown + obj.voicemail.unknown))
+
+
+class ActionTargetsOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="action.pk")
+    position = serializers.IntegerField(source="action.position")
+    kind = serializers.ChoiceField(source="action.kind", choices=Action.Kind.choices)
+    title = serializers.CharField(source="action.title")
+    instructions = serializers.CharField(source="action.instructions")
+    missing_roles = serializers.ListField(
+        child=serializers.CharField(), help_text="Target roles we found no official for."
+    )
+    done_count = serializers.IntegerField(help_text="Targets you have logged a call (or letter) for.")
+    targets = TargetOutputSerializer(many=True)
+
+
+class CampaignTargetsOutputSerializer(serializers.Serializer):
+    zip = serializers.CharField(source="lookup.zip5")
+    state = serializers.CharField(source="lookup.state", allow_null=True)
+    split = serializers.BooleanField(help_text="The ZIP spans several districts and none was chosen.")
+    districts = DivisionOutputSerializer(source="lookup.districts", many=True)
+    chosen_district = serializers.CharField(source="lookup.chosen_district.ocd_id", allow_null=True, default=None)
+    actions = ActionTargetsOutputSerializer(many=True)

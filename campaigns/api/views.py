@@ -1,0 +1,111 @@
+from django.db.models import Case, IntegerField, Q, Value, When
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema
+from rest_framework import viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from accounts.models import Membership
+from advocacy.api.schemas import ErrorResponse
+from campaigns import selectors
+from campaigns.models import Campaign
+from tallies.selectors import tally_campaign_totals
+
+from .serializers import (
+    CampaignDetailOutputSerializer,
+    CampaignListOutputSerializer,
+    CampaignTargetsOutputSerializer,
+    TargetsQueryInputSerializer,
+)
+
+
+class CampaignFilter(filters.FilterSet):
+    chapter = filters.CharFilter(field_name="chapter__slug", help_text="Only this chapter's campaigns (its slug).")
+    category = filters.CharFilter(field_name="categories__slug", help_text="Only campaigns in this category (slug).")
+    national = filters.BooleanFilter(
+        field_name="chapter", lookup_expr="isnull", help_text="true: national campaigns only; false: chapters' only."
+    )
+    q = filters.CharFilter(method="search", help_text="Words in the title or summary.")
+
+    class Meta:
+        model = Campaign
+        fields = ["chapter", "category", "national", "q"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(title__icontains=value) | Q(summary__icontains=value))
+
+
+@extend_schema(tags=["campaigns"])
+class CampaignViewSet(viewsets.ReadOnlyModelViewSet):
+    """Active campaigns you can see: national ones and your chapters' (your chapters' first)."""
+
+    lookup_field = "slug"
+    lookup_value_regex = r"[-a-zA-Z0-9_]+"
+    filterset_class = CampaignFilter
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Campaign.objects.none()
+        chapter_ids = list(Membership.objects.filter(user=self.request.user).values_list("chapter_id", flat=True))
+        return (
+            Campaign.objects.active()
+            .filter(Q(chapter__isnull=True) | Q(chapter_id__in=chapter_ids))
+            .annotate(
+                is_mine=Case(
+                    When(chapter_id__in=chapter_ids, then=Value(0)), default=Value(1), output_field=IntegerField()
+                )
+            )
+            .select_related("chapter")
+            .prefetch_related("categories")
+            .order_by("is_mine", "-published_at", "-created_at", "-id")
+            .distinct()
+        )
+
+    def get_serializer_class(self):
+        return CampaignDetailOutputSerializer if self.action == "retrieve" else CampaignListOutputSerializer
+
+    def _with_totals(self, campaigns):
+        totals = tally_campaign_totals(campaign_ids=[c.pk for c in campaigns])
+        for campaign in campaigns:
+            campaign.calls_total = totals.get(campaign.pk, 0)
+        return campaigns
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self._with_totals(list(self.paginate_queryset(queryset)))
+        return self.get_paginated_response(CampaignListOutputSerializer(page, many=True).data)
+
+    @extend_schema(responses={200: CampaignDetailOutputSerializer, 404: ErrorResponse})
+    def retrieve(self, request, slug=None):
+        # Leads and staff may also read their drafts here, as on the page.
+        campaign = selectors.campaign_get_visible(slug=slug, user=request.user)
+        self._with_totals([campaign])
+        return Response(CampaignDetailOutputSerializer(campaign).data)
+
+    @extend_schema(
+        parameters=[TargetsQueryInputSerializer],
+        responses={200: CampaignTargetsOutputSerializer, 400: ErrorResponse, 404: ErrorResponse},
+        description=(
+            "Whom you contact for each action, with the script filled in for each official. Roles are "
+            "resolved from `zip` (default: your saved ZIP and district); fixed targets are the same for all."
+        ),
+    )
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    def targets(self, request, slug=None):
+        campaign = selectors.campaign_get_visible(slug=slug, user=request.user)
+        query = TargetsQueryInputSerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        zip_code = (query.validated_data.get("zip") or "").strip()
+        district = (query.validated_data.get("district") or "").strip()
+        if not zip_code:
+            if not request.user.zip_code:
+                raise ValidationError({"zip": ["Give a ZIP code, or save yours on your profile."]})
+            zip_code = request.user.zip_code
+            district = district or request.user.district_ocd_id
+        result = selectors.campaign_targets(
+            campaign=campaign, user=request.user, zip_code=zip_code, district_ocd_id=district
+        )
+        if result.zip_error:
+            raise ValidationError({"zip": [result.zip_error]})
+        return Response(CampaignTargetsOutputSerializer(result).data)

@@ -1,0 +1,118 @@
+from django import forms
+
+from officials.models import Office, OfficeRole
+from tallies.models import Outcome
+
+from .models import Action, Campaign, Category
+
+ROLE_CHOICES = [(value, label) for value, label in OfficeRole.choices if value != OfficeRole.ORGANISATION]
+
+
+class LocationForm(forms.Form):
+    zip_code = forms.CharField(
+        label="Your ZIP code",
+        max_length=10,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code", "placeholder": "65101"}),
+    )
+    district = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
+
+
+class CallLogForm(forms.Form):
+    action = forms.IntegerField(min_value=1)
+    office = forms.IntegerField(min_value=1)
+    outcome = forms.ChoiceField(choices=Outcome.choices)
+    note = forms.CharField(required=False, max_length=1000)
+    idempotency_key = forms.CharField(required=False, max_length=100)
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(
+        label="Your reply",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "What did the office say?"}),
+        help_text="Short and factual: what the staffer said, the AG's position, a line that was busy.",
+    )
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class CampaignForm(forms.ModelForm):
+    slug = forms.SlugField(
+        required=False, max_length=200, help_text="The web address. Leave empty to make one from the title."
+    )
+    categories = forms.ModelMultipleChoiceField(
+        queryset=Category.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = Campaign
+        fields = ["title", "slug", "summary", "background", "starts_at", "ends_at", "call_goal", "categories"]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 2}),
+            "background": forms.Textarea(attrs={"rows": 12}),
+            "starts_at": DateTimeInput(),
+            "ends_at": DateTimeInput(),
+        }
+        help_texts = {"background": "Markdown: **bold**, *italic*, [links](https://example.org), lists, > quotes."}
+
+
+class CampaignCreateForm(CampaignForm):
+    chapter = forms.ModelChoiceField(queryset=None, empty_label=None)
+
+    class Meta(CampaignForm.Meta):
+        fields = ["chapter", *CampaignForm.Meta.fields]
+
+    def __init__(self, *args, chapters, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["chapter"].queryset = chapters
+
+
+class ActionForm(forms.ModelForm):
+    target_roles = forms.MultipleChoiceField(
+        choices=ROLE_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Call or write to the caller's own",
+        help_text="Resolved from each caller's ZIP code.",
+    )
+    target_offices = forms.ModelMultipleChoiceField(
+        queryset=Office.objects.organisations().filter(is_active=True),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Fixed targets",
+        help_text="The same for every caller, such as the Department of Justice.",
+    )
+
+    class Meta:
+        model = Action
+        fields = [
+            "kind",
+            "title",
+            "position",
+            "instructions",
+            "script",
+            "voicemail_script",
+            "target_roles",
+            "target_offices",
+        ]
+        widgets = {
+            "instructions": forms.Textarea(attrs={"rows": 3}),
+            "script": forms.Textarea(attrs={"rows": 10}),
+            "voicemail_script": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "script": "Plain text with placeholders such as [OFFICIAL NAME], [YOUR NAME], [CITY, ZIP]. "
+            "See the placeholder guide below.",
+            "voicemail_script": "What to say when the call goes to voicemail (calls only).",
+        }
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("target_roles") and not data.get("target_offices"):
+            raise forms.ValidationError("Pick at least one office role or fixed target.")
+        return data

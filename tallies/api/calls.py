@@ -1,0 +1,145 @@
+"""POST /api/v1/calls/ logs a call (safe to retry with an Idempotency-Key); GET lists your own calls."""
+
+import re
+
+from django.shortcuts import get_object_or_404
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from advocacy.api.schemas import ErrorResponse
+from campaigns.models import Action, Campaign
+from officials.models import Office
+from tallies.models import CallLog, Outcome, Source
+from tallies.services import call_log_create
+
+MAX_ID = 2**63 - 1
+# Printable ASCII, as HTTP header values should be; a UUID fits easily.
+IDEMPOTENCY_KEY_RE = re.compile(r"^[\x21-\x7e]{1,100}$")
+
+IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
+    name="Idempotency-Key",
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description=(
+        "A unique value per call (a UUID). Retrying with the same key and body returns the first call "
+        "with 200 and logs nothing new; the same key with a different body is refused with 422."
+    ),
+)
+
+
+class CallCreateInputSerializer(serializers.Serializer):
+    campaign = serializers.SlugField(max_length=300, help_text="The campaign's slug.")
+    action = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="An action id of that campaign.")
+    office = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="The office called or written to.")
+    outcome = serializers.ChoiceField(choices=Outcome.choices)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=1000, default="")
+    client_timestamp = serializers.DateTimeField(
+        required=False, allow_null=True, default=None, help_text="When the call was made, by the client's clock."
+    )
+
+
+class CallOutputSerializer(serializers.ModelSerializer):
+    campaign = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    office_title = serializers.CharField(source="office.__str__", read_only=True)
+    person_name = serializers.CharField(source="person.name", read_only=True, allow_null=True, default=None)
+
+    class Meta:
+        model = CallLog
+        fields = [
+            "id",
+            "campaign",
+            "action",
+            "office",
+            "office_title",
+            "person",
+            "person_name",
+            "outcome",
+            "note",
+            "source",
+            "client_timestamp",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class CallFilter(filters.FilterSet):
+    campaign = filters.CharFilter(field_name="campaign__slug", help_text="Only calls for this campaign (its slug).")
+
+    class Meta:
+        model = CallLog
+        fields = ["campaign"]
+
+
+def _idempotency_key(request) -> str | None:
+    key = request.headers.get("Idempotency-Key")
+    if key is None or key == "":
+        return None
+    if not IDEMPOTENCY_KEY_RE.match(key):
+        raise ValidationError({"Idempotency-Key": ["Use up to 100 printable ASCII characters, such as a UUID."]})
+    return key
+
+
+@extend_schema(tags=["calls"])
+class CallListCreateView(generics.ListCreateAPIView):
+    throttle_scope = "calls"
+    filterset_class = CallFilter
+    serializer_class = CallOutputSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return CallLog.objects.none()
+        return (
+            CallLog.objects.filter(user=self.request.user)
+            .select_related("campaign", "office", "person")
+            .order_by("-created_at", "-id")
+        )
+
+    @extend_schema(summary="Your own logged calls, newest first")
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="Log a call",
+        parameters=[IDEMPOTENCY_KEY_PARAMETER],
+        request=CallCreateInputSerializer,
+        responses={
+            201: CallOutputSerializer,
+            200: OpenApiResponse(CallOutputSerializer, description="A replay: the call logged with this key."),
+            400: ErrorResponse,
+            403: ErrorResponse,
+            404: ErrorResponse,
+            422: ErrorResponse,
+        },
+    )
+    def post(self, request, *args, **kwargs):
+        key = _idempotency_key(request)
+        data = CallCreateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        campaign = get_object_or_404(Campaign.objects.select_related("chapter"), slug=values["campaign"])
+        errors = {}
+        action = Action.objects.filter(pk=values["action"], campaign=campaign).first()
+        if action is None:
+            errors["action"] = ["No such action in this campaign."]
+        office = Office.objects.filter(pk=values["office"]).first()
+        if office is None:
+            errors["office"] = ["No such office."]
+        if errors:
+            raise ValidationError(errors)
+        call, created = call_log_create(
+            user=request.user,
+            campaign=campaign,
+            action=action,
+            office=office,
+            outcome=values["outcome"],
+            note=values["note"],
+            source=Source.API,
+            idempotency_key=key,
+            client_timestamp=values["client_timestamp"],
+        )
+        return Response(
+            CallOutputSerializer(call).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )
