@@ -3,3 +3,8 @@ from django.apps import AppConfig
 
 class OfficialsConfig(AppConfig):
     name = "officials"
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

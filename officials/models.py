@@ -105,6 +105,8 @@ class Person(models.Model):
     openstates_id = models.CharField(max_length=100, unique=True, null=True, blank=True)
     wikidata_id = models.CharField(max_length=20, blank=True)
     email = models.EmailField(blank=True)
+    # Official social accounts by service ({"twitter": "SenSchmitt", ...}), from the social-media file.
+    social = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["family_name", "name"]
@@ -179,6 +181,23 @@ class ContactPoint(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.label}: {self.value}"
+
+    @property
+    def is_phone(self) -> bool:
+        return self.kind in (self.Kind.PHONE, self.Kind.FAX)
+
+    @property
+    def display_value(self) -> str:
+        """A phone in national format ("(573) 751-3321"); anything else as stored."""
+        if not self.is_phone:
+            return self.value
+        from .phones import phone_display
+
+        return phone_display(self.value)
+
+    @property
+    def tel_url(self) -> str:
+        return f"tel:{self.value}" if self.kind == self.Kind.PHONE else ""
 
 
 class ZipDivision(models.Model):

@@ -1,12 +1,14 @@
 """Reads: a caller's officials from their ZIP, an office's current holder and contact points."""
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 import zipcodes
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.db.models import Q
 
+from . import cache as officials_cache
 from .models import ContactPoint, Division, Office, OfficeRole, Person, Term, ZipDivision
 
 ZIP_RE = re.compile(r"^\s*(\d{5})(?:-?\d{4})?\s*$")
@@ -36,13 +38,31 @@ def normalise_zip(zip_code: str) -> str:
     return match.group(1)
 
 
+def _territory_for_zip(zip5: str) -> str | None:
+    """The Census has no ZCTAs in these territories, so their ZIPs are mapped by prefix."""
+    if zip5 == "96799":
+        return "AS"
+    if 96910 <= int(zip5) <= 96932:
+        return "GU"
+    if zip5.startswith("9695"):
+        return "MP"
+    if zip5.startswith("008"):
+        return "VI"
+    return None
+
+
+@lru_cache(maxsize=1)
+def _usps_states() -> dict[str, str]:
+    # zipcodes scans its whole list on every call; one dict makes each lookup O(1).
+    return {z["zip_code"]: z["state"] for z in zipcodes.list_all()}
+
+
 def state_for_zip(zip5: str) -> str | None:
-    """The state of a ZIP from the USPS list shipped in the `zipcodes` package (works offline)."""
-    try:
-        matches = zipcodes.matching(zip5)
-    except (TypeError, ValueError):
-        return None
-    return matches[0]["state"] if matches else None
+    """The state of a ZIP: the territories by prefix, else the USPS list in the `zipcodes` package (offline)."""
+    return _territory_for_zip(zip5) or _usps_states().get(zip5)
+
+
+_MAIN_KINDS = (ContactPoint.Kind.CONTACT_FORM, ContactPoint.Kind.EMAIL)
 
 
 @dataclass
@@ -68,6 +88,16 @@ class OfficialEntry:
         return phones[0] if phones else None
 
     @property
+    def main_contacts(self) -> list[ContactPoint]:
+        """The capitol (DC) line, contact form and email: what a caller tries first."""
+        return [cp for cp in self.contact_points if cp.is_capitol or cp.kind in _MAIN_KINDS]
+
+    @property
+    def other_contacts(self) -> list[ContactPoint]:
+        """District offices and other lines, for when the main one is busy."""
+        return [cp for cp in self.contact_points if not (cp.is_capitol or cp.kind in _MAIN_KINDS)]
+
+    @property
     def contact_form(self) -> ContactPoint | None:
         return next((cp for cp in self.contact_points if cp.kind == ContactPoint.Kind.CONTACT_FORM), None)
 
@@ -90,27 +120,55 @@ class OfficialsLookup:
     def representative_known(self) -> bool:
         return len(self.districts) == 1 or self.chosen_district is not None
 
+    # True when the ZIP is not in the district table (a PO-box or unique ZIP); the
+    # districts then come from the state alone (at-large states, territories) or are unknown.
+    missing_from_table: bool = False
+
     def for_roles(self, roles) -> list[OfficialEntry]:
         return [entry for entry in self.entries if entry.role in roles]
 
+    @property
+    def house_entries(self) -> list[OfficialEntry]:
+        return self.for_roles([OfficeRole.US_HOUSE])
+
+    @property
+    def groups(self) -> list[tuple[str, list[OfficialEntry]]]:
+        """(role label, entries) in display order, for pages."""
+        labels = dict(OfficeRole.choices)
+        out: list[tuple[str, list[OfficialEntry]]] = []
+        for entry in self.entries:
+            if out and out[-1][1][0].role == entry.role:
+                out[-1][1].append(entry)
+            else:
+                out.append((labels[entry.role], [entry]))
+        return out
+
 
 def _entries_for_offices(offices) -> list[OfficialEntry]:
-    """Current holder and active contact points for each office, in a fixed number of queries."""
-    current_terms = Term.objects.current().select_related("person")
-    offices = list(
-        offices.select_related("division").prefetch_related(
-            Prefetch("terms", queryset=current_terms, to_attr="current_terms"),
-            Prefetch("contact_points", queryset=ContactPoint.objects.active(), to_attr="active_contact_points"),
-        )
-    )
+    """Current holder and active contact points for each office, in three queries.
+
+    Plain `office_id IN (...)` queries rather than prefetch_related: on a lookup that runs
+    for every page view the prefetch machinery cost more than the database did.
+    """
+    offices = list(offices.select_related("division"))
+    ids = [office.pk for office in offices]
+    holders: dict[int, Term] = {}
+    points: dict[int, list[ContactPoint]] = {}
+    if ids:
+        # Newest start first, so an overlap during a handover shows the newer holder.
+        for term in Term.objects.current().filter(office_id__in=ids).select_related("person").order_by("-start"):
+            holders.setdefault(term.office_id, term)
+        for cp in ContactPoint.objects.filter(office_id__in=ids, is_active=True).order_by(
+            "-is_capitol", "position", "label", "pk"
+        ):
+            points.setdefault(cp.office_id, []).append(cp)
     entries = []
     for office in offices:
-        term = office.current_terms[0] if office.current_terms else None
+        term = holders.get(office.pk)
         person = term.person if term else None
-        points = [
-            cp for cp in office.active_contact_points if cp.person_id is None or cp.person_id == (person and person.pk)
-        ]
-        entries.append(OfficialEntry(office=office, person=person, term=term, contact_points=points))
+        person_id = person.pk if person else None
+        office_points = [cp for cp in points.get(office.pk, []) if cp.person_id is None or cp.person_id == person_id]
+        entries.append(OfficialEntry(office=office, person=person, term=term, contact_points=office_points))
     entries.sort(key=lambda e: (ROLE_ORDER.index(e.role), e.office.seat, e.office.title))
     return entries
 
@@ -120,26 +178,117 @@ def office_entries(*, offices) -> list[OfficialEntry]:
     return _entries_for_offices(Office.objects.filter(pk__in=[o.pk for o in offices]))
 
 
-def officials_for_zip(*, zip_code: str, district_ocd_id: str = "") -> OfficialsLookup:
+STATE_LEVEL_KINDS = [Division.Kind.STATE, Division.Kind.TERRITORY, Division.Kind.DISTRICT]
+
+
+def officials_for_zip(*, zip_code: str, district_ocd_id: str = "", use_cache: bool = True) -> OfficialsLookup:
     """A caller's officials from a ZIP or ZIP+4.
 
     When the ZIP spans several congressional districts every candidate representative is
     listed (`split`), unless `district_ocd_id` names one of them. A ZIP missing from the
-    district table still gives the state's officials, through the state of that ZIP.
+    district table still gives the state's officials, through the state of that ZIP, and the
+    representative when the state has a single (at-large) district.
+
+    One query for the ZIP's districts, then the offices of the state and of those districts
+    from the lookup cache (officials/cache.py), or three more queries when they are not
+    cached. With use_cache=False: four queries (five for a ZIP missing from the table).
     """
     zip5 = normalise_zip(zip_code)
-    rows = list(ZipDivision.objects.filter(zcta=zip5).select_related("division"))
-    districts = [row.division for row in rows]
-    state = rows[0].state if rows else state_for_zip(zip5)
-    chosen = next((d for d in districts if d.ocd_id == district_ocd_id), None) if district_ocd_id else None
+    token = officials_cache.generation() if use_cache else ""
+    districts = _zip_districts(zip5=zip5, token=token)
+    missing = not districts
+    if districts:
+        # A ZIP that crosses a state line: its first row's state (the caller may choose a district).
+        chosen = next((d for d in districts if d.ocd_id == district_ocd_id), None) if district_ocd_id else None
+        state = chosen.state if chosen else districts[0].state
+    else:
+        chosen = None
+        state = state_for_zip(zip5)
+        if state:
+            # An at-large state or territory has one district: the representative is known anyway.
+            if token:
+                current = [
+                    d
+                    for d in officials_cache.divisions_by_id(token=token).values()
+                    if d.state == state and d.kind == Division.Kind.CONGRESSIONAL_DISTRICT and d.valid_through is None
+                ][:2]
+            else:
+                current = list(
+                    Division.objects.filter(
+                        state=state, kind=Division.Kind.CONGRESSIONAL_DISTRICT, valid_through__isnull=True
+                    )[:2]
+                )
+            if len(current) == 1:
+                districts = current
     house_districts = [chosen] if chosen else districts
-
-    state_divisions = (
-        Division.objects.filter(state=state, kind__in=["state", "territory", "district"])
-        if state
-        else Division.objects.none()
-    )
-    offices = Office.objects.filter(is_active=True).filter(division__in=list(state_divisions) + house_districts)
+    entries = _entries_for_state_and_districts(state=state, districts=house_districts, token=token)
     return OfficialsLookup(
-        zip5=zip5, state=state, districts=districts, chosen_district=chosen, entries=_entries_for_offices(offices)
+        zip5=zip5,
+        state=state,
+        districts=districts,
+        chosen_district=chosen,
+        entries=entries,
+        missing_from_table=missing,
     )
+
+
+def _zip_districts(*, zip5: str, token: str) -> list[Division]:
+    """The congressional districts a ZIP touches, by OCD id."""
+    if not token:
+        rows = ZipDivision.objects.filter(zcta=zip5).select_related("division").order_by("division__ocd_id")
+        return [row.division for row in rows]
+    # No join: one index scan on zcta, and the divisions from the per-process map.
+    divisions = officials_cache.divisions_by_id(token=token)
+    ids = ZipDivision.objects.filter(zcta=zip5).values_list("division_id", flat=True)
+    found = [divisions.get(pk) for pk in ids]
+    if None in found:  # a division newer than the map: read them properly
+        return _zip_districts(zip5=zip5, token="")
+    return sorted(found, key=lambda d: d.ocd_id)
+
+
+def _entries_for_state_and_districts(*, state, districts, token: str) -> list[OfficialEntry]:
+    if not state:
+        return []
+    division_ids = [d.pk for d in districts]
+    if not token:
+        offices = Office.objects.filter(is_active=True).filter(
+            Q(division__state=state, division__kind__in=STATE_LEVEL_KINDS) | Q(division__in=division_ids)
+        )
+        return _entries_for_offices(offices)
+
+    state_key, district_keys = officials_cache.entry_keys(token=token, state=state, division_ids=division_ids)
+    found = officials_cache.get_many([state_key, *district_keys], token=token)
+    want_state = state_key not in found
+    want_ids = [pk for pk, key in zip(division_ids, district_keys, strict=True) if key not in found]
+    if want_state or want_ids:
+        condition = Q(division__in=want_ids)
+        if want_state:
+            condition |= Q(division__state=state, division__kind__in=STATE_LEVEL_KINDS)
+        fresh = _entries_for_offices(Office.objects.filter(is_active=True).filter(condition))
+        by_key: dict[str, list[OfficialEntry]] = {}
+        if want_state:
+            by_key[state_key] = [e for e in fresh if e.office.division_id not in division_ids]
+        for pk, key in zip(division_ids, district_keys, strict=True):
+            if pk in want_ids:
+                by_key[key] = [e for e in fresh if e.office.division_id == pk]
+        officials_cache.set_many(by_key, token=token)
+        found.update(by_key)
+    # Copies of the cached entries: a caller may set attributes on its own list without
+    # touching another request's.
+    entries = [replace(entry) for key in [state_key, *district_keys] for entry in found.get(key, [])]
+    entries.sort(key=lambda e: (ROLE_ORDER.index(e.role), e.office.seat, e.office.title))
+    return entries
+
+
+def office_list():
+    """Active offices, for the API list; callers turn a page of them into entries with office_entries."""
+    return (
+        Office.objects.filter(is_active=True)
+        .select_related("division")
+        .order_by("role", "division__ocd_id", "seat", "pk")
+    )
+
+
+def office_entry(*, office_id: int) -> OfficialEntry | None:
+    entries = _entries_for_offices(Office.objects.filter(pk=office_id))
+    return entries[0] if entries else None

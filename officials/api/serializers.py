@@ -1,0 +1,61 @@
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from officials.models import ContactPoint, Division, OfficeRole, Person, WrongNumberReport
+
+
+class OfficialDivisionOutputSerializer(serializers.ModelSerializer):
+    kind = serializers.CharField(help_text="country, state, territory, district (DC) or cd (congressional district).")
+
+    class Meta:
+        model = Division
+        fields = ["ocd_id", "name", "kind", "state"]
+
+
+class OfficialPersonOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Person
+        fields = ["id", "name", "given_name", "family_name", "party", "photo_url", "bioguide_id", "openstates_id"]
+
+
+class OfficialContactPointOutputSerializer(serializers.ModelSerializer):
+    display_value = serializers.CharField(help_text="A phone in national format; anything else as stored.")
+    tel_url = serializers.CharField(help_text="tel: link for phones, empty otherwise.")
+    kind = serializers.CharField(help_text="phone, fax, form (contact form URL), email or postal.")
+
+    class Meta:
+        model = ContactPoint
+        fields = ["id", "kind", "label", "value", "display_value", "tel_url", "hours", "address", "is_capitol"]
+
+
+class OfficialEntryOutputSerializer(serializers.Serializer):
+    """An office with its current holder (null when vacant or an organisation) and how to reach it."""
+
+    id = serializers.IntegerField(source="office.pk", help_text="The Office id.")
+    role = serializers.CharField(source="office.role", help_text="One of: " + ", ".join(OfficeRole.values) + ".")
+    role_label = serializers.SerializerMethodField()
+    title = serializers.CharField(source="office.title")
+    name = serializers.CharField(source="office.name", help_text="Organisations only.")
+    seat = serializers.CharField(source="office.seat")
+    website = serializers.CharField(source="office.website")
+    division = OfficialDivisionOutputSerializer(source="office.division", allow_null=True)
+    holder = OfficialPersonOutputSerializer(source="person", allow_null=True)
+    term_start = serializers.DateField(source="term.start", allow_null=True, default=None)
+    party = serializers.CharField(source="term.party", allow_null=True, default=None)
+    contact_points = OfficialContactPointOutputSerializer(many=True)
+
+    @extend_schema_field(serializers.CharField())
+    def get_role_label(self, entry) -> str:
+        return OfficeRole(entry.office.role).label
+
+
+class WrongNumberReportInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=1000, help_text="What is wrong with the number.")
+
+
+class WrongNumberReportOutputSerializer(serializers.ModelSerializer):
+    status = serializers.CharField(help_text="open, fixed or dismissed.")
+
+    class Meta:
+        model = WrongNumberReport
+        fields = ["id", "contact_point", "reason", "status", "created_at"]

@@ -1,0 +1,152 @@
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import permissions, status, viewsets
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from advocacy.api.pagination import StandardPagination
+from advocacy.api.schemas import ErrorResponse
+from officials import selectors, services
+from officials.models import ContactPoint
+
+from .filters import OfficialFilter
+from .serializers import (
+    OfficialDivisionOutputSerializer,
+    OfficialEntryOutputSerializer,
+    WrongNumberReportInputSerializer,
+    WrongNumberReportOutputSerializer,
+)
+
+_DIVISION_SCHEMA = {
+    "type": "object",
+    "properties": {k: {"type": "string"} for k in ("ocd_id", "name", "kind", "state")},
+}
+
+
+class OfficialsPagination(StandardPagination):
+    """The standard page, plus how a ?zip= resolved (absent without zip)."""
+
+    def get_paginated_response_schema(self, schema):
+        page = super().get_paginated_response_schema(schema)
+        page["properties"].update(
+            {
+                "zip": {"type": "string", "description": "The 5-digit ZIP looked up."},
+                "state": {"type": "string", "nullable": True, "description": "USPS code of the ZIP's state."},
+                "split": {
+                    "type": "boolean",
+                    "description": "The ZIP spans several districts and none was chosen with ?district=.",
+                },
+                "representative_known": {"type": "boolean"},
+                "missing_from_table": {
+                    "type": "boolean",
+                    "description": "The ZIP is not in the ZIP-to-district table: the state's officials only.",
+                },
+                "districts": {
+                    "type": "array",
+                    "items": _DIVISION_SCHEMA,
+                    "description": "Candidate congressional districts.",
+                },
+                "chosen_district": {**_DIVISION_SCHEMA, "nullable": True},
+            }
+        )
+        return page
+
+
+@extend_schema_view(
+    list=extend_schema(
+        operation_id="officials_list",
+        tags=["officials"],
+        description=(
+            "With `zip`: the caller's officials (two U.S. senators, the representative, governor, attorney "
+            "general ...). A ZIP spanning several congressional districts returns every candidate representative, "
+            "`split: true` and the candidate `districts`; pass one as `district` to choose. A ZIP missing from the "
+            "district table still returns the state's officials (`representative_known: false`). Without `zip`: "
+            "offices filtered by `state`, `role` and `district`. Public data: no authentication needed."
+        ),
+        responses={200: OfficialEntryOutputSerializer(many=True), 400: ErrorResponse},
+    ),
+    retrieve=extend_schema(
+        operation_id="officials_retrieve",
+        tags=["officials"],
+        description="One office (by Office id) with its current holder and active contact points.",
+        responses={200: OfficialEntryOutputSerializer, 404: ErrorResponse},
+    ),
+)
+class OfficialViewSet(viewsets.ReadOnlyModelViewSet):
+    permission_classes = [permissions.AllowAny]
+    filterset_class = OfficialFilter
+    pagination_class = OfficialsPagination
+    serializer_class = OfficialEntryOutputSerializer
+
+    def get_queryset(self):
+        return selectors.office_list()
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())  # validates every filter: 400 on a bad one
+        zip_code = request.query_params.get("zip", "").strip()
+        extra = {}
+        if zip_code:
+            district = request.query_params.get("district", "").strip()
+            lookup = selectors.officials_for_zip(zip_code=zip_code, district_ocd_id=district)
+            if district and lookup.chosen_district is None:
+                raise ValidationError({"district": [f"ZIP {lookup.zip5} is not in district {district}."]})
+            entries = lookup.entries
+            role = request.query_params.get("role")
+            if role:
+                entries = [e for e in entries if e.role == role]
+            page = self.paginate_queryset(entries)
+            extra = {
+                "zip": lookup.zip5,
+                "state": lookup.state,
+                "split": lookup.split,
+                "representative_known": lookup.representative_known,
+                "missing_from_table": lookup.missing_from_table,
+                "districts": OfficialDivisionOutputSerializer(lookup.districts, many=True).data,
+                "chosen_district": (
+                    OfficialDivisionOutputSerializer(lookup.chosen_district).data if lookup.chosen_district else None
+                ),
+            }
+        else:
+            offices = self.paginate_queryset(queryset)
+            order = {office.pk: i for i, office in enumerate(offices)}
+            page = sorted(selectors.office_entries(offices=offices), key=lambda e: order[e.office.pk])
+        response = self.get_paginated_response(OfficialEntryOutputSerializer(page, many=True).data)
+        response.data.update(extra)
+        return response
+
+    def retrieve(self, request, *args, **kwargs):
+        try:
+            office_id = int(kwargs["pk"])
+        except (TypeError, ValueError):
+            raise NotFound() from None
+        entry = selectors.office_entry(office_id=office_id)
+        if entry is None or not entry.office.is_active:
+            raise NotFound("No such office.")
+        return Response(OfficialEntryOutputSerializer(entry).data)
+
+
+class ContactPointReportCreateView(APIView):
+    """Flag a wrong phone number (or a dead contact form); staff review reports in the admin."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        operation_id="contact_point_reports_create",
+        tags=["officials"],
+        request=WrongNumberReportInputSerializer,
+        responses={
+            201: WrongNumberReportOutputSerializer,
+            400: ErrorResponse,
+            401: OpenApiResponse(ErrorResponse, description="Not signed in."),
+            404: ErrorResponse,
+        },
+    )
+    def post(self, request, pk: int):
+        contact_point = get_object_or_404(ContactPoint, pk=pk, is_active=True)
+        serializer = WrongNumberReportInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        report = services.wrong_number_report_create(
+            contact_point=contact_point, reporter=request.user, reason=serializer.validated_data["reason"]
+        )
+        return Response(WrongNumberReportOutputSerializer(report).data, status=status.HTTP_201_CREATED)

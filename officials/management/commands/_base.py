@@ -1,0 +1,33 @@
+"""What every import command shares: --dry-run, a progress bar on stderr, a closing summary."""
+
+import datetime
+
+from django.core.management.base import BaseCommand, CommandError
+
+from officials.importers import ImportFileError, ImportResult
+
+
+class ImportCommand(BaseCommand):
+    def add_arguments(self, parser):
+        parser.add_argument("--dry-run", action="store_true", help="Check and count everything, save nothing.")
+        parser.add_argument("--no-progress", action="store_true", help="No progress bar on stderr.")
+
+    def add_snapshot_date(self, parser):
+        parser.add_argument(
+            "--snapshot-date",
+            type=datetime.date.fromisoformat,
+            default=None,
+            help="YYYY-MM-DD: terms of holders missing from the file end on this day (default: the day before today).",
+        )
+
+    def run_import(self, func, **kwargs) -> ImportResult:
+        try:
+            result = func(progress=not kwargs.pop("no_progress", False), **kwargs)
+        except ImportFileError as exc:
+            raise CommandError(f"Rejected, nothing was written: {exc}") from exc
+        for warning in result.warnings:
+            self.stderr.write(self.style.WARNING(f"warning: {warning}"))
+        self.stdout.write(self.style.SUCCESS(result.summary()))
+        for line in result.detail_lines():
+            self.stdout.write(line)
+        return result
