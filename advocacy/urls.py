@@ -15,6 +15,7 @@ urlpatterns = [
     path("officials/", include("officials.urls")),
     path("campaigns/", include("campaigns.urls")),
     path("", include("tallies.urls")),
+    path("reminders/", include("reminders.urls")),
     # API
     path("api/v1/", include("advocacy.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -29,3 +30,5 @@ if settings.DEBUG:
         path("404/", default_views.page_not_found, kwargs={"exception": Exception("Not found")}),
         path("500/", default_views.server_error),
     ]
+
+handler404 = "advocacy.views.page_not_found"

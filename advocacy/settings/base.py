@@ -8,6 +8,7 @@ DATABASE_URL and REDIS_URL to run the same code on PostgreSQL and Redis.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -93,7 +94,7 @@ THIRD_PARTY_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
 ]
-LOCAL_APPS = ["accounts", "officials", "campaigns", "tallies"]
+LOCAL_APPS = ["accounts", "officials", "campaigns", "tallies", "reminders"]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
@@ -222,6 +223,20 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 5.0,
         "options": {"expires": 5.0},
     },
+    # Runs every 10 minutes: emails volunteers who chose "when a new campaign starts" about
+    # campaigns that became active since (reminders/services.py). Reruns send nothing twice.
+    "reminders-send-new-campaigns": {
+        "task": "reminders.send_new_campaigns",
+        "schedule": 600.0,
+        "options": {"expires": 600.0},
+    },
+    # Runs every Monday at 15:00 UTC (10:00 New York, 07:00 Los Angeles): the weekly digest.
+    # Expires after 12 hours rather than a week: a digest that could not start by Monday night is stale.
+    "reminders-send-weekly-digest": {
+        "task": "reminders.send_weekly_digest",
+        "schedule": crontab(minute=0, hour=15, day_of_week="mon"),
+        "options": {"expires": 12 * 3600.0},
+    },
 }
 
 # ------------------------------------------------------------------------------
@@ -239,9 +254,9 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "advocacy.api.exceptions.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
-        "rest_framework.throttling.ScopedRateThrottle",
+        "advocacy.api.throttling.AnonRateThrottle",
+        "advocacy.api.throttling.UserRateThrottle",
+        "advocacy.api.throttling.ScopedRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("API_THROTTLE_ANON", default="120/min"),

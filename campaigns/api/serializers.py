@@ -111,7 +111,8 @@ class TargetOutputSerializer(serializers.Serializer):
     unknown_placeholders = serializers.SerializerMethodField()
     last_outcome = serializers.CharField(help_text="Your latest logged outcome for this official, or empty.")
 
-    @extend_schema_field(OpenApiTypes.URI)
+    # Null for offices without a web form; OpenApiTypes.URI alone would document it as never null.
+    @extend_schema_field(serializers.URLField(allow_null=True))
     def get_contact_form(self, obj) -> str | None:
         point = obj.entry.contact_form
         return point.value if point else None

@@ -1,0 +1,397 @@
+"""Logging calls over HTTP: POST /api/v1/calls/ with token auth, on gunicorn and PostgreSQL.
+
+    .venv/bin/python bench/api_calls.py                      # 60 s of load, then a 20 s pgbench baseline
+    .venv/bin/python bench/api_calls.py --duration 30 --connections 32 --workers 4 --threads 4
+
+Needs Debian's `wrk` (apt-get install -y wrk) and PostgreSQL's `pgbench` on PATH.
+
+DATABASE_URL defaults to postgres://postgres@127.0.0.1:5432/adv_bench_api (created and migrated
+if missing; its call log is emptied at each start). REDIS_URL (default redis://127.0.0.1:6379/8)
+holds the API throttle counters and the rollup nudge, as in production. The server runs the
+production settings (DEBUG off, Redis cache, persistent connections) over plain HTTP on a free
+loopback port. Each request is a distinct call: its own Idempotency-Key, round-robin over
+--users volunteers' tokens (enough that no one hits the 600/min calls throttle).
+
+Prints calls/s (the median second and the slowest second of the steady state), p50/p95/p99
+latency, errors (anything but 201, socket errors, timeouts), and the same run's baseline: raw
+single-row INSERTs/s by pgbench into a scratch table with as many clients as the server has
+database connections. Goals (DESIGN.md): >= 1,000 calls/s for 60 s, p99 <= 50 ms, 0 errors,
+never below 500/s; calls/s / INSERTs/s >= 0.10.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/adv_bench_api"
+DEFAULT_REDIS = "redis://127.0.0.1:6379/8"
+GUNICORN = Path(sys.executable).parent / "gunicorn"
+
+# One thread state per wrk thread. Counts 201s per wall-clock second and everything else as an
+# error; done() gathers every thread's table and prints one JSON line for the Python side.
+WRK_SCRIPT = r"""
+local tokens = {}
+for line in io.lines(os.getenv("BENCH_TOKENS")) do tokens[#tokens + 1] = line end
+local body = os.getenv("BENCH_BODY")
+local threads = {}
+local counter = 0
+
+function setup(thread)
+  thread:set("tid", #threads + 1)
+  threads[#threads + 1] = thread
+end
+
+function init(args)
+  per_second = {}
+  bad = {}
+  n = 0
+end
+
+function request()
+  n = n + 1
+  local token = tokens[((n * 7 + tid * 131) % #tokens) + 1]
+  return wrk.format("POST", "/api/v1/calls/", {
+    ["Content-Type"] = "application/json",
+    ["Authorization"] = "Token " .. token,
+    ["Idempotency-Key"] = string.format("bench-%d-%d-%d", os.time(), tid, n),
+  }, body)
+end
+
+function response(status, headers, body)
+  if status == 201 then
+    local s = os.time()
+    per_second[s] = (per_second[s] or 0) + 1
+  else
+    bad[status] = (bad[status] or 0) + 1
+  end
+end
+
+function done(summary, latency, requests)
+  local seconds, statuses = {}, {}
+  for _, t in ipairs(threads) do
+    for s, c in pairs(t:get("per_second")) do seconds[tostring(s)] = (seconds[tostring(s)] or 0) + c end
+    for s, c in pairs(t:get("bad")) do statuses[tostring(s)] = (statuses[tostring(s)] or 0) + c end
+  end
+  local function obj(t)
+    local parts = {}
+    for k, v in pairs(t) do parts[#parts + 1] = string.format('"%s": %d', k, v) end
+    return "{" .. table.concat(parts, ", ") .. "}"
+  end
+  local e = summary.errors
+  io.write(string.format(
+    'BENCH_JSON {"requests": %d, "duration_us": %d, "p50_us": %d, "p95_us": %d, "p99_us": %d, "max_us": %d, '
+      .. '"connect": %d, "read": %d, "write": %d, "timeout": %d, "status": %d, "per_second": %s, "bad": %s}\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(95), latency:percentile(99),
+    latency.max, e.connect, e.read, e.write, e.timeout, e.status, obj(seconds), obj(statuses)))
+end
+"""
+
+PGBENCH_SCRIPT = (
+    "INSERT INTO bench_insert_baseline (user_id, campaign_id, outcome, created_at) VALUES (1, 1, 'reached', now());\n"
+)
+
+
+def server_env(url: str, redis_url: str) -> dict:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "advocacy.settings.production",
+        "DJANGO_SECRET_KEY": "bench-only-not-a-secret-" + "x" * 40,
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DJANGO_SECURE_SSL_REDIRECT": "false",  # plain HTTP on loopback; TLS ends at the proxy in production
+        "DATABASE_URL": url,
+        "REDIS_URL": redis_url,
+    }
+    return env
+
+
+def setup_django(url: str, redis_url: str) -> None:
+    for key, value in server_env(url, redis_url).items():
+        os.environ[key] = value
+    sys.path.insert(0, str(ROOT))
+    _create_database(url)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def _create_database(url: str) -> None:
+    import psycopg
+
+    base, _, name = url.rpartition("/")
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def seed(n_users: int) -> tuple[list[str], dict]:
+    """Volunteers of one chapter with fresh tokens, Missouri's officials and the demo campaign.
+
+    Returns the token keys and the JSON body of a valid call (the demo call action, MO's AG).
+    """
+    from django.db import connection, transaction
+
+    from accounts.models import ApiToken, Chapter, Membership, User
+    from accounts.services import api_token_create
+    from campaigns.models import Action
+    from campaigns.services import campaign_demo_create
+    from officials.models import Office, OfficeRole
+    from officials.services import officials_load_demo
+
+    # The built-in Missouri set: quick, and the same on every machine whether or not ../shared/data exists.
+    officials_load_demo(data_dir=ROOT / "var" / "bench-no-public-data")
+    with transaction.atomic():
+        chapter, _ = Chapter.objects.get_or_create(
+            slug="bench-callers", defaults={"name": "Bench Callers", "state": "MO"}
+        )
+        emails = [f"bench-{i:05d}@example.org" for i in range(n_users)]
+        existing = set(User.objects.filter(email__in=emails).values_list("email", flat=True))
+        User.objects.bulk_create(
+            [User(email=e, name=f"Bench {e[6:11]}", zip_code="65101", state="MO") for e in emails if e not in existing]
+        )
+        users = list(User.objects.filter(email__in=emails))
+        Membership.objects.bulk_create(
+            [Membership(user=u, chapter=chapter, role=Membership.Role.MEMBER) for u in users], ignore_conflicts=True
+        )
+        ApiToken.objects.filter(user__in=users).delete()
+        keys = [api_token_create(user=u, name="bench")[1] for u in users]
+        campaign = campaign_demo_create()
+        action = Action.objects.get(campaign=campaign, kind=Action.Kind.CALL)
+        office = Office.objects.get(
+            role=OfficeRole.ATTORNEY_GENERAL, division__ocd_id="ocd-division/country:us/state:mo"
+        )
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE tallies_calllog CASCADE")
+    body = {"campaign": campaign.slug, "action": action.pk, "office": office.pk, "outcome": "reached", "note": ""}
+    return keys, body
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(*, env: dict, port: int, workers: int, threads: int, log_path: Path) -> subprocess.Popen:
+    cmd = [
+        str(GUNICORN),
+        "advocacy.wsgi",
+        f"--bind=127.0.0.1:{port}",
+        f"--workers={workers}",
+        "--worker-class=gthread",
+        f"--threads={threads}",
+        "--keep-alive=30",
+        "--log-level=warning",
+    ]
+    proc = subprocess.Popen(
+        cmd, cwd=ROOT, env=env, stdout=log_path.open("w"), stderr=subprocess.STDOUT, start_new_session=True
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            sys.exit(f"gunicorn exited:\n{log_path.read_text()[-3000:]}")
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/me/", timeout=2)
+        except urllib.error.HTTPError:
+            return proc  # 401/403: Django answers
+        except OSError:
+            time.sleep(0.2)
+            continue
+        return proc
+    stop(proc)
+    sys.exit("gunicorn did not start in 30 s")
+
+
+def stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(5)
+
+
+def run_wrk(*, port: int, duration: int, connections: int, threads: int, tokens: Path, body: dict, lua: Path) -> dict:
+    env = {**os.environ, "BENCH_TOKENS": str(tokens), "BENCH_BODY": json.dumps(body)}
+    cmd = [
+        "wrk",
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{duration}s",
+        "--timeout=5s",
+        f"-s{lua}",
+        f"http://127.0.0.1:{port}",
+    ]
+    print("$", " ".join(cmd), flush=True)
+    out = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=duration + 60, check=False)
+    line = next((ln for ln in out.stdout.splitlines() if ln.startswith("BENCH_JSON ")), None)
+    if line is None:
+        sys.exit(f"wrk failed ({out.returncode}):\n{out.stdout}\n{out.stderr}")
+    return json.loads(line.removeprefix("BENCH_JSON "))
+
+
+def run_pgbench(*, url: str, clients: int, jobs: int, duration: int, script: Path) -> float:
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("DROP TABLE IF EXISTS bench_insert_baseline")
+        conn.execute(
+            "CREATE TABLE bench_insert_baseline (id bigserial PRIMARY KEY, user_id bigint NOT NULL, "
+            "campaign_id bigint NOT NULL, outcome varchar(20) NOT NULL, created_at timestamptz NOT NULL)"
+        )
+    cmd = ["pgbench", "-n", "-M", "prepared", f"-c{clients}", f"-j{jobs}", f"-T{duration}", f"-f{script}", url]
+    print("$", " ".join(cmd), flush=True)
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 60, check=False)
+    tps = next((ln for ln in out.stdout.splitlines() if ln.startswith("tps = ")), None)
+    if out.returncode != 0 or tps is None:
+        sys.exit(f"pgbench failed ({out.returncode}):\n{out.stdout}\n{out.stderr}")
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("DROP TABLE bench_insert_baseline")
+    return float(tps.split()[2])
+
+
+def report(result: dict, *, duration: int) -> dict:
+    seconds = sorted((int(s), n) for s, n in result["per_second"].items())
+    # The first and last seconds are partial (wrk starts and stops mid-second).
+    steady = [n for _, n in seconds[1:-1]] or [n for _, n in seconds]
+    ok = sum(n for _, n in seconds)
+    socket_errors = result["connect"] + result["read"] + result["write"] + result["timeout"]
+    bad = sum(result["bad"].values())
+    figures = {
+        "calls": ok,
+        "mean_per_s": ok / (result["duration_us"] / 1e6),
+        "median_per_s": statistics.median(steady),
+        "min_per_s": min(steady),
+        "p50_ms": result["p50_us"] / 1000,
+        "p95_ms": result["p95_us"] / 1000,
+        "p99_ms": result["p99_us"] / 1000,
+        "max_ms": result["max_us"] / 1000,
+        "errors": bad + socket_errors,
+    }
+    print(f"calls logged: {ok} in {result['duration_us'] / 1e6:.1f} s (201 Created)")
+    print(
+        f"calls/s: median second {figures['median_per_s']:.0f}, slowest second {figures['min_per_s']}, "
+        f"mean {figures['mean_per_s']:.0f} ({len(steady)} steady seconds)"
+    )
+    print(
+        f"latency: p50 {figures['p50_ms']:.1f} ms, p95 {figures['p95_ms']:.1f} ms, "
+        f"p99 {figures['p99_ms']:.1f} ms, max {figures['max_ms']:.1f} ms"
+    )
+    print(
+        f"errors: {figures['errors']} (non-201 by status: {result['bad'] or '{}'}; connect {result['connect']}, "
+        f"read {result['read']}, write {result['write']}, timeout {result['timeout']})"
+    )
+    return figures
+
+
+def count_rows(url: str) -> int:
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        return conn.execute("SELECT count(*) FROM tallies_calllog").fetchone()[0]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--duration", type=int, default=60, help="seconds of load (default 60)")
+    parser.add_argument("--baseline-duration", type=int, default=20, help="seconds of pgbench (default 20)")
+    parser.add_argument("--users", type=int, default=1000, help="volunteers whose tokens the load rotates over")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=2, help="gunicorn threads per worker")
+    parser.add_argument("--connections", type=int, default=16, help="wrk keep-alive connections")
+    parser.add_argument("--wrk-threads", type=int, default=1, help="wrk threads (one leaves a core for the server)")
+    parser.add_argument("--no-baseline", action="store_true", help="skip pgbench")
+    args = parser.parse_args()
+
+    for tool in ("wrk", "pgbench"):
+        if shutil.which(tool) is None:
+            hint = "apt-get install -y wrk" if tool == "wrk" else "install PostgreSQL's client tools"
+            sys.exit(f"bench/api_calls.py needs `{tool}` on PATH: {hint}")
+    url = os.environ.get("DATABASE_URL") or DEFAULT_URL
+    if not url.startswith("postgres"):
+        sys.exit("bench/api_calls.py measures PostgreSQL: set DATABASE_URL=postgres://...")
+    redis_url = os.environ.get("REDIS_URL") or DEFAULT_REDIS
+    setup_django(url, redis_url)
+    keys, body = seed(args.users)
+
+    with tempfile.TemporaryDirectory(prefix="bench-api-") as tmp:
+        tmp_path = Path(tmp)
+        tokens = tmp_path / "tokens.txt"
+        tokens.write_text("\n".join(keys) + "\n")
+        lua = tmp_path / "calls.lua"
+        lua.write_text(WRK_SCRIPT)
+        port = free_port()
+        print(
+            f"server: gunicorn advocacy.wsgi, {args.workers} workers x {args.threads} threads (gthread), "
+            f"production settings, 127.0.0.1:{port}; database {url.rpartition('/')[2]}; {len(keys)} tokens",
+            flush=True,
+        )
+        print(f"load average before (1/5/15 min): {'/'.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
+        server = start_server(
+            env=server_env(url, redis_url),
+            port=port,
+            workers=args.workers,
+            threads=args.threads,
+            log_path=tmp_path / "gunicorn.log",
+        )
+        try:
+            result = run_wrk(
+                port=port,
+                duration=args.duration,
+                connections=args.connections,
+                threads=args.wrk_threads,
+                tokens=tokens,
+                body=body,
+                lua=lua,
+            )
+        finally:
+            stop(server)
+            server_log = (tmp_path / "gunicorn.log").read_text()
+        figures = report(result, duration=args.duration)
+        print(
+            f"load average after the run (1/5/15 min, {os.cpu_count()} CPUs): {'/'.join(f'{x:.1f}' for x in os.getloadavg())}"
+        )
+        rows = count_rows(url)
+        # wrk stops with up to --connections requests in flight; the server still logs those.
+        in_flight = rows - figures["calls"]
+        consistent = 0 <= in_flight <= args.connections
+        print(
+            f"rows in tallies_calllog: {rows} ({in_flight} answered after wrk stopped; {'consistent' if consistent else 'INCONSISTENT'})"
+        )
+        if "Traceback" in server_log or "ERROR" in server_log:
+            print("server log (tail):\n" + server_log[-2000:])
+
+        if not args.no_baseline:
+            script = tmp_path / "insert.sql"
+            script.write_text(PGBENCH_SCRIPT)
+            clients = args.workers * args.threads
+            tps = run_pgbench(
+                url=url, clients=clients, jobs=min(clients, 2), duration=args.baseline_duration, script=script
+            )
+            print(f"baseline: pgbench single-row INSERTs/s, {clients} clients: {tps:.0f}")
+            print(f"ratio: calls/s (median second) / INSERTs/s = {figures['median_per_s'] / tps:.3f} (goal >= 0.10)")
+        goal = (
+            figures["median_per_s"] >= 1000
+            and figures["min_per_s"] >= 500
+            and figures["p99_ms"] <= 50
+            and figures["errors"] == 0
+        )
+        print(f"goal (>= 1,000/s, never below 500/s, p99 <= 50 ms, 0 errors): {'met' if goal else 'NOT met'}")
+
+
+if __name__ == "__main__":
+    main()
