@@ -290,6 +290,10 @@ SPECTACULAR_SETTINGS = {
 # small built-in set when it is absent.
 OFFICIALS_DATA_DIR = Path(env("OFFICIALS_DATA_DIR", default=str(BASE_DIR.parent / "shared" / "data")))
 CHAPTER_JOIN_LINK_MAX_AGE = env.int("CHAPTER_JOIN_LINK_MAX_AGE", default=7 * 24 * 3600)
+# Absolute links in reminder emails, e.g. https://calls.example.org (else the Site's domain).
+REMINDERS_BASE_URL = env("REMINDERS_BASE_URL", default="")
+# The weekly digest is split into this many tasks, so workers send in parallel.
+REMINDERS_DIGEST_PARTS = env.int("REMINDERS_DIGEST_PARTS", default=4)
 
 LOGGING = {
     "version": 1,
