@@ -66,7 +66,95 @@ class CallLog(models.Model):
             models.Index(fields=["user", "created_at"]),
             models.Index(fields=["campaign", "created_at"]),
             models.Index(fields=["chapter", "created_at"]),
+            # The dashboard's "callers' notes", newest first: few calls have one.
+            models.Index(fields=["chapter", "-id"], condition=~models.Q(note=""), name="calllog_chapter_notes"),
         ]
 
     def __str__(self):
         return f"{self.get_outcome_display()}: {self.office} ({self.created_at:%Y-%m-%d})"
+
+
+# ------------------------------------------------------------------------------
+# Rollups: derived from CallLog by `tallies.rollups.rollup_calls`, never written elsewhere.
+#
+# Each table answers one dashboard figure, so a read touches few rows however many calls are
+# stored. Figures about one volunteer ("My impact") and members in a date range read CallLog
+# through its (user, created_at) and (chapter, created_at) indexes instead: a rollup keyed by
+# member and day would hold nearly a row per call and cost the rollup more than it saves. Keys are plain integers, not foreign keys: the rollup is a summary, and 0 stands for
+# "none" (a call without a chapter, a caller whose account was deleted). Days are UTC dates.
+# ------------------------------------------------------------------------------
+class RollupState(models.Model):
+    """The high-water mark: every CallLog with id <= last_id is counted in the rollups, no other."""
+
+    name = models.CharField(max_length=50, primary_key=True)
+    last_id = models.BigIntegerField(default=0)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"{self.name} up to #{self.last_id}"
+
+
+class CampaignTally(models.Model):
+    campaign_id = models.BigIntegerField()
+    outcome = models.CharField(max_length=10)
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["campaign_id", "outcome"], name="campaigntally_key")]
+
+
+class ChapterTally(models.Model):
+    chapter_id = models.BigIntegerField()
+    campaign_id = models.BigIntegerField()
+    outcome = models.CharField(max_length=10)
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["chapter_id", "campaign_id", "outcome"], name="chaptertally_key")
+        ]
+
+
+class ChapterOfficeTally(models.Model):
+    chapter_id = models.BigIntegerField()
+    office_id = models.BigIntegerField()
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["chapter_id", "office_id"], name="chapterofficetally_key")]
+
+
+class ChapterMemberTally(models.Model):
+    chapter_id = models.BigIntegerField()
+    user_id = models.BigIntegerField()
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["chapter_id", "user_id"], name="chaptermembertally_key")]
+
+
+class DailyChapterTally(models.Model):
+    chapter_id = models.BigIntegerField()
+    day = models.DateField()
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["chapter_id", "day"], name="dailychaptertally_key")]
+
+
+class DailyTally(models.Model):
+    """The detail behind date-range figures: by campaign, office and outcome for each day."""
+
+    chapter_id = models.BigIntegerField()
+    day = models.DateField()
+    campaign_id = models.BigIntegerField()
+    office_id = models.BigIntegerField()
+    outcome = models.CharField(max_length=10)
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["chapter_id", "day", "campaign_id", "office_id", "outcome"], name="dailytally_key"
+            )
+        ]

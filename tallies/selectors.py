@@ -1,9 +1,491 @@
-from django.db.models import Count
+"""Reads of the tallies: rollup rows plus the live tail of calls above the high-water mark.
 
-from .models import CallLog
+Every figure is read by ONE SQL statement that takes the mark, the rollup rows up to it and
+the calls above it from the same snapshot, so it is exact at that instant, however far
+behind the rollup job is: a call committed a moment ago is in the next read, and no call is
+counted twice while a rollup commits between two reads. A dashboard asks for all its
+figures in one such statement.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from django.db import connection
+from django.db.models import Count, Q
+from django.db.models.functions import TruncWeek
+from django.utils import timezone
+
+from .models import (
+    CallLog,
+    CampaignTally,
+    ChapterMemberTally,
+    ChapterOfficeTally,
+    ChapterTally,
+    DailyChapterTally,
+    DailyTally,
+    Outcome,
+    RollupState,
+)
+from .rollups import STATE_NAME, day_sql, mark_floor
+
+OUTCOME_LABELS = dict(Outcome.choices)
+NOTES_PAGE_SIZE = 20
+TOP_MEMBERS = 100
+
+
+def _t(model) -> str:
+    return model._meta.db_table
+
+
+def _mark_sql() -> str:
+    return f"(SELECT COALESCE(MAX(last_id), 0) FROM {_t(RollupState)} WHERE name = '{STATE_NAME}')"  # noqa: S608
+
+
+def _tail_sql(floor: int) -> str:
+    """The live tail: calls above the mark read in the same statement.
+
+    The planner cannot see the mark's value inside the statement and would guess a third of
+    the table, so `id > floor` (a literal no larger than the mark, see mark_floor) lets it
+    plan an index range scan of the few newest rows.
+    """
+    return f"id > {int(floor)} AND id > {_mark_sql()}"
+
+
+def _in(column: str, ids: list[int] | None) -> tuple[str, list]:
+    """An `IN` filter, or no filter at all when ids is None (every chapter, for staff)."""
+    if ids is None:
+        return "1 = 1", []
+    if not ids:
+        return "1 = 0", []
+    return f"{column} IN ({', '.join(['%s'] * len(ids))})", list(ids)
+
+
+def _combined(rolled: str, rolled_params: list, tail: str, tail_params: list, keys: str) -> tuple[str, list]:
+    """SUM over the rollup rows and the live tail rows, grouped by the same keys."""
+    sql = f"SELECT {keys}, CAST(SUM(n) AS BIGINT) AS n FROM ({rolled} UNION ALL {tail}) AS x GROUP BY {keys}"  # noqa: S608
+    return sql, rolled_params + tail_params
 
 
 def tally_campaign_totals(*, campaign_ids) -> dict[int, int]:
     """Exact total calls per campaign id (campaigns without calls are absent)."""
-    rows = CallLog.objects.filter(campaign_id__in=list(campaign_ids)).values("campaign_id").annotate(n=Count("id"))
-    return {row["campaign_id"]: row["n"] for row in rows}
+    ids = [int(i) for i in campaign_ids]
+    if not ids:
+        return {}
+    where, params = _in("campaign_id", ids)
+    sql, params = _combined(
+        f"SELECT campaign_id, n FROM {_t(CampaignTally)} WHERE {where}",  # noqa: S608
+        params,
+        f"SELECT campaign_id, 1 AS n FROM {_t(CallLog)} WHERE {_tail_sql(mark_floor())} AND {where}",  # noqa: S608
+        params,
+        "campaign_id",
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {row[0]: int(row[1]) for row in cursor.fetchall() if row[1]}
+
+
+@dataclass
+class CampaignTallyFigures:
+    total: int
+    by_outcome: list[tuple[str, str, int]]  # (outcome, label, n) in the order of Outcome
+
+
+def tally_for_campaign(*, campaign_id: int) -> CampaignTallyFigures:
+    sql, params = _combined(
+        f"SELECT outcome, n FROM {_t(CampaignTally)} WHERE campaign_id = %s",  # noqa: S608
+        [campaign_id],
+        f"SELECT outcome, 1 AS n FROM {_t(CallLog)} WHERE {_tail_sql(mark_floor())} AND campaign_id = %s",  # noqa: S608
+        [campaign_id],
+        "outcome",
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        counts = {row[0]: int(row[1]) for row in cursor.fetchall()}
+    return CampaignTallyFigures(
+        total=sum(counts.values()),
+        by_outcome=[(value, label, counts.get(value, 0)) for value, label in Outcome.choices],
+    )
+
+
+# ------------------------------------------------------------------------------
+# Dashboards
+# ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class DateRange:
+    """Inclusive UTC dates; either end may be open."""
+
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+    @property
+    def is_all_time(self) -> bool:
+        return self.start is None and self.end is None
+
+    @classmethod
+    def parse(cls, start: str | None, end: str | None) -> tuple[DateRange, list[str]]:
+        """Parse query parameters defensively: a bad value is ignored with a message, never an error page."""
+        errors = []
+        parsed = []
+        for name, raw in (("start", start), ("end", end)):
+            value = None
+            if raw:
+                try:
+                    value = dt.date.fromisoformat(raw.strip()[:10])
+                except ValueError:
+                    errors.append(f"Ignored the {name} date {raw[:20]!r}: use YYYY-MM-DD.")
+            parsed.append(value)
+        first, last = parsed
+        if first and last and first > last:
+            errors.append("The start date was after the end date, so they were swapped.")
+            first, last = last, first
+        return cls(first, last), errors
+
+
+@dataclass
+class Dashboard:
+    total: int = 0
+    by_outcome: list[tuple[str, str, int]] = field(default_factory=list)
+    by_campaign: list[dict] = field(default_factory=list)  # campaign, n, by outcome, national total, goal
+    by_office: list[tuple[object, int]] = field(default_factory=list)
+    by_day: list[tuple[dt.date, int]] = field(default_factory=list)
+    by_member: list[tuple[object, int]] = field(default_factory=list)
+    members_total: int = 0  # distinct callers, when by_member is cut to the top ones
+    by_chapter: list[tuple[object, int]] = field(default_factory=list)
+    by_state: list[tuple[str, int]] = field(default_factory=list)
+    date_range: DateRange = field(default_factory=DateRange)
+
+
+def _dashboard_sql(*, chapter_ids: list[int] | None, date_range: DateRange, with_chapters: bool) -> tuple[str, list]:
+    """One statement returning rows (dim, k1, k2, n) for every figure of the dashboard."""
+    day = day_sql()
+    calllog = _t(CallLog)
+    chapter_where, chapter_params = _in("chapter_id", chapter_ids)
+    tail_where, tail_params = _in("COALESCE(chapter_id, 0)", chapter_ids)
+    tail_where = f"{_tail_sql(mark_floor())} AND {tail_where}"
+    roll_range, roll_range_params = "1 = 1", []
+    if not date_range.is_all_time:
+        ops = connection.ops
+        if date_range.start:
+            roll_range += " AND day >= %s"
+            roll_range_params.append(ops.adapt_datefield_value(date_range.start))
+            tail_where += " AND created_at >= %s"
+            tail_params.append(ops.adapt_datetimefield_value(_utc_midnight(date_range.start)))
+        if date_range.end:
+            roll_range += " AND day <= %s"
+            roll_range_params.append(ops.adapt_datefield_value(date_range.end))
+            tail_where += " AND created_at < %s"
+            tail_params.append(ops.adapt_datetimefield_value(_utc_midnight(date_range.end + dt.timedelta(days=1))))
+    roll_where = f"{chapter_where} AND {roll_range}"
+    roll_params = chapter_params + roll_range_params
+
+    if date_range.is_all_time:
+        campaign_table, office_table = _t(ChapterTally), _t(ChapterOfficeTally)
+        roll_where, roll_params = chapter_where, chapter_params
+    else:
+        campaign_table, office_table = _t(DailyTally), _t(DailyTally)
+
+    pieces: list[tuple[str, list]] = []
+
+    def piece(dim: str, k1: str, k2: str, table: str, tail_k1: str, tail_k2: str, order_limit: str = ""):
+        sql, params = _combined(
+            f"SELECT {k1} AS k1, {k2} AS k2, n FROM {table} WHERE {roll_where}",  # noqa: S608
+            roll_params,
+            f"SELECT {tail_k1} AS k1, {tail_k2} AS k2, 1 AS n FROM {calllog} WHERE {tail_where}",  # noqa: S608
+            tail_params,
+            "k1, k2",
+        )
+        sql = f"SELECT '{dim}' AS dim, k1, k2, n FROM ({sql}{order_limit}) AS {dim}_figures"  # noqa: S608
+        pieces.append((sql, params))
+
+    piece("campaign", "campaign_id", "outcome", campaign_table, "campaign_id", "outcome")
+    piece("office", "office_id", "''", office_table, "office_id", "''")
+    if date_range.is_all_time:
+        piece("member", "user_id", "''", _t(ChapterMemberTally), "COALESCE(user_id, 0)", "''")
+    else:
+        # Members in a date range: counted straight from CallLog (see tallies.models).
+        member_where, member_params = _in("COALESCE(chapter_id, 0)", chapter_ids)
+        member_where, member_params = _created_between(member_where, member_params, date_range)
+        pieces.append(
+            (
+                f"SELECT 'member' AS dim, COALESCE(user_id, 0) AS k1, '' AS k2, COUNT(*) AS n "  # noqa: S608
+                f"FROM {calllog} WHERE {member_where} GROUP BY COALESCE(user_id, 0)",
+                member_params,
+            )
+        )
+    piece("day", "0", f"{_day_text('day')}", _t(DailyChapterTally), "0", _day_text(day))
+    if with_chapters:
+        piece("chapter", "chapter_id", "''", campaign_table, "COALESCE(chapter_id, 0)", "''")
+    pieces.append(_goal_piece(chapter_ids))
+    sql = " UNION ALL ".join(f"SELECT * FROM ({s}) AS p{i}" for i, (s, _) in enumerate(pieces))  # noqa: S608
+    params = [p for _, ps in pieces for p in ps]
+    return sql, params
+
+
+def _goal_piece(chapter_ids: list[int] | None) -> tuple[str, list]:
+    """Everyone's all-time calls for the campaigns on the dashboard, toward their goals.
+
+    The campaigns: those the chapter called (rolled up or in the tail) and the chapter's own.
+    """
+    from campaigns.models import Campaign
+
+    tail = _tail_sql(mark_floor())
+    if chapter_ids is None:
+        where, params = "1 = 1", []
+    else:
+        chapters, chapter_params = _in("chapter_id", chapter_ids)
+        tail_chapters, _ = _in("COALESCE(chapter_id, 0)", chapter_ids)
+        where = (
+            f"campaign_id IN (SELECT campaign_id FROM {_t(ChapterTally)} WHERE {chapters} "  # noqa: S608
+            f"UNION SELECT campaign_id FROM {_t(CallLog)} WHERE {tail} AND {tail_chapters} "
+            f"UNION SELECT id FROM {_t(Campaign)} WHERE {chapters})"
+        )
+        params = chapter_params * 3
+    sql, params = _combined(
+        f"SELECT campaign_id AS k1, '' AS k2, n FROM {_t(CampaignTally)} WHERE {where}",  # noqa: S608
+        params,
+        f"SELECT campaign_id AS k1, '' AS k2, 1 AS n FROM {_t(CallLog)} WHERE {tail} AND {where}",  # noqa: S608
+        params,
+        "k1, k2",
+    )
+    return f"SELECT 'goal' AS dim, k1, k2, n FROM ({sql}) AS goal_figures", params  # noqa: S608
+
+
+def _day_text(expr: str) -> str:
+    # Days travel as text so every piece of the UNION has the same column types on both databases.
+    if connection.vendor == "postgresql":
+        return f"to_char({expr}, 'YYYY-MM-DD')"
+    return f"CAST({expr} AS TEXT)"
+
+
+def _created_between(where: str, params: list, date_range: DateRange) -> tuple[str, list]:
+    ops = connection.ops
+    params = list(params)
+    if date_range.start:
+        where += " AND created_at >= %s"
+        params.append(ops.adapt_datetimefield_value(_utc_midnight(date_range.start)))
+    if date_range.end:
+        where += " AND created_at < %s"
+        params.append(ops.adapt_datetimefield_value(_utc_midnight(date_range.end + dt.timedelta(days=1))))
+    return where, params
+
+
+def _utc_midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC)
+
+
+def tally_dashboard(
+    *, chapter_ids: list[int] | None, date_range: DateRange | None = None, all_members: bool = False
+) -> Dashboard:
+    """The figures of the chapter dashboard (chapter_ids=[id]) or of the staff one (None: every chapter).
+
+    Queries: the figures with the campaigns' totals toward their goals (one statement), the
+    campaigns, the offices, the members and, for staff, the chapters: five at most, whatever
+    the number of calls.
+    by_member holds the TOP_MEMBERS most active callers, or all of them (for the CSV).
+    """
+    from accounts.models import Chapter, User
+    from campaigns.models import Campaign
+    from officials.models import Office
+
+    date_range = date_range or DateRange()
+    with_chapters = chapter_ids is None
+    sql, params = _dashboard_sql(chapter_ids=chapter_ids, date_range=date_range, with_chapters=with_chapters)
+    figures: dict[str, dict] = defaultdict(dict)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for dim, k1, k2, n in cursor.fetchall():
+            if n:
+                figures[dim][(int(k1), k2)] = int(n)
+
+    board = Dashboard(date_range=date_range)
+    outcome_counts: dict[str, int] = defaultdict(int)
+    campaign_counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for (campaign_id, outcome), n in figures["campaign"].items():
+        outcome_counts[outcome] += n
+        campaign_counts[campaign_id][outcome] += n
+    board.total = sum(outcome_counts.values())
+    board.by_outcome = [(value, label, outcome_counts.get(value, 0)) for value, label in Outcome.choices]
+
+    # Campaigns: those called, plus the chapter's own (to show progress toward their goal).
+    campaign_filter = Q(pk__in=list(campaign_counts))
+    if chapter_ids is not None:
+        campaign_filter |= Q(chapter_id__in=chapter_ids)
+    campaigns = list(Campaign.objects.filter(campaign_filter).only("id", "title", "slug", "call_goal", "chapter_id"))
+    totals = {k1: n for (k1, _), n in figures["goal"].items()}
+    rows = []
+    for campaign in campaigns:
+        counts = campaign_counts.get(campaign.pk, {})
+        everyone = totals.get(campaign.pk, 0)
+        goal = campaign.call_goal or 0
+        rows.append(
+            {
+                "campaign": campaign,
+                "n": sum(counts.values()),
+                "by_outcome": {value: counts.get(value, 0) for value in Outcome.values},
+                "total": everyone,
+                "goal": goal or None,
+                "progress": min(100, round(100 * everyone / goal)) if goal else None,
+            }
+        )
+    board.by_campaign = sorted(rows, key=lambda r: (-r["n"], r["campaign"].title))
+
+    office_counts = {k1: n for (k1, _), n in figures["office"].items()}
+    offices = Office.objects.filter(pk__in=list(office_counts)).select_related("division")
+    board.by_office = sorted(((o, office_counts[o.pk]) for o in offices), key=lambda r: (-r[1], str(r[0])))
+    state_counts: dict[str, int] = defaultdict(int)
+    for office, n in board.by_office:
+        state_counts[(office.division.state if office.division else "") or "US"] += n
+    board.by_state = sorted(state_counts.items(), key=lambda r: (-r[1], r[0]))
+
+    member_counts = {k1: n for (k1, _), n in figures["member"].items()}
+    board.members_total = len(member_counts)
+    top = sorted(member_counts.items(), key=lambda r: (-r[1], r[0]))[: None if all_members else TOP_MEMBERS]
+    users = {u.pk: u for u in User.objects.filter(pk__in=[k for k, _ in top]).only("id", "name", "email")}
+    board.by_member = [(users.get(user_id), n) for user_id, n in top]
+
+    by_day = {dt.date.fromisoformat(k2): n for (_, k2), n in figures["day"].items()}
+    if not date_range.is_all_time:
+        by_day = {
+            d: n
+            for d, n in by_day.items()
+            if (not date_range.start or d >= date_range.start) and (not date_range.end or d <= date_range.end)
+        }
+    board.by_day = sorted(by_day.items())
+
+    if with_chapters:
+        chapter_counts = {k1: n for (k1, _), n in figures["chapter"].items()}
+        chapters = {c.pk: c for c in Chapter.objects.filter(pk__in=list(chapter_counts))}
+        board.by_chapter = sorted(
+            ((chapters.get(pk), n) for pk, n in chapter_counts.items()), key=lambda r: (-r[1], str(r[0] or ""))
+        )
+    return board
+
+
+def tally_notes(*, chapter_ids: list[int] | None, date_range: DateRange, before_id: int | None = None):
+    """A page of callers' notes, newest first, and the id to pass as `before_id` for the next one (or None)."""
+    notes = CallLog.objects.exclude(note="").select_related("user", "campaign", "office")
+    if chapter_ids is not None:
+        notes = notes.filter(chapter_id__in=chapter_ids)
+    if date_range.start:
+        notes = notes.filter(created_at__gte=_utc_midnight(date_range.start))
+    if date_range.end:
+        notes = notes.filter(created_at__lt=_utc_midnight(date_range.end + dt.timedelta(days=1)))
+    if before_id:
+        notes = notes.filter(id__lt=before_id)
+    page = list(notes.order_by("-id")[: NOTES_PAGE_SIZE + 1])
+    more = len(page) > NOTES_PAGE_SIZE
+    page = page[:NOTES_PAGE_SIZE]
+    return page, (page[-1].pk if more else None)
+
+
+def tally_call_logs_for_export(*, chapter_ids: list[int] | None, date_range: DateRange):
+    """Every call of the chapter(s) in the range, oldest first, as tuples, streamed from the database."""
+    calls = CallLog.objects.order_by("id")
+    if chapter_ids is not None:
+        calls = calls.filter(chapter_id__in=chapter_ids)
+    if date_range.start:
+        calls = calls.filter(created_at__gte=_utc_midnight(date_range.start))
+    if date_range.end:
+        calls = calls.filter(created_at__lt=_utc_midnight(date_range.end + dt.timedelta(days=1)))
+    return calls.values_list(
+        "id",
+        "created_at",
+        "campaign__slug",
+        "action_id",
+        "office__title",
+        "office__name",
+        "person__name",
+        "outcome",
+        "chapter__slug",
+        "user__email",
+        "source",
+        "note",
+    ).iterator(chunk_size=5000)
+
+
+# ------------------------------------------------------------------------------
+# My impact
+# ------------------------------------------------------------------------------
+@dataclass
+class Impact:
+    total: int = 0
+    by_outcome: list[tuple[str, str, int]] = field(default_factory=list)
+    by_campaign: list[dict] = field(default_factory=list)
+    streak_weeks: int = 0  # consecutive weeks with a call, up to this week (or last, if none yet this week)
+    longest_streak_weeks: int = 0
+    called_this_week: bool = False
+    week_start: dt.date | None = None
+
+
+def tally_impact(*, user, today: dt.date | None = None) -> Impact:
+    """The volunteer's own calls by outcome and campaign, and their weekly streak.
+
+    Read from their own CallLog rows through the (user, created_at) index, so exact at once:
+    one volunteer's calls are few, and weeks start on Monday in their own time zone, which
+    UTC-day rollups could not give.
+    """
+    from campaigns.models import Campaign
+
+    rows = [
+        (row["campaign_id"], row["outcome"], row["n"])
+        for row in CallLog.objects.filter(user=user).order_by().values("campaign_id", "outcome").annotate(n=Count("id"))
+    ]
+    impact = Impact()
+    outcome_counts: dict[str, int] = defaultdict(int)
+    campaign_counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for campaign_id, outcome, n in rows:
+        outcome_counts[outcome] += n
+        campaign_counts[campaign_id][outcome] += n
+    impact.total = sum(outcome_counts.values())
+    impact.by_outcome = [(value, label, outcome_counts.get(value, 0)) for value, label in Outcome.choices]
+    campaigns = Campaign.objects.filter(pk__in=list(campaign_counts)).only("id", "title", "slug")
+    impact.by_campaign = sorted(
+        (
+            {"campaign": c, "n": sum(campaign_counts[c.pk].values()), "by_outcome": dict(campaign_counts[c.pk])}
+            for c in campaigns
+        ),
+        key=lambda r: (-r["n"], r["campaign"].title),
+    )
+
+    try:
+        tz = ZoneInfo(user.time_zone or "UTC")
+    except (ValueError, KeyError):
+        tz = dt.UTC
+    weeks = {
+        (w.astimezone(tz).date() if isinstance(w, dt.datetime) else w)
+        for w in CallLog.objects.filter(user=user)
+        .annotate(week=TruncWeek("created_at", tzinfo=tz))
+        .order_by()
+        .values_list("week", flat=True)
+        .distinct()
+    }
+    today = today or timezone.now().astimezone(tz).date()
+    this_week = today - dt.timedelta(days=today.weekday())
+    impact.week_start = this_week
+    impact.called_this_week = this_week in weeks
+    impact.streak_weeks, impact.longest_streak_weeks = weekly_streaks(weeks, this_week=this_week)
+    return impact
+
+
+def weekly_streaks(weeks: set[dt.date], *, this_week: dt.date) -> tuple[int, int]:
+    """(current, longest) runs of consecutive Monday-start weeks. This week not called yet keeps the streak alive."""
+    step = dt.timedelta(weeks=1)
+    current = 0
+    week = this_week if this_week in weeks else this_week - step
+    while week in weeks:
+        current += 1
+        week -= step
+    longest = 0
+    for week in weeks:
+        if week - step in weeks:
+            continue
+        run = 0
+        while week in weeks:
+            run += 1
+            week += step
+        longest = max(longest, run)
+    return current, longest

@@ -1,5 +1,221 @@
-from django.http import HttpResponse
+"""Dashboards, CSV exports, the public widget and "My impact". Every figure comes from tallies.selectors."""
+
+import csv
+from http import HTTPStatus
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.http import require_GET
+
+from accounts.models import Chapter, Membership
+from campaigns.models import Campaign
+
+from . import selectors
+from .selectors import DateRange
+
+RECENT_DAYS = 60
 
 
+def _chapter_for_lead(request, slug: str) -> Chapter:
+    """The chapter, if the user leads it or is staff; 404 if it does not exist, 403 otherwise.
+
+    One query: the lead check rides along as an EXISTS.
+    """
+    is_lead = Membership.objects.filter(chapter=OuterRef("pk"), user=request.user, role=Membership.Role.LEAD)
+    chapter = get_object_or_404(Chapter.objects.annotate(is_lead=Exists(is_lead)), slug=slug)
+    if not (chapter.is_lead or request.user.is_staff):
+        raise PermissionDenied("Only this chapter's leads can see its dashboard.")
+    return chapter
+
+
+def _staff_only(request) -> None:
+    if not request.user.is_staff:
+        raise PermissionDenied("Only staff can see the all-chapters dashboard.")
+
+
+def _date_range(request) -> tuple[DateRange, list[str]]:
+    return DateRange.parse(request.GET.get("start"), request.GET.get("end"))
+
+
+def _before_id(request) -> int | None:
+    try:
+        value = int(request.GET.get("notes_before", ""))
+    except ValueError:
+        return None
+    return value if value > 0 else None
+
+
+def _render_dashboard(request, *, chapter, chapter_ids):
+    date_range, errors = _date_range(request)
+    board = selectors.tally_dashboard(chapter_ids=chapter_ids, date_range=date_range)
+    notes, next_before = selectors.tally_notes(
+        chapter_ids=chapter_ids, date_range=date_range, before_id=_before_id(request)
+    )
+    context = {
+        "chapter": chapter,
+        "board": board,
+        "notes": notes,
+        "next_before": next_before,
+        "errors": errors,
+        # The chart draws every day; the table (for screen readers and no-JS) the latest ones,
+        # so the page does not grow with the years. The figures CSV has every day.
+        "recent_days": board.by_day[-RECENT_DAYS:],
+        "chart_data": {"labels": [d.isoformat() for d, _ in board.by_day], "counts": [n for _, n in board.by_day]},
+        "query": request.GET.urlencode(),
+    }
+    template = "tallies/includes/_notes.html" if request.htmx and request.GET.get("notes_before") else None
+    return render(request, template or "tallies/dashboard.html", context)
+
+
+@login_required
+@require_GET
+def chapter_dashboard(request, slug):
+    chapter = _chapter_for_lead(request, slug)
+    return _render_dashboard(request, chapter=chapter, chapter_ids=[chapter.pk])
+
+
+@login_required
+@require_GET
+def staff_dashboard(request):
+    _staff_only(request)
+    return _render_dashboard(request, chapter=None, chapter_ids=None)
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _csv_response(rows, filename: str) -> StreamingHttpResponse:
+    """Streams the rows: a big export never sits in memory, and the first bytes leave at once."""
+    writer = csv.writer(_Echo())
+    response = StreamingHttpResponse((writer.writerow(row) for row in rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _figures_rows(board):
+    yield ["figure", "key", "label", "calls"]
+    yield ["total", "", "All calls", board.total]
+    for value, label, n in board.by_outcome:
+        yield ["outcome", value, label, n]
+    for row in board.by_campaign:
+        yield ["campaign", row["campaign"].slug, row["campaign"].title, row["n"]]
+        if row["goal"]:
+            yield ["campaign_goal", row["campaign"].slug, f"{row['total']} of {row['goal']}", row["total"]]
+    for office, n in board.by_office:
+        yield ["office", office.pk, str(office), n]
+    for state, n in board.by_state:
+        yield ["state", state, state, n]
+    for day, n in board.by_day:
+        yield ["day", day.isoformat(), day.isoformat(), n]
+    for user, n in board.by_member:
+        yield ["member", user.pk if user else "", user.display_name if user else "Deleted account", n]
+    for chapter, n in board.by_chapter:
+        yield ["chapter", chapter.slug if chapter else "", str(chapter) if chapter else "No chapter", n]
+
+
+def _stamp() -> str:
+    return timezone.now().strftime("%Y%m%d")
+
+
+@login_required
+@require_GET
+def chapter_export(request, slug, kind):
+    chapter = _chapter_for_lead(request, slug)
+    return _export(request, chapter_ids=[chapter.pk], name=chapter.slug, kind=kind)
+
+
+@login_required
+@require_GET
+def staff_export(request, kind):
+    _staff_only(request)
+    return _export(request, chapter_ids=None, name="all-chapters", kind=kind)
+
+
+def _export(request, *, chapter_ids, name, kind):
+    date_range, _ = _date_range(request)
+    if kind == "figures":
+        board = selectors.tally_dashboard(chapter_ids=chapter_ids, date_range=date_range, all_members=True)
+        return _csv_response(_figures_rows(board), f"{name}-figures-{_stamp()}.csv")
+    if kind == "calls":
+        calls = selectors.tally_call_logs_for_export(chapter_ids=chapter_ids, date_range=date_range)
+        return _csv_response(_call_rows(calls), f"{name}-calls-{_stamp()}.csv")
+    raise Http404("No such export.")
+
+
+def _call_rows(calls):
+    yield [
+        "id",
+        "created_at",
+        "campaign",
+        "action_id",
+        "office",
+        "official",
+        "outcome",
+        "chapter",
+        "caller",
+        "source",
+        "note",
+    ]
+    for call_id, created_at, campaign, action_id, title, name, person, outcome, chapter, email, source, note in calls:
+        yield [
+            call_id,
+            created_at.isoformat(),
+            campaign,
+            action_id,
+            name or title,
+            person or "",
+            outcome,
+            chapter or "",
+            email or "",
+            source,
+            _csv_safe(note),
+        ]
+
+
+def _csv_safe(text: str) -> str:
+    """Callers write the notes: keep a spreadsheet from running one as a formula."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _public_campaign(request, slug) -> Campaign:
+    """A campaign whose tally anyone may see: published, and national (or one of the viewer's chapters)."""
+    campaign = get_object_or_404(Campaign.objects.exclude(status=Campaign.Status.DRAFT), slug=slug)
+    if campaign.chapter_id is not None and not (
+        request.user.is_authenticated
+        and (
+            request.user.is_staff
+            or Membership.objects.filter(chapter_id=campaign.chapter_id, user=request.user).exists()
+        )
+    ):
+        raise Http404("No such campaign.")
+    return campaign
+
+
+@require_GET
+@xframe_options_exempt  # made to be embedded on partner sites; every other page keeps DENY
+def campaign_widget(request, slug):
+    campaign = _public_campaign(request, slug)
+    figures = selectors.tally_for_campaign(campaign_id=campaign.pk)
+    goal = campaign.call_goal or 0
+    context = {
+        "campaign": campaign,
+        "figures": figures,
+        "progress": min(100, round(100 * figures.total / goal)) if goal else None,
+    }
+    response = render(request, "tallies/widget.html", context)
+    response["Cache-Control"] = "public, max-age=10"
+    return response
+
+
+@login_required
+@require_GET
 def impact(request):
-    return HttpResponse("My impact")  # placeholder until the tallies pages land
+    data = selectors.tally_impact(user=request.user)
+    return render(request, "tallies/impact.html", {"impact": data}, status=HTTPStatus.OK)

@@ -1,0 +1,123 @@
+"""Chapter dashboard p95 and SQL query count at 100,000 and at 10 million calls.
+
+    .venv/bin/python bench/seed_calls.py 10000000        # once: the big database
+    .venv/bin/python bench/dashboard.py [--requests 300]
+
+Goal (DESIGN.md): p95 <= 50 ms, <= 10 queries, <= 1.5x its time at 100,000 calls. Both sizes
+are measured in the same run: the baseline in <DATABASE_URL>_100k (rebuilt with exactly
+100,000 calls each run), the big one in DATABASE_URL (default adv_bench_tallies). Each is rolled up,
+then 1,000 more calls are added and left as the live tail the dashboard reads on top. The
+page is requested through Django's test client as the lead of bench chapter 0, so the
+time includes the session, the permission check, every query and the template. The two sizes
+are measured in alternating rounds, so a noisy neighbour slows both alike.
+"""
+
+import argparse
+import time
+
+from _common import call_count, median, p95, setup_django, small_url, use_database
+
+TAIL = 1_000
+
+
+def prepare(size: int) -> None:
+    from seed_calls import reset, seed
+
+    from tallies.rollups import rollup_calls
+
+    if size <= 1_000_000:  # the baseline is rebuilt each run, so it holds exactly `size` calls
+        reset()
+        seed(size, quiet=True)
+    elif call_count() < size:
+        raise SystemExit(f"the big database holds {call_count():,} calls: run bench/seed_calls.py first")
+    rollup_calls(wait=True, max_batches=10_000)
+    seed(TAIL, quiet=True)
+
+
+def switch(url: str) -> None:
+    from django.db import connections
+
+    conn = connections["default"]
+    conn.close()
+    conn.settings_dict["NAME"] = url.rpartition("/")[2]
+
+
+def login():
+    """A client logged in (on the current database) as the lead of bench chapter 0, warmed up."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from accounts.models import User
+
+    lead = User.objects.get(email="bench-lead-0@bench.invalid")
+    client = Client()
+    client.force_login(lead)
+    url = reverse("tallies:chapter_dashboard", kwargs={"slug": "bench-chapter-0"})
+    for _ in range(20):
+        assert client.get(url).status_code == 200
+    return client, url, lead
+
+
+def query_count(client, url) -> int:
+    from django.db import connection
+
+    queries = []
+    with connection.execute_wrapper(lambda execute, sql, *args: queries.append(sql) or execute(sql, *args)):
+        client.get(url)
+    return len(queries)
+
+
+def timed(client, url, n: int) -> list[float]:
+    times = []
+    for _ in range(n):
+        started = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--rounds", type=int, default=6, help="alternations between the two sizes")
+    args = parser.parse_args()
+    big = setup_django()
+    from tallies.selectors import tally_dashboard
+
+    sizes = {"100k": (small_url(big), 100_000), "big": (big, 10_000_000)}
+    state = {}
+    for label, (url, size) in sizes.items():
+        use_database(url)
+        prepare(size)
+        client, page, lead = login()
+        total = tally_dashboard(chapter_ids=[lead.chapters.get().pk]).total
+        state[label] = {"client": client, "page": page, "times": [], "stored": call_count(), "total": total}
+        state[label]["queries"] = query_count(client, page)
+    # Alternate between the sizes so a noisy neighbour slows both alike.
+    per_round = max(1, args.requests // args.rounds)
+    for _ in range(args.rounds):
+        for label, (url, _) in sizes.items():
+            switch(url)
+            entry = state[label]
+            entry["times"] += timed(entry["client"], entry["page"], per_round)
+    for entry in state.values():
+        print(
+            f"  {entry['stored']:,} calls stored: median {median(entry['times']):.1f} ms, p95 {p95(entry['times']):.1f} ms, "
+            f"{entry['queries']} SQL queries, chapter total shown {entry['total']:,}",
+            flush=True,
+        )
+    small, large = state["100k"], state["big"]
+    print(f"chapter dashboard, {len(large['times'])} requests each, alternating in {args.rounds} rounds:")
+    print(
+        f"  p95 {p95(large['times']):.1f} ms at {large['stored']:,} calls (goal <= 50 ms), "
+        f"{large['queries']} queries (goal <= 10)"
+    )
+    print(
+        f"  ratio big/100k: p95 {p95(large['times']) / p95(small['times']):.2f}, "
+        f"median {median(large['times']) / median(small['times']):.2f} (goal <= 1.5)"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,285 @@
+"""Incremental, exactly-once rollup of CallLog into the tally tables.
+
+How a call is counted exactly once
+----------------------------------
+A rollup run is a loop of batches. Each batch is ONE transaction that
+
+1. locks the high-water mark row (``RollupState``, ``SELECT ... FOR UPDATE``), so only one
+   rollup works at a time; a second one (beat firing twice, a duplicated or retried message,
+   a nudge racing the beat) either skips (``wait=False``, ``SKIP LOCKED``) or waits and then
+   finds the window already done;
+2. finds the window end: on PostgreSQL it takes ``LOCK TABLE tallies_calllog IN SHARE ROW
+   EXCLUSIVE MODE`` inside a savepoint, reads ``max(id)`` and rolls the savepoint back, which
+   releases the lock at once (the Citus incremental-rollup approach, see below);
+3. adds the aggregate of the calls with ``last_id < id <= end`` to every tally table with one
+   ``INSERT ... SELECT ... GROUP BY ... ON CONFLICT DO UPDATE SET n = n + excluded.n`` each;
+4. moves the mark to ``end`` and commits.
+
+The upserts and the move of the mark commit together or not at all, so a worker killed half
+way (or a lost connection) leaves the rollups exactly as they were, and the next run redoes
+the window. Celery messages are only wake-up hints: a lost one delays a rollup until the
+next beat, a duplicated one finds nothing new.
+
+Why the brief table lock (and not ``id > last_id`` alone, nor a pending queue)
+--------------------------------------------------------------------------------
+Ids are handed out when the INSERT runs, but transactions commit in any order: the call with
+id 101 can commit after the one with id 102. A rollup that read ``max(id) = 102`` while 101
+was still in flight would move the mark past 101 and never count it. An INSERT holds ROW
+EXCLUSIVE on the table from before it takes its id until its transaction ends; SHARE ROW
+EXCLUSIVE conflicts with that, so acquiring it waits until every insert in flight has
+committed or rolled back. At that instant every id handed out so far is final, and any id
+handed out later is larger than ``max(id)``. Releasing the lock straight away (savepoint
+rollback) keeps the pause for writers to the time in-flight inserts need to finish, a few
+milliseconds, not the length of the rollup; ``lock_timeout`` caps it at 250 ms when a long
+transaction is still inserting (that rollup then gives up and the next beat tries again). A pending-queue table claimed with ``DELETE ...
+RETURNING`` would also be correct, but it doubles the writes of the hot path (the call INSERT
+would insert a second row) and leaves dead tuples to vacuum at 1,000 calls/s; the lock costs
+the writers nothing between rollups.
+
+On SQLite (``make run``) writes are serialised: the database uses ``BEGIN IMMEDIATE``, so no
+other insert is in flight while the rollup transaction runs, and ``max(id)`` is final.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import OperationalError, connection, transaction
+from django.utils import timezone
+
+from .models import (
+    CallLog,
+    CampaignTally,
+    ChapterMemberTally,
+    ChapterOfficeTally,
+    ChapterTally,
+    DailyChapterTally,
+    DailyTally,
+    RollupState,
+)
+
+logger = logging.getLogger(__name__)
+
+STATE_NAME = "calls"
+# Bounds one transaction: a backlog (the worker was down for hours) is worked off in batches.
+DEFAULT_BATCH_SIZE = 500_000
+# How long a rollup waits for inserts in flight to finish (writers queue behind it meanwhile).
+WINDOW_LOCK_TIMEOUT = "250ms"
+# Test-only: seconds to sleep before committing a batch, and a file to touch when it starts
+# sleeping, so an integration test can kill -9 the worker in the middle of a rollup.
+TEST_DELAY_ENV = "TALLIES_ROLLUP_TEST_DELAY"
+TEST_MARKER_ENV = "TALLIES_ROLLUP_TEST_MARKER"
+
+
+@dataclass(frozen=True)
+class TallySpec:
+    """A tally table and the CallLog expressions of its key columns, in the order of its unique key."""
+
+    model: type
+    keys: tuple[tuple[str, str], ...]
+
+    @property
+    def table(self) -> str:
+        return self.model._meta.db_table
+
+
+def day_sql() -> str:
+    """The UTC date of CallLog.created_at, on this database."""
+    if connection.vendor == "postgresql":
+        return "(created_at AT TIME ZONE 'UTC')::date"
+    return "date(created_at)"
+
+
+def tally_specs() -> list[TallySpec]:
+    day = day_sql()
+    chapter = ("chapter_id", "COALESCE(chapter_id, 0)")
+    user = ("user_id", "COALESCE(user_id, 0)")
+    return [
+        TallySpec(CampaignTally, (("campaign_id", "campaign_id"), ("outcome", "outcome"))),
+        TallySpec(ChapterTally, (chapter, ("campaign_id", "campaign_id"), ("outcome", "outcome"))),
+        TallySpec(ChapterOfficeTally, (chapter, ("office_id", "office_id"))),
+        TallySpec(ChapterMemberTally, (chapter, user)),
+        TallySpec(DailyChapterTally, (chapter, ("day", day))),
+        TallySpec(
+            DailyTally,
+            (chapter, ("day", day), ("campaign_id", "campaign_id"), ("office_id", "office_id"), ("outcome", "outcome")),
+        ),
+    ]
+
+
+@dataclass
+class RollupResult:
+    batches: int = 0
+    calls: int = 0
+    last_id: int = 0
+    skipped: bool = False  # another rollup held the lock
+
+
+def _ensure_state_row() -> None:
+    RollupState.objects.bulk_create([RollupState(name=STATE_NAME)], ignore_conflicts=True)
+
+
+class _ReleaseLock(Exception):  # noqa: N818 - control flow, never seen outside
+    def __init__(self, end: int):
+        self.end = end
+
+
+def _window_end() -> int | None:
+    """The largest CallLog id such that no smaller id can still commit, or None if writers stay busy.
+
+    The caller holds the state row lock. On PostgreSQL the table lock is taken in a savepoint
+    and released by rolling it back (Citus raises an exception for the same reason). The wait is
+    bounded by WINDOW_LOCK_TIMEOUT: a long transaction still inserting (a big batch upload) makes
+    this rollup give up, and writers queued behind it stall no longer than that; the next beat
+    tries again.
+    """
+    calllog = CallLog._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {calllog}")  # noqa: S608
+            return cursor.fetchone()[0]
+        try:
+            with transaction.atomic():
+                cursor.execute(f"SET LOCAL lock_timeout = '{WINDOW_LOCK_TIMEOUT}'")
+                cursor.execute(f"LOCK TABLE {calllog} IN SHARE ROW EXCLUSIVE MODE")
+                cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {calllog}")  # noqa: S608
+                raise _ReleaseLock(cursor.fetchone()[0])
+        except _ReleaseLock as released:
+            return released.end
+        except OperationalError:
+            logger.info("calls still being inserted after %s; the next rollup will try again", WINDOW_LOCK_TIMEOUT)
+            return None
+
+
+def _upsert_sql(spec: TallySpec, source: str = "") -> str:
+    cols = ", ".join(col for col, _ in spec.keys)
+    exprs = ", ".join(expr for _, expr in spec.keys)
+    calllog = source or CallLog._meta.db_table
+    # SQLite needs the WHERE (it tells its parser the ON CONFLICT belongs to the INSERT, not a join).
+    return (
+        f"INSERT INTO {spec.table} ({cols}, n) "  # noqa: S608
+        f"SELECT {exprs}, COUNT(*) FROM {calllog} WHERE id > %s AND id <= %s GROUP BY {exprs} "
+        f"ON CONFLICT ({cols}) DO UPDATE SET n = {spec.table}.n + excluded.n"
+    )
+
+
+def _add_window(start: int, end: int) -> int:
+    """Add the calls with start < id <= end to every tally table; returns how many there were.
+
+    On PostgreSQL one statement reads the window once and feeds every upsert from it
+    (data-modifying CTEs); elsewhere each table has its own INSERT ... SELECT.
+    """
+    specs = tally_specs()
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            for spec in specs:
+                cursor.execute(_upsert_sql(spec), [start, end])
+            return CallLog.objects.filter(id__gt=start, id__lte=end).count()
+        window = (
+            f"SELECT campaign_id, chapter_id, office_id, user_id, outcome, created_at "  # noqa: S608
+            f"FROM {CallLog._meta.db_table} WHERE id > %s AND id <= %s"
+        )
+        ctes = [f"window_calls AS MATERIALIZED ({window})"]
+        for n, spec in enumerate(specs):
+            upsert = _upsert_sql(spec, source="window_calls").replace(" WHERE id > %s AND id <= %s", " WHERE true")
+            ctes.append(f"upsert_{n} AS ({upsert})")
+        cursor.execute(f"WITH {', '.join(ctes)} SELECT COUNT(*) FROM window_calls", [start, end])  # noqa: S608
+        return cursor.fetchone()[0]
+
+
+def _test_delay_hook() -> None:
+    delay = os.environ.get(TEST_DELAY_ENV)
+    if not delay:
+        return
+    marker = os.environ.get(TEST_MARKER_ENV)
+    if marker:
+        Path(marker).write_text(str(os.getpid()))
+    time.sleep(float(delay))
+
+
+def _rollup_batch(*, batch_size: int, wait: bool) -> tuple[int, int, bool] | None:
+    """One window in one transaction: (calls in it, the new mark, whether more remain), or None if locked."""
+    with transaction.atomic():
+        state = RollupState.objects.select_for_update(skip_locked=not wait).filter(name=STATE_NAME).first()
+        if state is None:
+            return None
+        start = state.last_id
+        ready = _window_end()
+        if ready is None:
+            return 0, start, False
+        # Ids can have long gaps (rolled-back inserts, a reset table): count the batch from the
+        # first call above the mark, so a batch is never spent on an empty range.
+        first = CallLog.objects.filter(id__gt=start).order_by("id").values_list("id", flat=True).first()
+        end = min(ready, (first or ready + 1) - 1 + batch_size)
+        if end <= start:
+            return 0, start, False
+        calls = _add_window(start, end)
+        _test_delay_hook()
+        RollupState.objects.filter(name=STATE_NAME).update(last_id=end, updated_at=timezone.now())
+    return calls, end, end < ready
+
+
+def rollup_calls(*, batch_size: int = DEFAULT_BATCH_SIZE, max_batches: int = 100, wait: bool = False) -> RollupResult:
+    """Add every newly committed call to the tallies, exactly once.
+
+    With wait=False a rollup that finds another one running returns at once (skipped=True):
+    the running one, or the next beat, picks up the new calls.
+    """
+    _ensure_state_row()
+    result = RollupResult()
+    for _ in range(max_batches):
+        outcome = _rollup_batch(batch_size=batch_size, wait=wait)
+        if outcome is None:
+            result.skipped = True
+            break
+        calls, end, more = outcome
+        if end != result.last_id and calls:
+            result.batches += 1
+            result.calls += calls
+        result.last_id = end
+        if not more:
+            break
+    if not result.skipped:
+        _store_mark_floor(result.last_id)
+    if result.calls:
+        logger.info("rolled up %s calls in %s batches, mark at #%s", result.calls, result.batches, result.last_id)
+    return result
+
+
+def _floor_key() -> str:
+    # Per database, so two databases sharing a cache (the benchmarks) never mix marks.
+    return f"tallies:mark-floor:{connection.settings_dict['NAME']}"
+
+
+def mark_floor() -> int:
+    """A value no larger than the committed high-water mark, from the cache (0 when unknown).
+
+    Readers give it to the planner as the lower bound of the live tail (tallies.selectors). The
+    mark only grows, and each rollup run stores it after committing, so a cached value is never
+    above the mark; if the rollup state is ever reset by hand, the next run (at most one beat
+    later) stores the lower value.
+    """
+    from django.core.cache import cache
+
+    try:
+        return int(cache.get(_floor_key()) or 0)
+    except Exception:  # a cache outage makes reads slower, never wrong
+        logger.warning("could not read the tally mark floor", exc_info=True)
+        return 0
+
+
+def _store_mark_floor(mark: int) -> None:
+    from django.core.cache import cache
+
+    try:
+        cache.set(_floor_key(), mark, timeout=None)
+    except Exception:
+        logger.warning("could not store the tally mark floor", exc_info=True)
+
+
+def rollup_mark() -> int:
+    return RollupState.objects.filter(name=STATE_NAME).values_list("last_id", flat=True).first() or 0
