@@ -7,6 +7,7 @@ from rest_framework.test import APIClient
 from accounts.models import Membership
 from accounts.services import api_token_create
 from tests.factories.accounts import ChapterFactory, MembershipFactory, UserFactory
+from tests.smtp import start_smtp_server
 
 SHARED_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -94,3 +95,13 @@ def token_client():
         return client
 
     return make
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server (aiosmtpd) on 127.0.0.1, with Django's SMTP backend pointed at it."""
+    inbox, controller = start_smtp_server(settings)
+    try:
+        yield inbox
+    finally:
+        controller.stop()

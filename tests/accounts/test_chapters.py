@@ -188,3 +188,15 @@ def test_a_tampered_join_link_gives_a_clear_400_page_and_joins_nobody(client, ch
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert b"not valid" in response.content
     assert not Membership.objects.exists()
+
+
+def test_a_lead_finds_the_chapter_dashboard_from_the_chapter_page(client, chapter, chapter_lead):
+    client.force_login(chapter_lead)
+    response = client.get(f"/chapters/{chapter.slug}/")
+    assert f'href="/chapters/{chapter.slug}/dashboard/"'.encode() in response.content
+
+
+def test_a_member_sees_no_dashboard_link(client, chapter, volunteer):
+    client.force_login(volunteer)
+    response = client.get(f"/chapters/{chapter.slug}/")
+    assert b"/dashboard/" not in response.content

@@ -20,8 +20,7 @@ from reminders.services import (
 from tests.factories.accounts import ChapterFactory
 from tests.factories.campaigns import ActionFactory, CampaignFactory
 from tests.factories.tallies import CallLogFactory
-
-from .conftest import free_port, point_django_at
+from tests.smtp import free_port, point_django_at
 
 NEW = User.ReminderFrequency.NEW_CAMPAIGNS
 WEEKLY = User.ReminderFrequency.WEEKLY
