@@ -102,10 +102,10 @@ PGBENCH_SCRIPT = (
 )
 
 
-def server_env(url: str, redis_url: str) -> dict:
+def server_env(url: str, redis_url: str, settings_module: str = "advocacy.settings.production") -> dict:
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "advocacy.settings.production",
+        "DJANGO_SETTINGS_MODULE": settings_module,
         "DJANGO_SECRET_KEY": "bench-only-not-a-secret-" + "x" * 40,
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DJANGO_SECURE_SSL_REDIRECT": "false",  # plain HTTP on loopback; TLS ends at the proxy in production
@@ -315,6 +315,11 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16, help="wrk keep-alive connections")
     parser.add_argument("--wrk-threads", type=int, default=1, help="wrk threads (one leaves a core for the server)")
     parser.add_argument("--no-baseline", action="store_true", help="skip pgbench")
+    parser.add_argument(
+        "--settings",
+        default="advocacy.settings.production",
+        help="the server's settings module",
+    )
     args = parser.parse_args()
 
     for tool in ("wrk", "pgbench"):
@@ -337,12 +342,12 @@ def main() -> None:
         port = free_port()
         print(
             f"server: gunicorn advocacy.wsgi, {args.workers} workers x {args.threads} threads (gthread), "
-            f"production settings, 127.0.0.1:{port}; database {url.rpartition('/')[2]}; {len(keys)} tokens",
+            f"settings {args.settings}, 127.0.0.1:{port}; database {url.rpartition('/')[2]}; {len(keys)} tokens",
             flush=True,
         )
         print(f"load average before (1/5/15 min): {'/'.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
         server = start_server(
-            env=server_env(url, redis_url),
+            env=server_env(url, redis_url, args.settings),
             port=port,
             workers=args.workers,
             threads=args.threads,

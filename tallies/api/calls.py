@@ -1,7 +1,6 @@
 """POST /api/v1/calls/ logs a call (safe to retry with an Idempotency-Key); GET lists your own calls."""
 
 import logging
-import re
 import time
 
 from django.core.cache import cache
@@ -17,14 +16,12 @@ from advocacy.api.schemas import ErrorResponse
 from advocacy.api.throttling import AnonRateThrottle
 from campaigns.models import Action, Campaign
 from officials.models import Office
+from tallies.batch import IDEMPOTENCY_KEY_RE, MAX_BATCH_ITEMS, MAX_ID
 from tallies.models import CallLog, Outcome, Source
-from tallies.services import call_log_create
+from tallies.services import call_log_create, call_log_create_batch
 
 logger = logging.getLogger(__name__)
 
-MAX_ID = 2**63 - 1
-# Printable ASCII, as HTTP header values should be; a UUID fits easily.
-IDEMPOTENCY_KEY_RE = re.compile(r"^[\x21-\x7e]{1,100}$")
 
 IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
     name="Idempotency-Key",
@@ -197,4 +194,95 @@ class CallListCreateView(generics.ListCreateAPIView):
         )
         return Response(
             CallOutputSerializer(call).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )
+
+
+class BatchCallInputSerializer(serializers.Serializer):
+    """One call logged offline. Documents the item shape; tallies.batch.parse_item checks it."""
+
+    campaign = serializers.SlugField(max_length=300, help_text="The campaign's slug.")
+    action = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="An action id of that campaign.")
+    office = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="The office called or written to.")
+    outcome = serializers.ChoiceField(choices=Outcome.choices)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=1000, default="")
+    client_timestamp = serializers.DateTimeField(
+        required=False, allow_null=True, default=None, help_text="When the call was made, by the client's clock."
+    )
+    idempotency_key = serializers.RegexField(
+        IDEMPOTENCY_KEY_RE,
+        max_length=100,
+        help_text="Unique per call (a UUID made when the call was logged offline): a retry logs nothing new.",
+    )
+
+
+class BatchInputSerializer(serializers.Serializer):
+    calls = serializers.ListField(
+        child=BatchCallInputSerializer(), min_length=1, max_length=MAX_BATCH_ITEMS, help_text="Up to 1,000 calls."
+    )
+
+
+class BatchItemErrorSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+
+
+class BatchItemResultSerializer(serializers.Serializer):
+    index = serializers.IntegerField(help_text="The item's position in `calls`, from 0.")
+    # Not "status": drf-spectacular would then rename the campaigns' StatusEnum to tell the two apart.
+    result = serializers.ChoiceField(choices=["created", "duplicate", "error"])
+    id = serializers.IntegerField(allow_null=True, help_text="The logged call (the first one for a duplicate).")
+    error = BatchItemErrorSerializer(allow_null=True)
+
+
+class BatchOutputSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    duplicates = serializers.IntegerField()
+    errors = serializers.IntegerField()
+    results = BatchItemResultSerializer(many=True, help_text="One result per item, in the order sent.")
+
+
+def _batch_items(data) -> list:
+    """The `calls` list, or a 400 when the body as a whole is malformed (items are checked one by one)."""
+    if not isinstance(data, dict):
+        raise ValidationError({"calls": ['Send a JSON object: {"calls": [...]}.']})
+    items = data.get("calls")
+    if not isinstance(items, list) or not items:
+        raise ValidationError({"calls": ["A non-empty list of calls is required."]})
+    if len(items) > MAX_BATCH_ITEMS:
+        raise ValidationError({"calls": [f"Send at most {MAX_BATCH_ITEMS} calls a request; split the rest."]})
+    return items
+
+
+@extend_schema(tags=["calls"])
+class CallBatchCreateView(generics.GenericAPIView):
+    # A batch counts as one request against the calls rate: 600 batches a minute is plenty.
+    throttle_scope = "calls"
+    throttle_classes = [AnonRateThrottle, CallsRateThrottle]
+    serializer_class = BatchInputSerializer
+
+    @extend_schema(
+        summary="Upload calls logged offline (up to 1,000)",
+        description=(
+            "Each item carries its own `idempotency_key`, so a batch can be sent again after a timeout: "
+            "items already logged come back as `duplicate` with the first call's id. The answer is 200 "
+            "with one result per item, in order (`result`: `created`, `duplicate`, or `error` with a message), "
+            "whenever the body is a list of 1 to 1,000 items: a bad item never stops the others. The "
+            "same key with a different call is an `error` (code `idempotency_key_reused`) for that item "
+            'only. A body that is not `{"calls": [...]}` or has more than 1,000 items is a 400. '
+            "The valid new calls are written in one transaction."
+        ),
+        request=BatchInputSerializer,
+        responses={200: BatchOutputSerializer, 400: ErrorResponse},
+    )
+    def post(self, request, *args, **kwargs):
+        items = _batch_items(request.data)
+        results = call_log_create_batch(user=request.user, items=items)
+        counts = {"created": 0, "duplicate": 0, "error": 0}
+        out = []
+        for index, result in enumerate(results):
+            counts[result.status] += 1
+            out.append({"index": index, "result": result.status, "id": result.id, "error": result.error})
+        return Response(
+            {"created": counts["created"], "duplicates": counts["duplicate"], "errors": counts["error"], "results": out}
         )

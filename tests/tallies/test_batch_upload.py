@@ -1,0 +1,185 @@
+"""POST /api/v1/calls/batch/: calls logged offline, one result per item, safe to send again."""
+
+from http import HTTPStatus
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from officials.models import Term
+from tallies.models import CallLog, Source
+from tallies.services import call_log_create_batch
+
+pytestmark = pytest.mark.django_db
+URL = "/api/v1/calls/batch/"
+
+
+def _item(campaign, office, key, **extra):
+    return {
+        "campaign": campaign.slug,
+        "action": campaign.actions.get().pk,
+        "office": office.pk,
+        "outcome": "reached",
+        "idempotency_key": key,
+        **extra,
+    }
+
+
+def test_valid_items_are_logged_and_bad_ones_get_their_own_error_in_order(
+    token_client, volunteer, national_campaign, offices
+):
+    ag, doj = offices["attorney_general"], offices["doj"]
+    calls = [
+        _item(national_campaign, ag, "k-1", client_timestamp="2017-03-01T14:30:00Z", note=" staffer said no "),
+        _item(national_campaign, ag, "k-2", outcome="maybe"),
+        {**_item(national_campaign, ag, "k-3"), "campaign": "no-such-campaign"},
+        _item(national_campaign, doj, "k-4", outcome="sent"),
+        "not an object",
+        {**_item(national_campaign, ag, "k-6"), "office": 10**12},
+        {**_item(national_campaign, ag, "k-7"), "idempotency_key": None},
+    ]
+
+    response = token_client(volunteer).post(URL, {"calls": calls}, format="json")
+
+    assert response.status_code == HTTPStatus.OK
+    body = response.json()
+    assert [r["result"] for r in body["results"]] == ["created", "error", "error", "created", "error", "error", "error"]
+    assert [r["index"] for r in body["results"]] == list(range(7))
+    assert (body["created"], body["duplicates"], body["errors"]) == (2, 0, 5)
+    assert "outcome" in body["results"][1]["error"]["fields"]
+    assert body["results"][2]["error"]["code"] == "not_found"
+    assert "idempotency_key" in body["results"][6]["error"]["fields"]
+    first = CallLog.objects.get(pk=body["results"][0]["id"])
+    assert (first.source, first.note, first.client_timestamp.isoformat()) == (
+        Source.BATCH,
+        "staffer said no",
+        "2017-03-01T14:30:00+00:00",
+    )
+    assert first.person == Term.objects.current().get(office=ag).person
+    assert first.chapter_id == volunteer.memberships.get().chapter_id
+    assert CallLog.objects.count() == 2
+
+
+def test_sending_the_same_batch_again_logs_nothing_new(token_client, volunteer, national_campaign, offices):
+    client = token_client(volunteer)
+    calls = [_item(national_campaign, offices["attorney_general"], f"retry-{n}") for n in range(5)]
+    first = client.post(URL, {"calls": calls}, format="json").json()
+
+    again = client.post(URL, {"calls": calls}, format="json").json()
+
+    assert (again["created"], again["duplicates"], again["errors"]) == (0, 5, 0)
+    assert [r["id"] for r in again["results"]] == [r["id"] for r in first["results"]]
+    assert CallLog.objects.count() == 5
+
+
+def test_a_key_reused_with_another_call_is_an_error_for_that_item_only(
+    token_client, volunteer, national_campaign, offices
+):
+    client = token_client(volunteer)
+    ag = offices["attorney_general"]
+    client.post(URL, {"calls": [_item(national_campaign, ag, "used")]}, format="json")
+
+    body = client.post(
+        URL,
+        {"calls": [_item(national_campaign, ag, "used", outcome="busy"), _item(national_campaign, ag, "fresh")]},
+        format="json",
+    ).json()
+
+    assert [r["result"] for r in body["results"]] == ["error", "created"]
+    assert body["results"][0]["error"]["code"] == "idempotency_key_reused"
+    assert CallLog.objects.filter(idempotency_key="used").get().outcome == "reached"
+
+
+def test_a_key_repeated_inside_one_batch_is_logged_once(volunteer, national_campaign, offices):
+    ag = offices["attorney_general"]
+    items = [
+        _item(national_campaign, ag, "twice"),
+        _item(national_campaign, ag, "twice"),
+        _item(national_campaign, ag, "twice", outcome="busy"),
+    ]
+
+    results = call_log_create_batch(user=volunteer, items=items)
+
+    assert [r.status for r in results] == ["created", "duplicate", "error"]
+    assert results[1].id == results[0].id
+    assert CallLog.objects.count() == 1
+
+
+def test_another_volunteers_chapter_campaign_is_refused(token_client, other_member, chapter_campaign, offices):
+    body = (
+        token_client(other_member)
+        .post(URL, {"calls": [_item(chapter_campaign, offices["attorney_general"], "k")]}, format="json")
+        .json()
+    )
+
+    assert body["results"][0]["result"] == "error"
+    assert body["results"][0]["error"]["code"] == "permission_denied"
+    assert not CallLog.objects.exists()
+
+
+def test_a_member_logs_calls_for_their_chapters_campaign(token_client, volunteer, chapter, chapter_campaign, offices):
+    body = (
+        token_client(volunteer)
+        .post(URL, {"calls": [_item(chapter_campaign, offices["attorney_general"], "k")]}, format="json")
+        .json()
+    )
+
+    assert body["results"][0]["result"] == "created"
+    assert CallLog.objects.get().chapter_id == chapter.pk
+
+
+def test_an_office_that_is_not_a_target_and_a_closed_campaign_are_item_errors(
+    token_client, volunteer, national_campaign, chapter_campaign, offices
+):
+    chapter_campaign.status = "archived"
+    chapter_campaign.save()
+    calls = [
+        _item(national_campaign, offices["governor"], "not-a-target"),
+        _item(chapter_campaign, offices["attorney_general"], "closed"),
+    ]
+
+    body = token_client(volunteer).post(URL, {"calls": calls}, format="json").json()
+
+    assert "office" in body["results"][0]["error"]["fields"]
+    assert "campaign" in body["results"][1]["error"]["fields"]
+    assert not CallLog.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [[], {}, {"calls": []}, {"calls": "x"}, {"calls": None}, "calls", 17],
+    ids=["a-list", "no-calls", "empty", "a-string", "null", "a-string-body", "a-number"],
+)
+def test_a_malformed_body_is_a_400_in_the_error_shape(token_client, volunteer, payload):
+    response = token_client(volunteer).post(URL, payload, format="json")
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert response.json()["error"]["code"]
+
+
+def test_more_than_a_thousand_items_is_a_400(token_client, volunteer, national_campaign, offices):
+    calls = [_item(national_campaign, offices["attorney_general"], "k")] * 1001
+
+    response = token_client(volunteer).post(URL, {"calls": calls}, format="json")
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "1000" in response.json()["error"]["message"]
+    assert not CallLog.objects.exists()
+
+
+def test_a_batch_needs_authentication(api_client):
+    assert api_client.post(URL, {"calls": []}, format="json").status_code == HTTPStatus.UNAUTHORIZED
+
+
+def test_a_big_batch_takes_a_few_queries_not_one_per_item(volunteer, national_campaign, offices):
+    items = [
+        _item(national_campaign, offices["attorney_general" if n % 2 else "doj"], f"bulk-{n}", outcome="sent")
+        for n in range(500)
+    ]
+
+    with CaptureQueriesContext(connection) as queries:
+        results = call_log_create_batch(user=volunteer, items=items)
+
+    assert {r.status for r in results} == {"created"}
+    assert CallLog.objects.filter(source=Source.BATCH).count() == 500
+    assert len(queries.captured_queries) <= 12
