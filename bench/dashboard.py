@@ -9,10 +9,14 @@ are measured in the same run: the baseline in <DATABASE_URL>_100k (rebuilt with 
 then 1,000 more calls are added and left as the live tail the dashboard reads on top. The
 page is requested through Django's test client as the lead of bench chapter 0, so the
 time includes the session, the permission check, every query and the template. The two sizes
-are measured in alternating rounds, so a noisy neighbour slows both alike.
+are measured in alternating rounds, so a noisy neighbour slows both alike. The rollup half of
+the figures is cached per rollup state (tallies.selectors), so the main figures are the warm
+path; each round also times a few requests with that cache entry dropped (the first read after
+a rollup), reported on their own lines.
 """
 
 import argparse
+import os
 import time
 
 from _common import call_count, median, p95, setup_django, small_url, use_database
@@ -67,9 +71,20 @@ def query_count(client, url) -> int:
     return len(queries)
 
 
-def timed(client, url, n: int) -> list[float]:
+def drop_cached_figures(chapter_id: int) -> None:
+    """Forget the cached rollup half, as after a rollup: the next request reads the rollup tables."""
+    from django.core.cache import cache
+
+    from tallies.selectors import DateRange, _dashboard_cache_key
+
+    cache.delete(_dashboard_cache_key([chapter_id], DateRange()))
+
+
+def timed(client, url, n: int, *, cold_chapter: int | None = None) -> list[float]:
     times = []
     for _ in range(n):
+        if cold_chapter is not None:
+            drop_cached_figures(cold_chapter)
         started = time.perf_counter()
         response = client.get(url)
         times.append((time.perf_counter() - started) * 1000)
@@ -91,8 +106,17 @@ def main() -> None:
         use_database(url)
         prepare(size)
         client, page, lead = login()
-        total = tally_dashboard(chapter_ids=[lead.chapters.get().pk]).total
-        state[label] = {"client": client, "page": page, "times": [], "stored": call_count(), "total": total}
+        chapter_id = lead.chapters.get().pk
+        total = tally_dashboard(chapter_ids=[chapter_id]).total
+        state[label] = {
+            "client": client,
+            "page": page,
+            "times": [],
+            "cold": [],
+            "chapter_id": chapter_id,
+            "stored": call_count(),
+            "total": total,
+        }
         state[label]["queries"] = query_count(client, page)
     # Alternate between the sizes so a noisy neighbour slows both alike.
     per_round = max(1, args.requests // args.rounds)
@@ -101,6 +125,9 @@ def main() -> None:
             switch(url)
             entry = state[label]
             entry["times"] += timed(entry["client"], entry["page"], per_round)
+            entry["cold"] += timed(
+                entry["client"], entry["page"], max(1, per_round // 5), cold_chapter=entry["chapter_id"]
+            )
     for entry in state.values():
         print(
             f"  {entry['stored']:,} calls stored: median {median(entry['times']):.1f} ms, p95 {p95(entry['times']):.1f} ms, "
@@ -117,6 +144,14 @@ def main() -> None:
         f"  ratio big/100k: p95 {p95(large['times']) / p95(small['times']):.2f}, "
         f"median {median(large['times']) / median(small['times']):.2f} (goal <= 1.5)"
     )
+    # The first request after each rollup reads the rollup tables again (the cached half is keyed
+    # to the rollup state); measured with the cache entry dropped before every request.
+    for label, entry in state.items():
+        print(
+            f"  first read after a rollup ({label}, {len(entry['cold'])} requests): "
+            f"median {median(entry['cold']):.1f} ms, p95 {p95(entry['cold']):.1f} ms"
+        )
+    print(f"  load average during the run: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":

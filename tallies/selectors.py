@@ -10,8 +10,10 @@ figures in one such statement.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.db import connection
@@ -31,6 +33,8 @@ from .models import (
     RollupState,
 )
 from .rollups import STATE_NAME, day_sql, mark_floor
+
+logger = logging.getLogger(__name__)
 
 OUTCOME_LABELS = dict(Outcome.choices)
 NOTES_PAGE_SIZE = 20
@@ -159,13 +163,38 @@ class Dashboard:
     date_range: DateRange = field(default_factory=DateRange)
 
 
-def _dashboard_sql(*, chapter_ids: list[int] | None, date_range: DateRange, with_chapters: bool) -> tuple[str, list]:
-    """One statement returning rows (dim, k1, k2, n) for every figure of the dashboard."""
+# The rollup-side half of the dashboard figures is cached per view (chapters and date range) and
+# used only while the rollup state is exactly as it was when it was read (STYLE 10: keyed to what
+# changes it). Every read still takes the live tail from CallLog, so figures stay exact.
+DASHBOARD_CACHE_VERSION = 1
+DASHBOARD_CACHE_SECONDS = 3600  # entries for an old state are never read again; this only frees them
+
+
+def _dashboard_sql(
+    *, chapter_ids: list[int] | None, date_range: DateRange, with_chapters: bool, generation: tuple | None
+) -> tuple[str, list]:
+    """One statement returning rows (dim, src, k1, k2, n) for every figure of the dashboard.
+
+    src is 'r' for rollup rows and 't' for the live tail above the mark, both from one snapshot;
+    a 'state' row carries that snapshot's rollup state (mark, updated_at). Given the state a
+    cached rollup half was read at (generation), the rollup rows are skipped while the state is
+    unchanged (a one-time filter: those tables are not even read), so a warm read costs the tail
+    alone. The tail is read once (the `tail` CTE) and every figure groups it.
+    """
     day = day_sql()
     calllog = _t(CallLog)
+    state_table = _t(RollupState)
+    if generation is None:
+        fresh, fresh_params = "SELECT 1 WHERE 1 = 0", []
+    else:
+        fresh = (
+            f"SELECT 1 FROM {state_table} WHERE name = '{STATE_NAME}' "  # noqa: S608
+            f"AND last_id = %s AND CAST(updated_at AS TEXT) = %s"
+        )
+        fresh_params = [generation[0], generation[1]]
+    stale = "NOT EXISTS (SELECT 1 FROM fresh)"
     chapter_where, chapter_params = _in("chapter_id", chapter_ids)
     tail_where, tail_params = _in("COALESCE(chapter_id, 0)", chapter_ids)
-    tail_where = f"{_tail_sql(mark_floor())} AND {tail_where}"
     roll_range, roll_range_params = "1 = 1", []
     if not date_range.is_all_time:
         ops = connection.ops
@@ -179,79 +208,125 @@ def _dashboard_sql(*, chapter_ids: list[int] | None, date_range: DateRange, with
             roll_range_params.append(ops.adapt_datefield_value(date_range.end))
             tail_where += " AND created_at < %s"
             tail_params.append(ops.adapt_datetimefield_value(_utc_midnight(date_range.end + dt.timedelta(days=1))))
-    roll_where = f"{chapter_where} AND {roll_range}"
-    roll_params = chapter_params + roll_range_params
 
     if date_range.is_all_time:
         campaign_table, office_table = _t(ChapterTally), _t(ChapterOfficeTally)
         roll_where, roll_params = chapter_where, chapter_params
     else:
         campaign_table, office_table = _t(DailyTally), _t(DailyTally)
+        roll_where, roll_params = f"{chapter_where} AND {roll_range}", chapter_params + roll_range_params
+    roll_where = f"{roll_where} AND {stale}"
 
-    pieces: list[tuple[str, list]] = []
-
-    def piece(dim: str, k1: str, k2: str, table: str, tail_k1: str, tail_k2: str, order_limit: str = ""):
-        sql, params = _combined(
-            f"SELECT {k1} AS k1, {k2} AS k2, n FROM {table} WHERE {roll_where}",  # noqa: S608
-            roll_params,
-            f"SELECT {tail_k1} AS k1, {tail_k2} AS k2, 1 AS n FROM {calllog} WHERE {tail_where}",  # noqa: S608
-            tail_params,
-            "k1, k2",
+    pieces: list[tuple[str, list]] = [
+        (
+            f"SELECT 'state' AS dim, 's' AS src, last_id AS k1, CAST(updated_at AS TEXT) AS k2, 0 AS n "  # noqa: S608
+            f"FROM {state_table} WHERE name = '{STATE_NAME}'",
+            [],
         )
-        sql = f"SELECT '{dim}' AS dim, k1, k2, n FROM ({sql}{order_limit}) AS {dim}_figures"  # noqa: S608
+    ]
+
+    def grouped(dim: str, src: str, select: str, params: list) -> None:
+        sql = f"SELECT '{dim}' AS dim, '{src}' AS src, k1, k2, CAST(SUM(n) AS BIGINT) AS n FROM ({select}) AS x GROUP BY k1, k2"  # noqa: S608
         pieces.append((sql, params))
+
+    def piece(dim: str, k1: str, k2: str, table: str, tail_k1: str, tail_k2: str) -> None:
+        grouped(dim, "r", f"SELECT {k1} AS k1, {k2} AS k2, n FROM {table} WHERE {roll_where}", roll_params)  # noqa: S608
+        grouped(dim, "t", f"SELECT {tail_k1} AS k1, {tail_k2} AS k2, 1 AS n FROM tail WHERE {tail_where}", tail_params)  # noqa: S608
 
     piece("campaign", "campaign_id", "outcome", campaign_table, "campaign_id", "outcome")
     piece("office", "office_id", "''", office_table, "office_id", "''")
     if date_range.is_all_time:
         piece("member", "user_id", "''", _t(ChapterMemberTally), "COALESCE(user_id, 0)", "''")
     else:
-        # Members in a date range: counted straight from CallLog (see tallies.models).
+        # Members in a date range: counted straight from CallLog (see tallies.models), split at
+        # the mark like the rollups, so the cached half holds exactly the calls up to it.
         member_where, member_params = _in("COALESCE(chapter_id, 0)", chapter_ids)
         member_where, member_params = _created_between(member_where, member_params, date_range)
-        pieces.append(
-            (
-                f"SELECT 'member' AS dim, COALESCE(user_id, 0) AS k1, '' AS k2, COUNT(*) AS n "  # noqa: S608
-                f"FROM {calllog} WHERE {member_where} GROUP BY COALESCE(user_id, 0)",
-                member_params,
-            )
+        grouped(
+            "member",
+            "r",
+            f"SELECT COALESCE(user_id, 0) AS k1, '' AS k2, 1 AS n FROM {calllog} "  # noqa: S608
+            f"WHERE {member_where} AND id <= {_mark_sql()} AND {stale}",
+            member_params,
         )
+        tail_members = f"SELECT COALESCE(user_id, 0) AS k1, '' AS k2, 1 AS n FROM tail WHERE {tail_where}"  # noqa: S608
+        grouped("member", "t", tail_members, tail_params)
     piece("day", "0", f"{_day_text('day')}", _t(DailyChapterTally), "0", _day_text(day))
     if with_chapters:
         piece("chapter", "chapter_id", "''", campaign_table, "COALESCE(chapter_id, 0)", "''")
-    pieces.append(_goal_piece(chapter_ids))
-    sql = " UNION ALL ".join(f"SELECT * FROM ({s}) AS p{i}" for i, (s, _) in enumerate(pieces))  # noqa: S608
-    params = [p for _, ps in pieces for p in ps]
+    # Everyone's all-time calls toward each campaign's goal, for every campaign (a row per
+    # campaign and outcome, however many calls), so the cached half covers any campaign the
+    # chapter calls next.
+    grouped("goal", "r", f"SELECT campaign_id AS k1, '' AS k2, n FROM {_t(CampaignTally)} WHERE {stale}", [])  # noqa: S608
+    grouped("goal", "t", "SELECT campaign_id AS k1, '' AS k2, 1 AS n FROM tail", [])
+    tail = (
+        f"SELECT chapter_id, campaign_id, outcome, office_id, user_id, created_at "  # noqa: S608
+        f"FROM {calllog} WHERE {_tail_sql(mark_floor())}"
+    )
+    body = " UNION ALL ".join(f"SELECT * FROM ({s}) AS p{i}" for i, (s, _) in enumerate(pieces))  # noqa: S608
+    sql = f"WITH fresh AS ({fresh}), tail AS ({tail}) {body}"
+    params = fresh_params + [p for _, ps in pieces for p in ps]
     return sql, params
 
 
-def _goal_piece(chapter_ids: list[int] | None) -> tuple[str, list]:
-    """Everyone's all-time calls for the campaigns on the dashboard, toward their goals.
-
-    The campaigns: those the chapter called (rolled up or in the tail) and the chapter's own.
-    """
-    from campaigns.models import Campaign
-
-    tail = _tail_sql(mark_floor())
-    if chapter_ids is None:
-        where, params = "1 = 1", []
-    else:
-        chapters, chapter_params = _in("chapter_id", chapter_ids)
-        tail_chapters, _ = _in("COALESCE(chapter_id, 0)", chapter_ids)
-        where = (
-            f"campaign_id IN (SELECT campaign_id FROM {_t(ChapterTally)} WHERE {chapters} "  # noqa: S608
-            f"UNION SELECT campaign_id FROM {_t(CallLog)} WHERE {tail} AND {tail_chapters} "
-            f"UNION SELECT id FROM {_t(Campaign)} WHERE {chapters})"
-        )
-        params = chapter_params * 3
-    sql, params = _combined(
-        f"SELECT campaign_id AS k1, '' AS k2, n FROM {_t(CampaignTally)} WHERE {where}",  # noqa: S608
-        params,
-        f"SELECT campaign_id AS k1, '' AS k2, 1 AS n FROM {_t(CallLog)} WHERE {tail} AND {where}",  # noqa: S608
-        params,
-        "k1, k2",
+def _dashboard_cache_key(chapter_ids: list[int] | None, date_range: DateRange) -> str:
+    scope = "all" if chapter_ids is None else ",".join(str(i) for i in sorted(chapter_ids))
+    return (
+        f"tallies:dashboard:v{DASHBOARD_CACHE_VERSION}:{connection.settings_dict['NAME']}:{scope}:"
+        f"{date_range.start or ''}:{date_range.end or ''}"
     )
-    return f"SELECT 'goal' AS dim, k1, k2, n FROM ({sql}) AS goal_figures", params  # noqa: S608
+
+
+def _cache_get(key: str):
+    from django.core.cache import cache
+
+    try:
+        return cache.get(key)
+    except Exception:  # a cache outage makes reads slower, never wrong
+        logger.warning("could not read the dashboard cache", exc_info=True)
+        return None
+
+
+def _cache_set(key: str, value) -> None:
+    from django.core.cache import cache
+
+    try:
+        cache.set(key, value, timeout=DASHBOARD_CACHE_SECONDS)
+    except Exception:
+        logger.warning("could not store the dashboard cache", exc_info=True)
+
+
+def _dashboard_figures(
+    *, chapter_ids: list[int] | None, date_range: DateRange, with_chapters: bool
+) -> dict[str, dict[tuple[int, str], int]]:
+    """The figures by dimension: the rollup half (cached per rollup state) plus the live tail."""
+    key = _dashboard_cache_key(chapter_ids, date_range)
+    entry = _cache_get(key)  # (generation, rolled figures) or None
+    generation = entry[0] if entry else None
+    sql, params = _dashboard_sql(
+        chapter_ids=chapter_ids, date_range=date_range, with_chapters=with_chapters, generation=generation
+    )
+    state = None
+    rolled: dict[str, dict] = defaultdict(dict)
+    tail: dict[str, dict] = defaultdict(dict)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for dim, src, k1, k2, n in cursor.fetchall():
+            if dim == "state":
+                state = (int(k1), k2)
+            elif n:
+                (rolled if src == "r" else tail)[dim][(int(k1), k2)] = int(n)
+    if entry and state == generation:
+        rolled = entry[1]
+    elif state is not None:
+        _cache_set(key, (state, dict(rolled)))
+    figures: dict[str, dict] = defaultdict(dict)
+    for dim in set(rolled) | set(tail):
+        merged = dict(rolled.get(dim, {}))
+        for k, n in tail.get(dim, {}).items():
+            merged[k] = merged.get(k, 0) + n
+        figures[dim] = merged
+    return figures
 
 
 def _day_text(expr: str) -> str:
@@ -293,13 +368,7 @@ def tally_dashboard(
 
     date_range = date_range or DateRange()
     with_chapters = chapter_ids is None
-    sql, params = _dashboard_sql(chapter_ids=chapter_ids, date_range=date_range, with_chapters=with_chapters)
-    figures: dict[str, dict] = defaultdict(dict)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for dim, k1, k2, n in cursor.fetchall():
-            if n:
-                figures[dim][(int(k1), k2)] = int(n)
+    figures = _dashboard_figures(chapter_ids=chapter_ids, date_range=date_range, with_chapters=with_chapters)
 
     board = Dashboard(date_range=date_range)
     outcome_counts: dict[str, int] = defaultdict(int)
@@ -365,9 +434,22 @@ def tally_dashboard(
     return board
 
 
+class NoteRow(NamedTuple):
+    """A caller's note as the dashboard shows it: plain values, not four model instances per note."""
+
+    id: int
+    note: str
+    caller: str | None  # None: the account was deleted
+    outcome: str
+    office: str
+    campaign: str
+    created_at: dt.datetime  # UTC
+    created_at_display: str  # "7 Mar 2026, 14:05"
+
+
 def tally_notes(*, chapter_ids: list[int] | None, date_range: DateRange, before_id: int | None = None):
     """A page of callers' notes, newest first, and the id to pass as `before_id` for the next one (or None)."""
-    notes = CallLog.objects.exclude(note="").select_related("user", "campaign", "office")
+    notes = CallLog.objects.exclude(note="")
     if chapter_ids is not None:
         notes = notes.filter(chapter_id__in=chapter_ids)
     if date_range.start:
@@ -376,10 +458,37 @@ def tally_notes(*, chapter_ids: list[int] | None, date_range: DateRange, before_
         notes = notes.filter(created_at__lt=_utc_midnight(date_range.end + dt.timedelta(days=1)))
     if before_id:
         notes = notes.filter(id__lt=before_id)
-    page = list(notes.order_by("-id")[: NOTES_PAGE_SIZE + 1])
+    rows = notes.order_by("-id").values_list(
+        "id",
+        "note",
+        "user_id",
+        "user__name",
+        "user__email",
+        "outcome",
+        "office__name",
+        "office__title",
+        "campaign__title",
+        "created_at",
+    )[: NOTES_PAGE_SIZE + 1]
+    page = []
+    for call_id, note, user_id, name, email, outcome, office_name, office_title, campaign, created_at in rows:
+        created_at = created_at.astimezone(dt.UTC)
+        page.append(
+            NoteRow(
+                id=call_id,
+                note=note,
+                # The same rule as User.display_name, without loading the user.
+                caller=(name or email.split("@")[0]) if user_id else None,
+                outcome=OUTCOME_LABELS.get(outcome, outcome),
+                office=office_name or office_title,  # Office.__str__
+                campaign=campaign,
+                created_at=created_at,
+                created_at_display=f"{created_at.day} {created_at:%b %Y, %H:%M}",
+            )
+        )
     more = len(page) > NOTES_PAGE_SIZE
     page = page[:NOTES_PAGE_SIZE]
-    return page, (page[-1].pk if more else None)
+    return page, (page[-1].id if more else None)
 
 
 def tally_call_logs_for_export(*, chapter_ids: list[int] | None, date_range: DateRange):

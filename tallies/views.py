@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET
 
@@ -50,6 +51,13 @@ def _before_id(request) -> int | None:
     return value if value > 0 else None
 
 
+_DELETED = mark_safe('<span class="muted">Deleted account</span>')
+
+
+def _office_state(office) -> str:
+    return (office.division.state if office.division else "") or "US"
+
+
 def _render_dashboard(request, *, chapter, chapter_ids):
     date_range, errors = _date_range(request)
     board = selectors.tally_dashboard(chapter_ids=chapter_ids, date_range=date_range)
@@ -59,15 +67,21 @@ def _render_dashboard(request, *, chapter, chapter_ids):
     context = {
         "chapter": chapter,
         "board": board,
+        # Display rows for the long tables, rendered by {% tally_rows %} (see tally_format).
+        "office_rows": [(str(office), _office_state(office), n) for office, n in board.by_office],
+        "member_rows": [(user.display_name if user else _DELETED, n) for user, n in board.by_member],
         "notes": notes,
         "next_before": next_before,
         "errors": errors,
         # The chart draws every day; the table (for screen readers and no-JS) the latest ones,
         # so the page does not grow with the years. The figures CSV has every day.
-        "recent_days": board.by_day[-RECENT_DAYS:],
+        "recent_days": [(day.isoformat(), n) for day, n in board.by_day[-RECENT_DAYS:]],
         "chart_data": {"labels": [d.isoformat() for d, _ in board.by_day], "counts": [n for _, n in board.by_day]},
         "query": request.GET.urlencode(),
     }
+    if chapter is not None and chapter.is_lead:
+        # Known already: spares the base menu's context processor its query.
+        context["user_leads_a_chapter"] = True
     template = "tallies/includes/_notes.html" if request.htmx and request.GET.get("notes_before") else None
     return render(request, template or "tallies/dashboard.html", context)
 

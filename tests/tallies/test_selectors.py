@@ -163,3 +163,103 @@ def test_outcomes_are_listed_in_a_stable_order(national_campaign, chapter):
 
     assert [value for value, _, _ in board.by_outcome] == list(Outcome.values)
     assert board.total == 0
+
+
+# --- the cached rollup half (STYLE 10: keyed to the rollup state) -------------------------------
+def dashboard_cache_entry(chapter_ids):
+    from django.core.cache import cache
+
+    from tallies.selectors import _dashboard_cache_key
+
+    return cache.get(_dashboard_cache_key(chapter_ids, DateRange()))
+
+
+def rollup_state():
+    from tallies.models import RollupState
+
+    return RollupState.objects.get()
+
+
+def test_the_rollup_half_is_cached_for_the_current_rollup_state(mixed_calls, chapter):
+    tally_dashboard(chapter_ids=[chapter.pk])
+
+    (mark, updated_at), rolled = dashboard_cache_entry([chapter.pk])
+    state = rollup_state()
+    assert mark == state.last_id
+    assert updated_at  # the state's updated_at, as the database prints it
+    assert sum(rolled["campaign"].values()) == 2  # the rolled-up calls only, not the tail
+
+
+def test_a_warm_read_adds_new_calls_to_the_cached_half(mixed_calls, chapter, national_campaign, offices):
+    assert tally_dashboard(chapter_ids=[chapter.pk]).total == 3
+    CallLogFactory(campaign=national_campaign, chapter=chapter, office=offices["doj"])
+
+    board = tally_dashboard(chapter_ids=[chapter.pk])
+
+    assert board.total == 4
+    assert sum(n for _, n in board.by_day) == 4
+
+
+def test_a_rollup_replaces_the_cached_half_and_figures_stay_exact(mixed_calls, chapter, national_campaign, offices):
+    before = tally_dashboard(chapter_ids=[chapter.pk])
+    CallLogFactory(campaign=national_campaign, chapter=chapter, office=offices["doj"])
+    rollup_calls()
+
+    after = tally_dashboard(chapter_ids=[chapter.pk])
+
+    assert (before.total, after.total) == (3, 4)
+    (mark, _), rolled = dashboard_cache_entry([chapter.pk])
+    assert mark == rollup_state().last_id
+    assert sum(rolled["campaign"].values()) == 4
+
+
+def test_an_entry_cached_for_another_rollup_state_is_never_used(mixed_calls, chapter):
+    from django.core.cache import cache
+
+    from tallies.selectors import _dashboard_cache_key
+
+    state = rollup_state()
+    bogus = {"campaign": {(1, "reached"): 1_000}}
+    cache.set(_dashboard_cache_key([chapter.pk], DateRange()), ((state.last_id, "2000-01-01 00:00:00"), bogus))
+
+    assert tally_dashboard(chapter_ids=[chapter.pk]).total == 3
+
+
+def test_an_entry_cached_for_the_current_state_is_what_a_read_uses(mixed_calls, chapter, national_campaign):
+    # The other half of the contract: the rollup tables are not read again while their state is unchanged.
+    tally_dashboard(chapter_ids=[chapter.pk])
+    from django.core.cache import cache
+
+    from tallies.selectors import _dashboard_cache_key
+
+    key = _dashboard_cache_key([chapter.pk], DateRange())
+    generation, rolled = cache.get(key)
+    rolled["campaign"] = {(national_campaign.pk, "reached"): 50}
+    cache.set(key, (generation, rolled))
+
+    assert tally_dashboard(chapter_ids=[chapter.pk]).total == 50 + 1  # the marker, plus the one tail call
+
+
+def test_a_cache_outage_makes_reads_slower_never_wrong(mixed_calls, chapter, monkeypatch):
+    from django.core.cache import cache
+
+    def broken(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(cache, "get", broken)
+    monkeypatch.setattr(cache, "set", broken)
+
+    assert tally_dashboard(chapter_ids=[chapter.pk]).total == 3
+
+
+def test_a_date_range_is_cached_apart_from_all_time_and_stays_exact(mixed_calls, chapter, national_campaign, offices):
+    today = dt.datetime.now(dt.UTC).date()
+    this_range = DateRange(start=today - dt.timedelta(days=1), end=today + dt.timedelta(days=1))
+    assert tally_dashboard(chapter_ids=[chapter.pk], date_range=this_range).total == 3
+    CallLogFactory(campaign=national_campaign, chapter=chapter, office=offices["doj"])
+
+    board = tally_dashboard(chapter_ids=[chapter.pk], date_range=this_range)
+
+    assert board.total == 4
+    assert board.members_total == 2  # the volunteer and the factory's new caller
+    assert tally_dashboard(chapter_ids=[chapter.pk]).total == 4

@@ -268,3 +268,62 @@ def test_the_figures_export_lists_every_member_not_only_the_top_ones(
     assert page.context["board"].members_total == 3
     assert len(page.context["board"].by_member) == 2
     assert len([row for row in rows if row[0] == "member"]) == 3
+
+
+# --- query budget on every cache path -----------------------------------------------------------
+@pytest.mark.parametrize("dashboard", ["chapter", "staff"])
+def test_both_dashboards_stay_within_ten_queries_cold_warm_and_after_a_rollup(
+    client,
+    calls,
+    chapter,
+    chapter_lead,
+    staff_with_mfa,
+    national_campaign,
+    offices,
+    dashboard,
+    django_assert_max_num_queries,
+):
+    from django.core.cache import cache
+
+    cache.clear()
+    if dashboard == "chapter":
+        client.force_login(chapter_lead)
+        url, expected = dashboard_url(chapter), [3, 3, 4]
+    else:
+        client.force_login(staff_with_mfa)
+        url, expected = reverse("tallies:staff_dashboard"), [4, 4, 5]
+    totals = []
+    for step in ("cold", "warm", "after a rollup and a new call"):
+        if step.startswith("after"):
+            rollup_calls()
+            CallLogFactory(campaign=national_campaign, chapter=chapter, office=offices["doj"])
+        with django_assert_max_num_queries(10):
+            response = client.get(url)
+        assert response.status_code == HTTPStatus.OK, step
+        totals.append(response.context["board"].total)
+
+    assert totals == expected
+
+
+def test_a_note_shows_its_caller_outcome_office_campaign_and_utc_time(client, calls, chapter, chapter_lead, volunteer):
+    client.force_login(chapter_lead)
+
+    body = client.get(dashboard_url(chapter)).content.decode()
+
+    assert (
+        f"{volunteer.display_name} · Reached a person · Attorney General of Missouri · Oppose excessive sentencing"
+        in body
+    )
+    assert 'datetime="20' in body
+    assert "+00:00" in body
+    assert " UTC</time>" in body
+
+
+def test_a_note_from_a_deleted_account_still_shows(client, national_campaign, chapter, chapter_lead, offices):
+    CallLogFactory(campaign=national_campaign, chapter=chapter, office=offices["doj"], user=None, note="Anonymous now")
+    client.force_login(chapter_lead)
+
+    body = client.get(dashboard_url(chapter)).content.decode()
+
+    assert "Anonymous now" in body
+    assert "Deleted account · " in body
