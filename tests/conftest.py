@@ -2,6 +2,7 @@ import os
 from pathlib import Path
 
 import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from rest_framework.test import APIClient
 
 from accounts.models import Membership
@@ -77,6 +78,20 @@ def chapter_lead(db, chapter):
 @pytest.fixture
 def staff_user(db):
     return UserFactory(email="staff@example.org", name="Sam Staff", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def staff_with_totp(staff_user):
+    """Staff past the two-factor gate: staff must set up TOTP before using the site (accounts.middleware)."""
+    TOTP.activate(staff_user, generate_totp_secret())
+    return staff_user
+
+
+@pytest.fixture
+def staff_client(client, staff_with_totp):
+    """A staff member past the two-factor gate, signed in."""
+    client.force_login(staff_with_totp)
+    return client
 
 
 @pytest.fixture

@@ -8,37 +8,31 @@ from accounts.models import ApiToken, Chapter, User
 from accounts.services import api_token_create
 
 
-@pytest.fixture
-def admin_client_with_totp(client, staff_with_totp):
-    client.force_login(staff_with_totp)
-    return client
-
-
 @pytest.mark.parametrize("model", [User, Chapter, ApiToken])
-def test_admin_changelists_load(admin_client_with_totp, volunteer, chapter_lead, model):
+def test_admin_changelists_load(staff_client, volunteer, chapter_lead, model):
     api_token_create(user=volunteer, name="phone")
     url = reverse(f"admin:accounts_{model._meta.model_name}_changelist")
-    assert admin_client_with_totp.get(url).status_code == HTTPStatus.OK
+    assert staff_client.get(url).status_code == HTTPStatus.OK
 
 
-def test_admin_searches_users_by_email_and_name(admin_client_with_totp, volunteer, chapter_lead):
+def test_admin_searches_users_by_email_and_name(staff_client, volunteer, chapter_lead):
     url = reverse("admin:accounts_user_changelist")
-    by_name = admin_client_with_totp.get(url, {"q": "Val Volunteer"}).content.decode()
+    by_name = staff_client.get(url, {"q": "Val Volunteer"}).content.decode()
     assert "volunteer@example.org" in by_name
     assert "lead@example.org" not in by_name
-    by_email = admin_client_with_totp.get(url, {"q": "lead@example"}).content.decode()
+    by_email = staff_client.get(url, {"q": "lead@example"}).content.decode()
     assert "lead@example.org" in by_email
 
 
-def test_admin_user_and_chapter_pages_load_with_memberships(admin_client_with_totp, volunteer, chapter):
-    assert admin_client_with_totp.get(reverse("admin:accounts_user_change", args=[volunteer.pk])).status_code == 200
-    page = admin_client_with_totp.get(reverse("admin:accounts_chapter_change", args=[chapter.pk]))
+def test_admin_user_and_chapter_pages_load_with_memberships(staff_client, volunteer, chapter):
+    assert staff_client.get(reverse("admin:accounts_user_change", args=[volunteer.pk])).status_code == 200
+    page = staff_client.get(reverse("admin:accounts_chapter_change", args=[chapter.pk]))
     assert page.status_code == HTTPStatus.OK
     assert b"memberships-TOTAL_FORMS" in page.content
 
 
-def test_staff_create_a_user_by_email_in_the_admin(admin_client_with_totp):
-    response = admin_client_with_totp.post(
+def test_staff_create_a_user_by_email_in_the_admin(staff_client):
+    response = staff_client.post(
         reverse("admin:accounts_user_add"),
         {"email": "new@example.org", "password1": "a-long-passphrase-9", "password2": "a-long-passphrase-9"},
     )
@@ -46,8 +40,8 @@ def test_staff_create_a_user_by_email_in_the_admin(admin_client_with_totp):
     assert User.objects.get(email="new@example.org").check_password("a-long-passphrase-9")
 
 
-def test_staff_create_a_chapter_in_the_admin(admin_client_with_totp):
-    response = admin_client_with_totp.post(
+def test_staff_create_a_chapter_in_the_admin(staff_client):
+    response = staff_client.post(
         reverse("admin:accounts_chapter_add"),
         {
             "name": "Springfield Callers",
@@ -64,10 +58,10 @@ def test_staff_create_a_chapter_in_the_admin(admin_client_with_totp):
     assert Chapter.objects.filter(slug="springfield-callers").exists()
 
 
-def test_admin_shows_a_token_hash_read_only_and_cannot_add_tokens(admin_client_with_totp, volunteer):
+def test_admin_shows_a_token_hash_read_only_and_cannot_add_tokens(staff_client, volunteer):
     token, key = api_token_create(user=volunteer, name="phone")
-    page = admin_client_with_totp.get(reverse("admin:accounts_apitoken_change", args=[token.pk])).content.decode()
+    page = staff_client.get(reverse("admin:accounts_apitoken_change", args=[token.pk])).content.decode()
     assert token.key_hash in page
     assert 'name="key_hash"' not in page
     assert key not in page
-    assert admin_client_with_totp.get(reverse("admin:accounts_apitoken_add")).status_code == HTTPStatus.FORBIDDEN
+    assert staff_client.get(reverse("admin:accounts_apitoken_add")).status_code == HTTPStatus.FORBIDDEN

@@ -16,7 +16,6 @@ from tests.tallies.conftest import (  # noqa: F401 - shared fixtures
     other_chapter,
     other_lead,
     other_member,
-    staff_with_mfa,
 )
 
 ROOT = Path(__file__).resolve().parent.parent.parent

@@ -42,13 +42,3 @@ def real_officials(django_db_setup, django_db_blocker):
             yield {r.name: r for r in results}
         finally:
             wipe_officials()
-
-
-@pytest.fixture
-def staff_client(client, staff_user):
-    """A staff member past the two-factor gate, signed in to the admin."""
-    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-
-    TOTP.activate(staff_user, generate_totp_secret())
-    client.force_login(staff_user)
-    return client

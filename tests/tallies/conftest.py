@@ -1,5 +1,4 @@
 import pytest
-from allauth.mfa.models import Authenticator
 
 from accounts.models import Membership
 from tests.factories.accounts import ChapterFactory, MembershipFactory, UserFactory
@@ -43,10 +42,3 @@ def other_member(db, other_chapter):
     user = UserFactory(email="other-member@example.org", name="Otto Other")
     MembershipFactory(user=user, chapter=other_chapter, role=Membership.Role.MEMBER)
     return user
-
-
-@pytest.fixture
-def staff_with_mfa(staff_user):
-    """Staff must have TOTP set up before the site lets them in (accounts.middleware)."""
-    Authenticator.objects.create(user=staff_user, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"})
-    return staff_user

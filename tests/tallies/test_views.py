@@ -77,8 +77,8 @@ def test_a_lead_sees_their_chapters_exact_figures_and_notes(client, calls, chapt
     assert response["X-Frame-Options"] == "DENY"
 
 
-def test_staff_see_any_chapters_dashboard(client, calls, chapter, staff_with_mfa):
-    client.force_login(staff_with_mfa)
+def test_staff_see_any_chapters_dashboard(client, calls, chapter, staff_with_totp):
+    client.force_login(staff_with_totp)
 
     response = client.get(dashboard_url(chapter))
 
@@ -175,8 +175,8 @@ def test_the_staff_dashboard_is_for_staff_only(client, chapter_lead):
     assert client.get(url).status_code == HTTPStatus.FORBIDDEN
 
 
-def test_staff_see_every_chapter_and_state(client, calls, staff_with_mfa, django_assert_max_num_queries):
-    client.force_login(staff_with_mfa)
+def test_staff_see_every_chapter_and_state(client, calls, staff_with_totp, django_assert_max_num_queries):
+    client.force_login(staff_with_totp)
 
     with django_assert_max_num_queries(10):
         response = client.get(reverse("tallies:staff_dashboard"))
@@ -188,8 +188,8 @@ def test_staff_see_every_chapter_and_state(client, calls, staff_with_mfa, django
     assert "Kansas City Callers" in body
 
 
-def test_the_staff_calls_export_has_every_chapter(client, calls, staff_with_mfa):
-    client.force_login(staff_with_mfa)
+def test_the_staff_calls_export_has_every_chapter(client, calls, staff_with_totp):
+    client.force_login(staff_with_totp)
 
     rows = read_csv(client.get(reverse("tallies:staff_export", kwargs={"kind": "calls"})))
 
@@ -277,7 +277,7 @@ def test_both_dashboards_stay_within_ten_queries_cold_warm_and_after_a_rollup(
     calls,
     chapter,
     chapter_lead,
-    staff_with_mfa,
+    staff_with_totp,
     national_campaign,
     offices,
     dashboard,
@@ -290,7 +290,7 @@ def test_both_dashboards_stay_within_ten_queries_cold_warm_and_after_a_rollup(
         client.force_login(chapter_lead)
         url, expected = dashboard_url(chapter), [3, 3, 4]
     else:
-        client.force_login(staff_with_mfa)
+        client.force_login(staff_with_totp)
         url, expected = reverse("tallies:staff_dashboard"), [4, 4, 5]
     totals = []
     for step in ("cold", "warm", "after a rollup and a new call"):
