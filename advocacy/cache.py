@@ -1,15 +1,31 @@
-"""Django's Redis cache, reusing one redis.Redis client per connection pool.
+"""Django's Redis cache, made cheaper and fail-soft.
 
-Django's RedisCacheClient builds a new redis.Redis object for every cache call; each one fills
-a table of ~200 response callbacks, which showed up as several percent of the CPU of logging a
-call (the calls throttle and the rollup nudge each touch the cache). A redis.Redis client is
-thread-safe and only borrows connections from its pool per command, so one per pool is enough.
+Cheaper: Django's RedisCacheClient builds a new redis.Redis object for every cache call; each
+one fills a table of ~200 response callbacks, which showed up as several percent of the CPU of
+logging a call. A redis.Redis client is thread-safe and only borrows connections from its pool
+per command, so one per pool is enough.
+
+Fail-soft: everything this project keeps in the cache is a hint (rate-limit counters, the
+rollup nudge's debounce, cached lookups and dashboard halves), never the only copy of a fact.
+So when Redis is down or hung, a read is a miss and a write is dropped, instead of a 500 on
+sign-in or a call that waits. After a failure the cache stops trying for BACKOFF_SECONDS in
+this process: a hung Redis (a partition, a stopped server) would otherwise make every
+command wait out the socket timeout.
 
 The settings use it whenever REDIS_URL is set.
 """
 
+import functools
+import logging
+import time
+
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient as DjangoRedisCacheClient
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
+
+BACKOFF_SECONDS = 5.0
 
 
 class RedisCacheClient(DjangoRedisCacheClient):
@@ -25,7 +41,79 @@ class RedisCacheClient(DjangoRedisCacheClient):
         return client
 
 
+def _fail_soft(fallback):
+    """Run the cache operation unless Redis failed moments ago; on a Redis error return fallback(args)."""
+
+    def decorate(method):
+        @functools.wraps(method)
+        def wrapper(self, *args, **kwargs):
+            if time.monotonic() < self._unusable_until:
+                return fallback(*args, **kwargs)
+            try:
+                return method(self, *args, **kwargs)
+            except RedisError:
+                self._unusable_until = time.monotonic() + BACKOFF_SECONDS
+                logger.warning(
+                    "Redis cache unavailable for %ss; carrying on without it", BACKOFF_SECONDS, exc_info=True
+                )
+                return fallback(*args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def _default(key, default=None, *args, **kwargs):
+    return default
+
+
+def _nothing(*args, **kwargs):
+    return None
+
+
+def _false(*args, **kwargs):
+    return False
+
+
+def _true(*args, **kwargs):
+    return True
+
+
+def _empty_dict(*args, **kwargs):
+    return {}
+
+
+def _all_failed(data, *args, **kwargs):
+    return list(data)
+
+
+def _missing(key, *args, **kwargs):
+    raise ValueError(f"Key {key!r} not found.")  # as Django does for a key it doesn't have
+
+
+def cache_available() -> bool:
+    """False while the default cache is backing off after a Redis failure (always True for other caches)."""
+    from django.core.cache import caches
+
+    return time.monotonic() >= getattr(caches["default"], "_unusable_until", 0.0)
+
+
 class RedisCache(DjangoRedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = RedisCacheClient
+        self._unusable_until = 0.0
+
+    get = _fail_soft(_default)(DjangoRedisCache.get)
+    get_many = _fail_soft(_empty_dict)(DjangoRedisCache.get_many)
+    has_key = _fail_soft(_false)(DjangoRedisCache.has_key)
+    # add() reports "added": a lock or a debounce that no other process can see is ours to take
+    # (allauth's rate-limit lock would otherwise refuse every sign-in). Code that must not touch
+    # Redis-backed services during an outage asks cache_available() first.
+    add = _fail_soft(_true)(DjangoRedisCache.add)
+    set = _fail_soft(_nothing)(DjangoRedisCache.set)
+    set_many = _fail_soft(_all_failed)(DjangoRedisCache.set_many)
+    touch = _fail_soft(_false)(DjangoRedisCache.touch)
+    delete = _fail_soft(_false)(DjangoRedisCache.delete)
+    delete_many = _fail_soft(_nothing)(DjangoRedisCache.delete_many)
+    incr = _fail_soft(_missing)(DjangoRedisCache.incr)

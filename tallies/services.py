@@ -479,6 +479,8 @@ def rollup_nudge() -> None:
     global _last_local_nudge  # noqa: PLW0603 (one timestamp per process, by design)
     from django.core.cache import cache
 
+    from advocacy.cache import cache_available
+
     from .tasks import rollup_calls_task
 
     if not getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False):
@@ -488,7 +490,7 @@ def rollup_nudge() -> None:
                 return
             _last_local_nudge = now
     try:
-        if not cache.add(NUDGE_CACHE_KEY, 1, timeout=NUDGE_DEBOUNCE_SECONDS):
+        if not cache.add(NUDGE_CACHE_KEY, 1, timeout=NUDGE_DEBOUNCE_SECONDS) or not cache_available():
             return
         rollup_calls_task.apply_async(retry=False, expires=30)
     except Exception:  # the call is logged; a missed nudge is caught up by the beat
