@@ -67,7 +67,12 @@ def call_rule_violation(
     """
     if action.campaign_id != campaign.pk:
         return ValidationError({"action": "This action belongs to another campaign."})
-    if campaign.status != Campaign.Status.ACTIVE:
+    now = timezone.now()
+    if (
+        campaign.status != Campaign.Status.ACTIVE
+        or (campaign.starts_at is not None and campaign.starts_at > now)
+        or (campaign.ends_at is not None and campaign.ends_at <= now)
+    ):
         return ValidationError({"campaign": "This campaign is not accepting calls."})
     if outcome not in _OUTCOMES:
         return ValidationError({"outcome": f"Unknown outcome {outcome!r}."})

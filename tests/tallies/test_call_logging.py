@@ -1,12 +1,15 @@
 """The lean one-call path: few queries, the holder and chapter inside the INSERT, a debounced nudge."""
 
 import uuid
+from datetime import timedelta
 from http import HTTPStatus
 from unittest import mock
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from officials.models import Term
 from tallies import services
@@ -126,3 +129,22 @@ def test_the_proposed_redis_cache_reuses_one_client_per_pool(settings):
     assert cache._cache.get_client(write=True) is cache._cache.get_client(write=True)
     cache.set("tallies-test-reuse", 7, timeout=5)
     assert cache.get("tallies-test-reuse") == 7
+
+
+@pytest.mark.parametrize(
+    ("field", "delta_days"),
+    [("ends_at", -1), ("starts_at", 1)],
+    ids=["ended", "not started"],
+)
+def test_a_campaign_outside_its_dates_accepts_no_calls(volunteer, national_campaign, offices, field, delta_days):
+    setattr(national_campaign, field, timezone.now() + timedelta(days=delta_days))
+    national_campaign.save()
+    action = national_campaign.actions.get()
+    with pytest.raises(ValidationError, match="not accepting calls"):
+        call_log_create(
+            user=volunteer,
+            campaign=national_campaign,
+            action=action,
+            office=offices["attorney_general"],
+            outcome="reached",
+        )
