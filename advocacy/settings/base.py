@@ -252,6 +252,10 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # A JSON API: form and multipart bodies are a 415, and the schema declares only application/json
+    # bodies, so generated clients send JSON.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PAGINATION_CLASS": "advocacy.api.pagination.StandardPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -285,6 +289,26 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]",
+    # 3.1: nullability is a JSON Schema type ("null"), which strict validators and generators read alike.
+    "OAS_VERSION": "3.1.0",
+    "ENUM_NAME_OVERRIDES": {
+        "ActionKindEnum": "campaigns.models.Action.Kind",
+        "CampaignStatusEnum": "campaigns.models.Campaign.Status",
+        "ContactPointKindEnum": "officials.models.ContactPoint.Kind",
+        "DivisionKindEnum": "officials.models.Division.Kind",
+        "MembershipRoleEnum": "accounts.models.Membership.Role",
+        "OfficeRoleEnum": "officials.models.OfficeRole",
+        "OutcomeEnum": "tallies.models.Outcome",
+        "ReminderFrequencyEnum": "accounts.models.User.ReminderFrequency",
+        "SourceEnum": "tallies.models.Source",
+        "TimeZoneEnum": "accounts.models.TIME_ZONE_CHOICES",
+        "WrongNumberReportStatusEnum": "officials.models.WrongNumberReport.Status",
+    },
+    # Every operation documents every error it can answer with (advocacy/api/schemas.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "advocacy.api.schemas.document_errors",
+    ],
 }
 
 # ------------------------------------------------------------------------------
