@@ -68,15 +68,11 @@ def _flat_fields(detail, prefix: str = "") -> dict[str, list[str]]:
     return fields
 
 
-def _first_message(detail) -> str:
-    if isinstance(detail, dict):
-        for key, value in detail.items():
-            message = _first_message(value)
-            return message if key in ("non_field_errors", "detail") else f"{key}: {message}"
-        return "Invalid input."
-    if isinstance(detail, list):
-        return _first_message(detail[0]) if detail else "Invalid input."
-    return str(detail)
+def _first_message(fields: dict[str, list[str]]) -> str:
+    for key, messages in fields.items():
+        message = messages[0] if messages else "Invalid input."
+        return message if key in ("non_field_errors", "detail") else f"{key}: {message}"
+    return "Invalid input."
 
 
 def api_exception_handler(exc, context):
@@ -100,7 +96,8 @@ def api_exception_handler(exc, context):
     if isinstance(exc, exceptions.ValidationError):
         if not isinstance(detail, dict):
             detail = {"non_field_errors": detail if isinstance(detail, list) else [detail]}
-        error = {"code": "validation_error", "message": _first_message(detail), "fields": _flat_fields(detail)}
+        fields = _flat_fields(detail)
+        error = {"code": "validation_error", "message": _first_message(fields), "fields": fields}
     else:
         codes = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
         code = codes if isinstance(codes, str) else "error"

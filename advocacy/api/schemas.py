@@ -47,8 +47,10 @@ _ERRORS = {
     "401": "Authentication is missing, or the token sent is invalid or revoked.",
     "403": "Authenticated, but not allowed to do this (or a browser session without its CSRF token).",
     "404": "No such object, or not one you can see.",
+    "409": "The request conflicts with the current state.",
     "413": "The request body is too large.",
     "415": "The body is not `application/json`.",
+    "422": "Well formed, but it cannot be done (such as an Idempotency-Key already used for another request).",
     "429": "Too many requests: wait `Retry-After` seconds.",
     "503": "The service is briefly unavailable (its database is unreachable): retry after `Retry-After` seconds.",
 }

@@ -159,7 +159,10 @@ class CallListCreateView(generics.ListCreateAPIView):
             400: ErrorResponse,
             403: ErrorResponse,
             404: ErrorResponse,
-            422: ErrorResponse,
+            422: OpenApiResponse(
+                ErrorResponse,
+                description="This Idempotency-Key was used for another call (code `idempotency_key_reused`).",
+            ),
         },
     )
     def post(self, request, *args, **kwargs):
