@@ -256,6 +256,7 @@ REST_FRAMEWORK = {
     # bodies, so generated clients send JSON.
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "advocacy.api.negotiation.JSONFallbackContentNegotiation",
     "DEFAULT_PAGINATION_CLASS": "advocacy.api.pagination.StandardPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -279,8 +280,9 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Call Your Officials API",
     "DESCRIPTION": (
         "Find your officials, read the campaign scripts, log your calls and read the tallies. "
-        "Authenticate with `Authorization: Token <key>` (create keys on the API tokens page) "
-        "or with a browser session plus CSRF token."
+        "Authenticate with `Authorization: Token <key>` or `Authorization: Bearer <key>` (create keys on "
+        "the API tokens page), or with a browser session plus CSRF token. Bodies are JSON. Every error is "
+        '`{"error": {"code", "message", "fields"}}`. Guide: docs/api.md in the repository.'
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

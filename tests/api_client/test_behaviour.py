@@ -106,3 +106,15 @@ def test_nested_validation_errors_come_as_flat_field_names():
         "x": ["No."],
     }
     assert response.data["error"]["message"] == "calls.1.campaign: Bad slug."
+
+
+@pytest.mark.parametrize("extra", [{"HTTP_ACCEPT": "application/xml"}, {"QUERY_STRING": "format=api"}])
+def test_the_api_answers_json_whatever_the_client_asks_for(token_client, volunteer, extra):
+    response = token_client(volunteer).get("/api/v1/me/", **extra)
+    assert response.status_code == HTTPStatus.OK
+    assert response.json()["email"] == volunteer.email
+
+
+def test_the_schema_is_still_served_as_yaml_or_json(client, db):
+    assert client.get("/api/schema/").content.startswith(b"openapi: 3.1.0")
+    assert client.get("/api/schema/?format=json").json()["openapi"] == "3.1.0"
