@@ -80,17 +80,15 @@ def document_errors(result, generator, request, public):
     """Add every error an operation can answer with, in the one error shape; mark anonymous operations."""
     for path_item in result.get("paths", {}).values():
         for operation in path_item.values():
-            # drf-spectacular puts the two names of one extension into one requirement, which would mean
-            # "both at once"; each scheme authenticates on its own.
-            security = [
-                {name: scopes} for requirement in operation.get("security", []) for name, scopes in requirement.items()
-            ] + ([{}] if {} in operation.get("security", []) else [])
-            operation["security"] = security
-            anonymous = {} in security
-            if anonymous:
-                # No security requirement: a generated client can call it without credentials. A token
-                # may still be sent (it can show more, such as your chapters' campaigns).
-                operation["security"] = []
+            requirements = operation.get("security", [])
+            anonymous = {} in requirements
+            # Anonymous: no requirement at all, so a generated client can call it without credentials (a
+            # token may still be sent, and can show more, such as your chapters' campaigns). Otherwise each
+            # scheme on its own: drf-spectacular puts the two names of one extension into one requirement,
+            # which would mean "both at once".
+            operation["security"] = (
+                [] if anonymous else [{name: scopes} for req in requirements for name, scopes in req.items()]
+            )
             paginated = any(p["name"] in ("page", "cursor") for p in operation.get("parameters", []))
             responses = operation.setdefault("responses", {})
             for status in [*_error_statuses(operation), *[s for s in responses if s[0] in "45"]]:

@@ -8,9 +8,11 @@ schemathesis against the schema it was generated from, and must have a documente
 """
 
 import importlib
+import inspect
 import json
 import subprocess
 import sys
+import typing
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -165,6 +167,14 @@ def test_a_generated_client_runs_the_volunteers_whole_flow(
         return gen.client.AuthenticatedClient(
             base_url=live_server.url, token=token, raise_on_unexpected_status=True, httpx_args=hooks
         )
+
+    # Anonymous operations take a plain Client; the others need an AuthenticatedClient.
+    for anonymous_operation in (gen.officials_list, gen.campaign_tally):
+        annotation = inspect.signature(anonymous_operation.sync_detailed).parameters["client"].annotation
+        assert set(typing.get_args(annotation)) == {gen.client.AuthenticatedClient, gen.client.Client}
+    assert inspect.signature(gen.me_retrieve.sync_detailed).parameters["client"].annotation is (
+        gen.client.AuthenticatedClient
+    )
 
     me = authenticated(world.key)
     anonymous = gen.client.Client(base_url=live_server.url, raise_on_unexpected_status=True, httpx_args=hooks)
