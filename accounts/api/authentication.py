@@ -42,13 +42,22 @@ class HashedTokenAuthentication(authentication.BaseAuthentication):
 
 
 class HashedTokenScheme(OpenApiAuthenticationExtension):
+    """Both spellings the server takes: either one authenticates an operation."""
+
     target_class = HashedTokenAuthentication
-    name = "tokenAuth"
+    name = ["tokenAuth", "bearerAuth"]
 
     def get_security_definition(self, auto_schema):
-        return {
-            "type": "apiKey",
-            "in": "header",
-            "name": "Authorization",
-            "description": "`Token <key>`: create a key on the API tokens page.",
-        }
+        return [
+            {
+                "type": "apiKey",
+                "in": "header",
+                "name": "Authorization",
+                "description": "`Authorization: Token <key>`: create a key on the API tokens page.",
+            },
+            {
+                "type": "http",
+                "scheme": "bearer",
+                "description": "`Authorization: Bearer <key>`: the same key as for `tokenAuth`.",
+            },
+        ]

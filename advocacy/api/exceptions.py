@@ -2,14 +2,29 @@
 
 Every error body is ``{"error": {"code": ..., "message": ..., "fields": {...}}}``:
 ``code`` is stable and machine-readable, ``message`` is for people, ``fields`` maps a
-field name to its messages for validation errors (omitted otherwise).
+field name to its messages for validation errors (omitted otherwise; nested fields are flattened
+to dotted names such as ``calls.0.campaign``, so ``fields`` is always a map of lists of strings).
 """
+
+import logging
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler
+
+logger = logging.getLogger(__name__)
+
+# Seconds a client is told to wait when the database is unreachable.
+SERVICE_UNAVAILABLE_RETRY_AFTER = 5
+
+
+class ServiceUnavailable(exceptions.APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_code = "service_unavailable"
+    default_detail = "The service is briefly unavailable. Try again in a few seconds."
 
 
 class ApplicationError(exceptions.APIException):
@@ -38,15 +53,26 @@ def _django_validation_error_detail(exc: DjangoValidationError):
     return {"non_field_errors": exc.messages}
 
 
-def _first_message(detail) -> str:
+def _flat_fields(detail, prefix: str = "") -> dict[str, list[str]]:
+    """{"calls": {"0": {"campaign": ["..."]}}} -> {"calls.0.campaign": ["..."]}."""
     if isinstance(detail, dict):
-        for key, value in detail.items():
-            message = _first_message(value)
-            return message if key in ("non_field_errors", "detail") else f"{key}: {message}"
-        return "Invalid input."
-    if isinstance(detail, list):
-        return _first_message(detail[0]) if detail else "Invalid input."
-    return str(detail)
+        items = detail.items()
+    elif isinstance(detail, list) and any(isinstance(item, dict | list) for item in detail):
+        items = ((str(i), item) for i, item in enumerate(detail) if item)
+    else:
+        messages = detail if isinstance(detail, list) else [detail]
+        return {prefix or "non_field_errors": [str(message) for message in messages]}
+    fields: dict[str, list[str]] = {}
+    for key, value in items:
+        fields.update(_flat_fields(value, f"{prefix}.{key}" if prefix else str(key)))
+    return fields
+
+
+def _first_message(fields: dict[str, list[str]]) -> str:
+    for key, messages in fields.items():
+        message = messages[0] if messages else "Invalid input."
+        return message if key in ("non_field_errors", "detail") else f"{key}: {message}"
+    return "Invalid input."
 
 
 def api_exception_handler(exc, context):
@@ -56,6 +82,11 @@ def api_exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, OperationalError | InterfaceError):
+        # The database is down or restarting: a retryable 503 rather than a 500.
+        logger.error("database unavailable", exc_info=exc)
+        exc = ServiceUnavailable()
+        exc.wait = SERVICE_UNAVAILABLE_RETRY_AFTER
 
     response = exception_handler(exc, context)
     if response is None:
@@ -65,7 +96,8 @@ def api_exception_handler(exc, context):
     if isinstance(exc, exceptions.ValidationError):
         if not isinstance(detail, dict):
             detail = {"non_field_errors": detail if isinstance(detail, list) else [detail]}
-        error = {"code": "validation_error", "message": _first_message(detail), "fields": detail}
+        fields = _flat_fields(detail)
+        error = {"code": "validation_error", "message": _first_message(fields), "fields": fields}
     else:
         codes = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
         code = codes if isinstance(codes, str) else "error"

@@ -1,7 +1,19 @@
-"""OpenAPI description of the uniform error body, for @extend_schema responses."""
+"""The OpenAPI description of the error body, and the hook that documents every error response.
+
+Views declare only their successes and the errors particular to them (a 422 for a reused
+idempotency key). `document_errors` adds, to every operation, every error status the shared
+machinery can answer with: authentication, permissions, pagination, the JSON parser, throttling
+and a database outage. A new endpoint is documented without any per-view work.
+"""
 
 from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
+
+ERROR_CODES_DESCRIPTION = (
+    "Stable and machine-readable, for example `validation_error`, `parse_error`, `not_authenticated`, "
+    "`authentication_failed`, `permission_denied`, `not_found`, `unsupported_media_type`, "
+    "`request_too_large`, `idempotency_key_reused`, `throttled`, `service_unavailable`."
+)
 
 ErrorResponse = inline_serializer(
     name="ErrorResponse",
@@ -9,10 +21,86 @@ ErrorResponse = inline_serializer(
         "error": inline_serializer(
             name="ErrorBody",
             fields={
-                "code": serializers.CharField(),
-                "message": serializers.CharField(),
-                "fields": serializers.DictField(required=False),
+                "code": serializers.CharField(help_text=ERROR_CODES_DESCRIPTION),
+                "message": serializers.CharField(help_text="For people: what went wrong and how to fix it."),
+                "fields": serializers.DictField(
+                    child=serializers.ListField(child=serializers.CharField()),
+                    required=False,
+                    help_text=(
+                        "Validation errors only: each field (nested ones as `calls.0.campaign`) with its messages."
+                    ),
+                ),
             },
         )
     },
 )
+
+_ERROR_REF = {"$ref": "#/components/schemas/ErrorResponse"}
+_RETRY_AFTER = {
+    "Retry-After": {
+        "description": "Seconds to wait before trying again.",
+        "schema": {"type": "integer", "minimum": 0},
+    }
+}
+_ERRORS = {
+    "400": "The request is malformed or breaks a rule: `message` says why, `fields` names each bad field.",
+    "401": "Authentication is missing, or the token sent is invalid or revoked.",
+    "403": "Authenticated, but not allowed to do this (or a browser session without its CSRF token).",
+    "404": "No such object, or not one you can see.",
+    "409": "The request conflicts with the current state.",
+    "413": "The request body is too large.",
+    "415": "The body is not `application/json`.",
+    "422": "Well formed, but it cannot be done (such as an Idempotency-Key already used for another request).",
+    "429": "Too many requests: wait `Retry-After` seconds.",
+    "503": "The service is briefly unavailable (its database is unreachable): retry after `Retry-After` seconds.",
+}
+_ANONYMOUS_401 = "The token sent is invalid or revoked (send none to use this operation anonymously)."
+_PAGE_404 = "No such object, or the page or cursor is invalid or past the end."
+_PAGINATION_PARAMETERS = {"page", "page_size", "cursor"}
+
+
+def _error_statuses(operation: dict) -> list[str]:
+    parameters = operation.get("parameters", [])
+    has_body = "requestBody" in operation
+    has_input = has_body or any(
+        p["in"] in ("query", "header") and p["name"] not in _PAGINATION_PARAMETERS for p in parameters
+    )
+    can_miss = any(p["in"] == "path" for p in parameters) or any(p["name"] in ("page", "cursor") for p in parameters)
+    statuses = ["401", "403", "429", "503"]
+    if has_input:
+        statuses.append("400")
+    if can_miss:
+        statuses.append("404")
+    if has_body:
+        statuses += ["413", "415"]
+    return sorted(statuses)
+
+
+def document_errors(result, generator, request, public):
+    """Add every error an operation can answer with, in the one error shape; mark anonymous operations."""
+    for path_item in result.get("paths", {}).values():
+        for operation in path_item.values():
+            requirements = operation.get("security", [])
+            anonymous = {} in requirements
+            # Anonymous: no requirement at all, so a generated client can call it without credentials (a
+            # token may still be sent, and can show more, such as your chapters' campaigns). Otherwise each
+            # scheme on its own: drf-spectacular puts the two names of one extension into one requirement,
+            # which would mean "both at once".
+            operation["security"] = (
+                [] if anonymous else [{name: scopes} for req in requirements for name, scopes in req.items()]
+            )
+            paginated = any(p["name"] in ("page", "cursor") for p in operation.get("parameters", []))
+            responses = operation.setdefault("responses", {})
+            for status in [*_error_statuses(operation), *[s for s in responses if s[0] in "45"]]:
+                description = _ERRORS.get(status, "")
+                if status == "401" and anonymous:
+                    description = _ANONYMOUS_401
+                elif status == "404" and paginated:
+                    description = _PAGE_404
+                response = responses.setdefault(status, {"description": description})
+                response["description"] = response.get("description") or description
+                response["content"] = {"application/json": {"schema": _ERROR_REF}}
+                if status in ("429", "503"):
+                    response["headers"] = _RETRY_AFTER
+            operation["responses"] = dict(sorted(responses.items()))
+    return result

@@ -252,6 +252,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # A JSON API: form and multipart bodies are a 415, and the schema declares only application/json
+    # bodies, so generated clients send JSON.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "advocacy.api.negotiation.JSONFallbackContentNegotiation",
     "DEFAULT_PAGINATION_CLASS": "advocacy.api.pagination.StandardPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -275,8 +280,9 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Call Your Officials API",
     "DESCRIPTION": (
         "Find your officials, read the campaign scripts, log your calls and read the tallies. "
-        "Authenticate with `Authorization: Token <key>` (create keys on the API tokens page) "
-        "or with a browser session plus CSRF token."
+        "Authenticate with `Authorization: Token <key>` or `Authorization: Bearer <key>` (create keys on "
+        "the API tokens page), or with a browser session plus CSRF token. Bodies are JSON. Every error is "
+        '`{"error": {"code", "message", "fields"}}`. Guide: docs/api.md in the repository.'
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
@@ -285,6 +291,26 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]",
+    # 3.1: nullability is a JSON Schema type ("null"), which strict validators and generators read alike.
+    "OAS_VERSION": "3.1.0",
+    "ENUM_NAME_OVERRIDES": {
+        "ActionKindEnum": "campaigns.models.Action.Kind",
+        "CampaignStatusEnum": "campaigns.models.Campaign.Status",
+        "ContactPointKindEnum": "officials.models.ContactPoint.Kind",
+        "DivisionKindEnum": "officials.models.Division.Kind",
+        "MembershipRoleEnum": "accounts.models.Membership.Role",
+        "OfficeRoleEnum": "officials.models.OfficeRole",
+        "OutcomeEnum": "tallies.models.Outcome",
+        "ReminderFrequencyEnum": "accounts.models.User.ReminderFrequency",
+        "SourceEnum": "tallies.models.Source",
+        "TimeZoneEnum": "accounts.models.TIME_ZONE_CHOICES",
+        "WrongNumberReportStatusEnum": "officials.models.WrongNumberReport.Status",
+    },
+    # Every operation documents every error it can answer with (advocacy/api/schemas.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "advocacy.api.schemas.document_errors",
+    ],
 }
 
 # ------------------------------------------------------------------------------

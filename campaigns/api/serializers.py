@@ -7,6 +7,7 @@ from rest_framework import serializers
 from campaigns.models import Action, Campaign
 from campaigns.rendering import markdown_to_html
 from officials.models import OfficeRole
+from tallies.models import Outcome
 
 
 class CampaignListOutputSerializer(serializers.ModelSerializer):
@@ -89,7 +90,7 @@ class PhoneOutputSerializer(serializers.Serializer):
 
 class OfficeOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    role = serializers.CharField(help_text=f"One of: {', '.join(OfficeRole.values)}.")
+    role = serializers.ChoiceField(choices=OfficeRole.choices)
     title = serializers.CharField()
     name = serializers.CharField()
 
@@ -109,13 +110,17 @@ class TargetOutputSerializer(serializers.Serializer):
     script = serializers.CharField(source="script.text", help_text="The script filled in for this official.")
     voicemail_script = serializers.CharField(source="voicemail.text")
     unknown_placeholders = serializers.SerializerMethodField()
-    last_outcome = serializers.CharField(help_text="Your latest logged outcome for this official, or empty.")
+    last_outcome = serializers.SerializerMethodField(help_text="Your latest logged outcome for this official.")
 
     # Null for offices without a web form; OpenApiTypes.URI alone would document it as never null.
     @extend_schema_field(serializers.URLField(allow_null=True))
     def get_contact_form(self, obj) -> str | None:
         point = obj.entry.contact_form
         return point.value if point else None
+
+    @extend_schema_field(serializers.ChoiceField(choices=Outcome.choices, allow_null=True))
+    def get_last_outcome(self, obj) -> str | None:
+        return obj.last_outcome or None
 
     def get_unknown_placeholders(self, obj) -> list[str]:
         return list(dict.fromkeys(obj.script.unknown + obj.voicemail.unknown))
@@ -128,7 +133,7 @@ class ActionTargetsOutputSerializer(serializers.Serializer):
     title = serializers.CharField(source="action.title")
     instructions = serializers.CharField(source="action.instructions")
     missing_roles = serializers.ListField(
-        child=serializers.CharField(), help_text="Target roles we found no official for."
+        child=serializers.ChoiceField(choices=OfficeRole.choices), help_text="Target roles we found no official for."
     )
     done_count = serializers.IntegerField(help_text="Targets you have logged a call (or letter) for.")
     targets = TargetOutputSerializer(many=True)

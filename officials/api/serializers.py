@@ -5,7 +5,7 @@ from officials.models import ContactPoint, Division, OfficeRole, Person, WrongNu
 
 
 class OfficialDivisionOutputSerializer(serializers.ModelSerializer):
-    kind = serializers.CharField(help_text="country, state, territory, district (DC) or cd (congressional district).")
+    kind = serializers.ChoiceField(choices=Division.Kind.choices)
 
     class Meta:
         model = Division
@@ -17,11 +17,16 @@ class OfficialPersonOutputSerializer(serializers.ModelSerializer):
         model = Person
         fields = ["id", "name", "given_name", "family_name", "party", "photo_url", "bioguide_id", "openstates_id"]
 
+    # A plain string: "" (no photo) is not a URL, and a URL-or-empty union would match "" twice.
+    photo_url = serializers.CharField(help_text="The photo's URL, or empty when there is none.")
+
 
 class OfficialContactPointOutputSerializer(serializers.ModelSerializer):
     display_value = serializers.CharField(help_text="A phone in national format; anything else as stored.")
     tel_url = serializers.CharField(help_text="tel: link for phones, empty otherwise.")
-    kind = serializers.CharField(help_text="phone, fax, form (contact form URL), email or postal.")
+    kind = serializers.ChoiceField(
+        choices=ContactPoint.Kind.choices, help_text="For `form`, `value` is the contact form's URL."
+    )
 
     class Meta:
         model = ContactPoint
@@ -32,7 +37,7 @@ class OfficialEntryOutputSerializer(serializers.Serializer):
     """An office with its current holder (null when vacant or an organisation) and how to reach it."""
 
     id = serializers.IntegerField(source="office.pk", help_text="The Office id.")
-    role = serializers.CharField(source="office.role", help_text="One of: " + ", ".join(OfficeRole.values) + ".")
+    role = serializers.ChoiceField(source="office.role", choices=OfficeRole.choices)
     role_label = serializers.SerializerMethodField()
     title = serializers.CharField(source="office.title")
     name = serializers.CharField(source="office.name", help_text="Organisations only.")
@@ -54,7 +59,7 @@ class WrongNumberReportInputSerializer(serializers.Serializer):
 
 
 class WrongNumberReportOutputSerializer(serializers.ModelSerializer):
-    status = serializers.CharField(help_text="open, fixed or dismissed.")
+    status = serializers.ChoiceField(choices=WrongNumberReport.Status.choices)
 
     class Meta:
         model = WrongNumberReport

@@ -5,7 +5,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from advocacy.api.pagination import StandardPagination
+from advocacy.api.pagination import StandardCursorPagination
 from advocacy.api.schemas import ErrorResponse
 from officials import selectors, services
 from officials.models import ContactPoint
@@ -18,21 +18,21 @@ from .serializers import (
     WrongNumberReportOutputSerializer,
 )
 
-_DIVISION_SCHEMA = {
-    "type": "object",
-    "properties": {k: {"type": "string"} for k in ("ocd_id", "name", "kind", "state")},
-}
+_DIVISION_SCHEMA = {"$ref": "#/components/schemas/OfficialDivisionOutput"}
 
 
-class OfficialsPagination(StandardPagination):
-    """The standard page, plus how a ?zip= resolved (absent without zip)."""
+class OfficialsPagination(StandardCursorPagination):
+    """Offices by id; with ?zip= the caller's officials (a dozen at most) come in one page, with how the ZIP
+    resolved."""
+
+    ordering = "id"
 
     def get_paginated_response_schema(self, schema):
         page = super().get_paginated_response_schema(schema)
         page["properties"].update(
             {
-                "zip": {"type": "string", "description": "The 5-digit ZIP looked up."},
-                "state": {"type": "string", "nullable": True, "description": "USPS code of the ZIP's state."},
+                "zip": {"type": "string", "description": "The 5-digit ZIP looked up (with `zip` only)."},
+                "state": {"type": ["string", "null"], "description": "USPS code of the ZIP's state."},
                 "split": {
                     "type": "boolean",
                     "description": "The ZIP spans several districts and none was chosen with ?district=.",
@@ -47,7 +47,7 @@ class OfficialsPagination(StandardPagination):
                     "items": _DIVISION_SCHEMA,
                     "description": "Candidate congressional districts.",
                 },
-                "chosen_district": {**_DIVISION_SCHEMA, "nullable": True},
+                "chosen_district": {"oneOf": [_DIVISION_SCHEMA, {"type": "null"}]},
             }
         )
         return page
@@ -85,7 +85,6 @@ class OfficialViewSet(viewsets.ReadOnlyModelViewSet):
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())  # validates every filter: 400 on a bad one
         zip_code = request.query_params.get("zip", "").strip()
-        extra = {}
         if zip_code:
             district = request.query_params.get("district", "").strip()
             lookup = selectors.officials_for_zip(zip_code=zip_code, district_ocd_id=district)
@@ -95,7 +94,6 @@ class OfficialViewSet(viewsets.ReadOnlyModelViewSet):
             role = request.query_params.get("role")
             if role:
                 entries = [e for e in entries if e.role == role]
-            page = self.paginate_queryset(entries)
             extra = {
                 "zip": lookup.zip5,
                 "state": lookup.state,
@@ -107,13 +105,12 @@ class OfficialViewSet(viewsets.ReadOnlyModelViewSet):
                     OfficialDivisionOutputSerializer(lookup.chosen_district).data if lookup.chosen_district else None
                 ),
             }
-        else:
-            offices = self.paginate_queryset(queryset)
-            order = {office.pk: i for i, office in enumerate(offices)}
-            page = sorted(selectors.office_entries(offices=offices), key=lambda e: order[e.office.pk])
-        response = self.get_paginated_response(OfficialEntryOutputSerializer(page, many=True).data)
-        response.data.update(extra)
-        return response
+            data = OfficialEntryOutputSerializer(entries, many=True).data
+            return self.paginator.page_response(data, next_link=None, previous_link=None, **extra)
+        offices = self.paginate_queryset(queryset)
+        order = {office.pk: i for i, office in enumerate(offices)}
+        page = sorted(selectors.office_entries(offices=offices), key=lambda e: order[e.office.pk])
+        return self.get_paginated_response(OfficialEntryOutputSerializer(page, many=True).data)
 
     def retrieve(self, request, *args, **kwargs):
         try:

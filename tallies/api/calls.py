@@ -12,6 +12,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
+from advocacy.api.pagination import StandardCursorPagination
 from advocacy.api.schemas import ErrorResponse
 from advocacy.api.throttling import AnonRateThrottle
 from campaigns.models import Action, Campaign
@@ -27,9 +28,12 @@ IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
     name="Idempotency-Key",
     location=OpenApiParameter.HEADER,
     required=False,
+    # The JSON Schema form of IDEMPOTENCY_KEY_RE (printable ASCII, no spaces, 1 to 100 characters).
+    type={"type": "string", "minLength": 1, "maxLength": 100, "pattern": "^[!-~]+$"},
     description=(
         "A unique value per call (a UUID). Retrying with the same key and body returns the first call "
-        "with 200 and logs nothing new; the same key with a different body is refused with 422."
+        "with 200 and logs nothing new; the same key with a different body is refused with 422. Without "
+        "the header every request logs a new call; an empty or malformed key is a 400."
     ),
 )
 
@@ -116,10 +120,12 @@ class CallsRateThrottle(ScopedRateThrottle):
 
 def _idempotency_key(request) -> str | None:
     key = request.headers.get("Idempotency-Key")
-    if key is None or key == "":
+    if key is None:
         return None
     if not IDEMPOTENCY_KEY_RE.match(key):
-        raise ValidationError({"Idempotency-Key": ["Use up to 100 printable ASCII characters, such as a UUID."]})
+        raise ValidationError(
+            {"Idempotency-Key": ["Use 1 to 100 printable ASCII characters without spaces, such as a UUID."]}
+        )
     return key
 
 
@@ -131,15 +137,13 @@ class CallListCreateView(generics.ListCreateAPIView):
     throttle_classes = [AnonRateThrottle, CallsRateThrottle]
     filterset_class = CallFilter
     serializer_class = CallOutputSerializer
+    # Newest first by id; a cursor stays valid while new calls are logged.
+    pagination_class = StandardCursorPagination
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return CallLog.objects.none()
-        return (
-            CallLog.objects.filter(user=self.request.user)
-            .select_related("campaign", "office", "person")
-            .order_by("-created_at", "-id")
-        )
+        return CallLog.objects.filter(user=self.request.user).select_related("campaign", "office", "person")
 
     @extend_schema(summary="Your own logged calls, newest first")
     def get(self, request, *args, **kwargs):
@@ -155,7 +159,10 @@ class CallListCreateView(generics.ListCreateAPIView):
             400: ErrorResponse,
             403: ErrorResponse,
             404: ErrorResponse,
-            422: ErrorResponse,
+            422: OpenApiResponse(
+                ErrorResponse,
+                description="This Idempotency-Key was used for another call (code `idempotency_key_reused`).",
+            ),
         },
     )
     def post(self, request, *args, **kwargs):

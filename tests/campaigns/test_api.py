@@ -224,15 +224,15 @@ def test_a_volunteer_sees_only_their_own_calls(token_client, volunteer, demo, ca
     mine = token_client(volunteer)
     mine.post(CALLS, call_body(demo, call_action, mo["attorney_general"], note="mine"))
     body = mine.get(CALLS).json()
-    assert body["count"] == 1
+    assert len(body["results"]) == 1
     assert body["results"][0]["note"] == "mine"
     assert token_client(someone_else).get(CALLS).json()["results"][0]["note"] == ""
 
 
 def test_my_calls_filter_by_campaign(volunteer_api, demo, call_action, mo):
     volunteer_api.post(CALLS, call_body(demo, call_action, mo["attorney_general"]))
-    assert volunteer_api.get(CALLS, {"campaign": demo.slug}).json()["count"] == 1
-    assert volunteer_api.get(CALLS, {"campaign": "other"}).json()["count"] == 0
+    assert len(volunteer_api.get(CALLS, {"campaign": demo.slug}).json()["results"]) == 1
+    assert volunteer_api.get(CALLS, {"campaign": "other"}).json()["results"] == []
 
 
 def test_calls_need_authentication(api_client):

@@ -74,17 +74,37 @@ def test_a_zip_and_a_role_give_just_that_role(api_client, missouri):
 
 def test_state_and_role_filter_the_offices(api_client, missouri):
     body = api_client.get(URL, {"state": "MO", "role": "attorney_general"}).json()
-    assert body["count"] == 1
+    assert len(body["results"]) == 1
     assert body["results"][0]["holder"]["name"] == "Catherine Hanaway"
     senators = api_client.get(URL, {"state": "mo", "role": "us_senate"}).json()
     assert sorted(r["holder"]["name"] for r in senators["results"]) == ["Eric Schmitt", "Josh Hawley"]
 
 
-def test_the_list_is_paginated(api_client, missouri):
-    body = api_client.get(URL, {"page_size": 3}).json()
-    assert body["count"] == 8  # 7 Missouri seats and the Department of Justice
-    assert len(body["results"]) == 3
-    assert body["next"]
+def test_the_list_is_paged_by_an_opaque_cursor(api_client, missouri):
+    ids, cursor, pages = [], None, 0
+    while True:
+        body = api_client.get(URL, {"page_size": 3, **({"cursor": cursor} if cursor else {})}).json()
+        ids += [r["id"] for r in body["results"]]
+        pages += 1
+        cursor = body["next_cursor"]
+        if cursor is None:
+            break
+        assert body["next"].startswith("http://testserver/api/v1/officials/?cursor=")
+    assert len(ids) == len(set(ids)) == 8  # 7 Missouri seats and the Department of Justice
+    assert pages == 3
+
+
+def test_an_invalid_cursor_is_a_404_in_the_error_shape(api_client, missouri):
+    response = api_client.get(URL, {"cursor": "not-a-cursor"})
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    assert response.json()["error"]["code"] == "not_found"
+
+
+def test_a_zip_gives_every_official_in_one_page(api_client, missouri):
+    body = api_client.get(URL, {"zip": "65101", "page_size": 2}).json()
+    assert len(body["results"]) > 2
+    assert body["next_cursor"] is None
+    assert body["zip"] == "65101"
 
 
 @pytest.mark.parametrize(

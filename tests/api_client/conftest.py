@@ -1,0 +1,1 @@
+from tests.campaigns.conftest import call_action, demo, mo  # noqa: F401 - shared fixtures
