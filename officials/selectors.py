@@ -235,11 +235,12 @@ def officials_for_zip(*, zip_code: str, district_ocd_id: str = "", use_cache: bo
 def _zip_districts(*, zip5: str, token: str) -> list[Division]:
     """The congressional districts a ZIP touches, by OCD id."""
     if not token:
-        rows = ZipDivision.objects.filter(zcta=zip5).select_related("division").order_by("division__ocd_id")
+        rows = ZipDivision.objects.in_force().filter(zcta=zip5).select_related("division").order_by("division__ocd_id")
         return [row.division for row in rows]
     # No join: one index scan on zcta, and the divisions from the per-process map.
     divisions = officials_cache.divisions_by_id(token=token)
-    ids = ZipDivision.objects.filter(zcta=zip5).values_list("division_id", flat=True)
+    zip_map = officials_cache.zip_map_in_force(token=token)
+    ids = ZipDivision.objects.of_map(zip_map).filter(zcta=zip5).values_list("division_id", flat=True)
     found = [divisions.get(pk) for pk in ids]
     if None in found:  # a division newer than the map: read them properly
         return _zip_districts(zip5=zip5, token="")
