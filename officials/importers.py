@@ -1060,12 +1060,19 @@ def _map_districts(zip_map: ZipMap | None) -> dict[str, set[int]]:
 
 
 def import_zip_districts(
-    *, source, effective: datetime.date | None = None, dry_run: bool = False, progress: bool = False
+    *,
+    source,
+    effective: datetime.date | None = None,
+    same_source: bool = False,
+    dry_run: bool = False,
+    progress: bool = False,
 ) -> ImportResult:
     """Load a ZIP-to-district map: zccd.csv or the Census relationship file.
 
     With `effective`, the map takes effect on that day (the lookup switches by itself); loading
-    the same date again replaces that map. Without it, the map in force today is replaced.
+    the same date again replaces that map. Without it, the map in force today is replaced, or,
+    with `same_source` (the scheduled refresh), the dated map last loaded from this source, else
+    the undated one: a refresh of the old map never overwrites a newer one loaded ahead.
     `result.zip_moves` lists the ZIPs whose districts differ from the map in force before.
     """
     result = ImportResult(name="zip districts", dry_run=dry_run)
@@ -1094,7 +1101,10 @@ def import_zip_districts(
 
     with officials_cache.batched(), transaction.atomic():
         if effective is None:
-            zip_map = zip_map_in_force()
+            if same_source:
+                zip_map = ZipMap.objects.filter(source=name[:500]).order_by("-effective_from").first()
+            else:
+                zip_map = zip_map_in_force()
             before_map = zip_map
         else:
             zip_map, created = ZipMap.objects.get_or_create(effective_from=effective, defaults={"source": name[:500]})
@@ -1271,9 +1281,12 @@ def plan_executive_rows(
 
     `rows` are (row number, dict) pairs; the Open States YAML reader produces the same shape.
     """
+    source_name = name
     state_names = {d.state: d.name for d in divisions.values() if d.kind in ("state", "territory", "district")}
     plans: dict[tuple[str, str], OfficePlan] = {}
     for number, row in rows:
+        # Rows read from many files (Open States YAML) carry their own file name.
+        name = row.get("_file", source_name)
         role = EXECUTIVE_ROLES.get(row["role"].lower())
         if role is None or role not in roles:
             result.add("row", "skipped (role not imported)")

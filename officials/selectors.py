@@ -1,15 +1,18 @@
 """Reads: a caller's officials from their ZIP, an office's current holder and contact points."""
 
+import datetime
 import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import zipcodes
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils import timezone
 
 from . import cache as officials_cache
-from .models import ContactPoint, Division, Office, OfficeRole, Person, Term, ZipDivision
+from .models import ContactPoint, Division, Office, OfficeRole, Person, RefreshRun, Term, ZipDivision
 
 ZIP_RE = re.compile(r"^\s*(\d{5})(?:-?\d{4})?\s*$")
 
@@ -293,3 +296,37 @@ def office_list():
 def office_entry(*, office_id: int) -> OfficialEntry | None:
     entries = _entries_for_offices(Office.objects.filter(pk=office_id))
     return entries[0] if entries else None
+
+
+# ------------------------------------------------------------------------------
+# How fresh the data is
+# ------------------------------------------------------------------------------
+LAST_REFRESH_CACHE_KEY = "officials:last-refresh"
+STALE_AFTER_DAYS = 14
+
+
+def officials_last_refreshed() -> datetime.datetime | None:
+    """When the last refresh that saved its work finished (cached; every refresh clears it)."""
+    try:
+        found = cache.get(LAST_REFRESH_CACHE_KEY)
+    except Exception:  # a cache outage must never fail a lookup
+        found = None
+    if found is not None:
+        return found or None
+    value = (
+        RefreshRun.objects.filter(status=RefreshRun.Status.SUCCEEDED, dry_run=False)
+        .order_by("-finished_at")
+        .values_list("finished_at", flat=True)
+        .first()
+    )
+    try:
+        cache.set(LAST_REFRESH_CACHE_KEY, value or "", 3600)
+    except Exception:  # noqa: S110 (the cache is a hint)
+        pass
+    return value
+
+
+def officials_refresh_overdue(*, now=None) -> bool:
+    """No refresh has succeeded for STALE_AFTER_DAYS days (or ever)."""
+    last = officials_last_refreshed()
+    return last is None or (now or timezone.now()) - last > datetime.timedelta(days=STALE_AFTER_DAYS)
