@@ -65,6 +65,7 @@ def state_for_zip(zip5: str) -> str | None:
     return _territory_for_zip(zip5) or _usps_states().get(zip5)
 
 
+HOLDER_UNKNOWN_TEXT = {"not_yet_in_data": "New officeholder: name not yet in our data", "vacant": "Vacant"}
 _MAIN_KINDS = (ContactPoint.Kind.CONTACT_FORM, ContactPoint.Kind.EMAIL)
 
 
@@ -80,6 +81,24 @@ class OfficialEntry:
     @property
     def role(self) -> str:
         return self.office.role
+
+    @property
+    def holder_status(self) -> str:
+        """ "current", "not_yet_in_data" (an executive office between holders), "vacant" (a legislative
+        seat nobody holds) or "organisation".
+
+        Executive offices are never empty in life (a successor or an acting holder takes over), so no
+        holder means our data has not caught up; a legislative seat can be truly vacant.
+        """
+        if self.office.is_organisation:
+            return "organisation"
+        if self.person is not None:
+            return "current"
+        return "vacant" if self.office.chamber else "not_yet_in_data"
+
+    @property
+    def holder_unknown_text(self) -> str:
+        return HOLDER_UNKNOWN_TEXT.get(self.holder_status, "")
 
     @property
     def phones(self) -> list[ContactPoint]:
@@ -330,3 +349,16 @@ def officials_refresh_overdue(*, now=None) -> bool:
     """No refresh has succeeded for STALE_AFTER_DAYS days (or ever)."""
     last = officials_last_refreshed()
     return last is None or (now or timezone.now()) - last > datetime.timedelta(days=STALE_AFTER_DAYS)
+
+
+def officials_refresh_warning() -> str:
+    """What staff are told when no refresh has succeeded for STALE_AFTER_DAYS days, or ""."""
+    if not officials_refresh_overdue():
+        return ""
+    last = officials_last_refreshed()
+    since = f"since {last:%Y-%m-%d}" if last else "yet"
+    return (
+        f"No refresh of the officials data has succeeded {since} (the limit is {STALE_AFTER_DAYS} days): "
+        "callers may be sent to people who left office. Run `python manage.py refresh_officials` and check "
+        "that Celery beat and a worker are running."
+    )

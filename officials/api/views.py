@@ -48,6 +48,12 @@ class OfficialsPagination(StandardPagination):
                     "description": "Candidate congressional districts.",
                 },
                 "chosen_district": {**_DIVISION_SCHEMA, "nullable": True},
+                "data_last_refreshed": {
+                    "type": "string",
+                    "format": "date-time",
+                    "nullable": True,
+                    "description": "When the officials data was last refreshed from the public sources (null: never).",
+                },
             }
         )
         return page
@@ -113,6 +119,8 @@ class OfficialViewSet(viewsets.ReadOnlyModelViewSet):
             page = sorted(selectors.office_entries(offices=offices), key=lambda e: order[e.office.pk])
         response = self.get_paginated_response(OfficialEntryOutputSerializer(page, many=True).data)
         response.data.update(extra)
+        refreshed = selectors.officials_last_refreshed()
+        response.data["data_last_refreshed"] = refreshed.isoformat() if refreshed else None
         return response
 
     def retrieve(self, request, *args, **kwargs):
