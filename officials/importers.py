@@ -431,7 +431,11 @@ class HoldingWriter:
         roles: list[str],
         end_date: datetime.date,
         contact_prefix: str,
+        knows_term_ends: bool = False,
     ):
+        # True when the source gives every term's scheduled end (executives); Congress files leave
+        # a current term's end to the next snapshot, so an end staff set by hand is not cleared.
+        self.knows_term_ends = knows_term_ends
         self.result = result
         self.source = source
         self.key_field = person_key_field
@@ -513,7 +517,10 @@ class HoldingWriter:
         """Make `person` the current holder of `office`, ending whoever held it (or held another seat)."""
         term = next((t for t in self.open_terms if t.office_id == office.pk and t.person_id == person.pk), None)
         if term is not None:
-            self._update_term(term, party=holding.party, end=holding.end)
+            if self.knows_term_ends:
+                self._update_term(term, party=holding.party, end=holding.end)
+            else:
+                self._update_term(term, party=holding.party)
             self.kept_terms.add(term.pk)
             return term
         for other in [t for t in self.open_terms if t.office_id == office.pk or t.person_id == person.pk]:
@@ -1413,6 +1420,7 @@ def write_executive_plans(
         roles=sorted(roles),
         end_date=default_end_date(snapshot_date),
         contact_prefix="openstates:",
+        knows_term_ends=True,
     )
     listed_offices = set()
     planned_offices = set()
