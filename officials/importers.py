@@ -7,7 +7,7 @@ A malformed file raises ImportFileError naming the file, row, field and reason.
 
     python manage.py import_divisions ../shared/data/ocd-divisions/
     python manage.py import_congress ../shared/data/congress-legislators/
-    python manage.py import_zip_districts ../shared/data/zip-districts/zccd.csv
+    python manage.py import_zip_districts ../shared/data/zip-districts/zccd.csv [--effective 2027-01-03]
     python manage.py import_state_executives ../shared/data/state-executives/state-executives.csv \\
         --governor-updates ../shared/data/state-executives/governor-updates-pr3367-unmerged.csv
 
@@ -16,6 +16,9 @@ A sample of zccd.csv (ZCTAs keep their leading zeros; district 0 is at-large):
     state_fips,state_abbr,zcta,cd
     29,MO,65101,3
     11,DC,20001,0
+
+The Open States YAML reader is officials/openstates.py; `refresh_officials` (officials/refresh.py)
+runs them all.
 
 History: a newer snapshot ends the terms of holders who left (on `snapshot_date`, else the
 day before the import), starts terms for arrivals, retires contact points that disappeared

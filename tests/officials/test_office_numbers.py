@@ -186,3 +186,18 @@ def test_lines_stored_on_the_person_by_earlier_imports_move_to_the_office(alaska
     # The same row, now the office's, with the number staff corrected.
     assert (phone.person, phone.is_active, phone.value) == (None, True, "+19074650000")
     assert phone.source_key.startswith("openstates:office:")
+
+
+def test_a_congress_import_leaves_an_end_staff_set_alone(db, shared_data, travel):
+    """Congress files give no scheduled end for a current term; only the executives' data does."""
+    from officials.importers import import_congress
+
+    travel(BEFORE)
+    import_divisions(source=shared_data / "ocd-divisions")
+    import_congress(source=str(shared_data / "congress-legislators"))
+    term = Term.objects.current().get(person__bioguide_id="H001089")
+    Term.objects.filter(pk=term.pk).update(end=datetime.date(2027, 1, 3))
+    result = import_congress(source=str(shared_data / "congress-legislators"))
+    assert not result.changed, result.summary()
+    term.refresh_from_db()
+    assert term.end == datetime.date(2027, 1, 3)

@@ -123,3 +123,29 @@ def test_the_command_reads_a_folder(executives):
     call_command("import_openstates_executives", str(executives / "openstates-executive"), "--no-progress", stdout=out)
     assert "state executives (Open States):" in out.getvalue()
     assert Office.objects.filter(title="Attorney General of Missouri").exists()
+
+
+def test_it_reads_a_tarball_of_the_upstream_repository(executives, serve, tmp_path):
+    """The default upstream location is a .tar.gz of openstates/people: the same files, in data/<st>/executive/."""
+    import tarfile
+
+    served = tmp_path / "served"
+    served.mkdir()
+    with tarfile.open(served / "main.tar.gz", "w:gz") as archive:
+        for path in sorted((executives / "openstates-executive").glob("*/*.yml")):
+            archive.add(path, arcname=f"people-main/data/{path.parent.name}/executive/{path.name}")
+        # Legislators sit beside them upstream and are not read.
+        legislator = next((executives / "openstates-executive" / "mo").glob("*.yml"))
+        archive.add(legislator, arcname="people-main/data/mo/legislature/Someone.yml")
+    result = import_openstates_executives(source=serve(served) + "main.tar.gz")
+    from_tarball = officials()
+    assert result.created > 500
+    again = import_openstates_executives(source=executives / "openstates-executive")
+    assert not again.changed, again.summary()
+    assert officials() == from_tarball
+
+
+def test_a_broken_tarball_is_a_clear_error(executives, serve, tmp_path):
+    (tmp_path / "main.tar.gz").write_bytes(b"not a tarball")
+    with pytest.raises(ImportFileError, match="not a readable .tar.gz"):
+        import_openstates_executives(source=serve(tmp_path) + "main.tar.gz")
