@@ -201,31 +201,30 @@ def report_text(*, run: RefreshRun, results, report: ChangeReport) -> str:
 # ------------------------------------------------------------------------------
 # The run
 # ------------------------------------------------------------------------------
-def _steps(sources: dict[str, str]):
+def refresh_steps(sources: dict[str, str], *, progress: bool = False):
     """(name, location, call) in dependency order; a source with no location is skipped."""
-    steps = []
-    if sources.get("divisions"):
-        steps.append(
-            ("divisions", sources["divisions"], lambda: importers.import_divisions(source=sources["divisions"]))
-        )
-    if sources.get("congress"):
-        steps.append(("congress", sources["congress"], lambda: importers.import_congress(source=sources["congress"])))
-    if sources.get("zip_districts"):
-        steps.append(
-            (
-                "zip_districts",
-                sources["zip_districts"],
-                lambda: importers.import_zip_districts(source=sources["zip_districts"], same_source=True),
-            )
-        )
-    if sources.get("executives"):
-        location, updates = sources["executives"], sources.get("executive_updates") or None
-        if location.endswith(".csv"):
-            call = lambda: importers.import_state_executives(source=location, governor_updates=updates)  # noqa: E731
-        else:
-            call = lambda: import_openstates_executives(source=location, updates=updates)  # noqa: E731
-        steps.append(("executives", location, call))
-    return steps
+    get = sources.get
+    updates = get("executive_updates") or None
+    steps = [
+        ("divisions", get("divisions"), lambda: importers.import_divisions(source=get("divisions"), progress=progress)),
+        ("congress", get("congress"), lambda: importers.import_congress(source=get("congress"), progress=progress)),
+        (
+            "zip_districts",
+            get("zip_districts"),
+            lambda: importers.import_zip_districts(source=get("zip_districts"), same_source=True, progress=progress),
+        ),
+        (
+            "executives",
+            get("executives"),
+            # The curated CSV, or the Open States person files (a folder, a folder URL or a .tar.gz).
+            lambda: (
+                importers.import_state_executives(source=get("executives"), governor_updates=updates, progress=progress)
+                if str(get("executives")).endswith(".csv")
+                else import_openstates_executives(source=get("executives"), updates=updates, progress=progress)
+            ),
+        ),
+    ]
+    return [(name, location, call) for name, location, call in steps if location]
 
 
 def officials_refresh(*, sources: dict[str, str], dry_run: bool = False, notify: bool = True) -> RefreshRun:
@@ -238,7 +237,7 @@ def officials_refresh(*, sources: dict[str, str], dry_run: bool = False, notify:
     try:
         with transaction.atomic():
             before = _snapshot()
-            for name, location, call in _steps(sources):
+            for name, location, call in refresh_steps(sources):
                 try:
                     results.append(call())
                 except importers.ImportFileError as exc:
