@@ -21,7 +21,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from . import importers
@@ -227,6 +227,20 @@ def refresh_steps(sources: dict[str, str], *, progress: bool = False):
     return [(name, location, call) for name, location, call in steps if location]
 
 
+# pg_advisory_xact_lock key: one refresh at a time (the weekly beat and one started by hand).
+REFRESH_LOCK_KEY = 0x0FF1C1A1
+
+
+def _lock_or_fail() -> None:
+    """Hold the refresh lock until the transaction ends, or fail at once if another refresh holds it."""
+    if connection.vendor != "postgresql":
+        return  # SQLite allows one writer anyway
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [REFRESH_LOCK_KEY])
+        if not cursor.fetchone()[0]:
+            raise RefreshFailed(source="refresh", location="-", error=Exception("another refresh is running"))
+
+
 def officials_refresh(*, sources: dict[str, str], dry_run: bool = False, notify: bool = True) -> RefreshRun:
     """Run every source, record a RefreshRun, and email staff the report when something changed.
 
@@ -236,6 +250,7 @@ def officials_refresh(*, sources: dict[str, str], dry_run: bool = False, notify:
     results = []
     try:
         with transaction.atomic():
+            _lock_or_fail()
             before = _snapshot()
             for name, location, call in refresh_steps(sources):
                 try:

@@ -215,3 +215,20 @@ def test_a_refresh_clears_the_remembered_date(db, shared_data, travel, api_clien
     run = officials_refresh(sources={**sources_from_dir(shared_data), "zip_districts": ""}, notify=False)
     refreshed = api_client.get("/api/v1/officials/", {"state": "MO"}).json()["data_last_refreshed"]
     assert datetime.datetime.fromisoformat(refreshed) == run.finished_at
+
+
+@pytest.mark.postgres
+def test_a_second_refresh_while_one_runs_fails_at_once_and_writes_nothing(db, shared_data, travel):
+    import psycopg
+    from django.db import connection
+
+    from officials.refresh import REFRESH_LOCK_KEY
+
+    travel(TODAY)
+    params = connection.get_connection_params()
+    with psycopg.connect(**{k: v for k, v in params.items() if k != "cursor_factory"}) as other:
+        other.execute("SELECT pg_advisory_lock(%s)", [REFRESH_LOCK_KEY])  # a refresh in another process
+        with pytest.raises(RefreshFailed, match="another refresh is running"):
+            officials_refresh(sources={**sources_from_dir(shared_data), "zip_districts": ""}, notify=False)
+    assert counts() == (0, 0, 0, 0, 0, 0)
+    assert RefreshRun.objects.get().status == RefreshRun.Status.FAILED
