@@ -38,12 +38,17 @@ def user_location_set(*, user: User, zip_code: str, district_ocd_id: str = "") -
 
     zip5 = normalise_zip(zip_code)
     zip_code = zip_code.strip()
-    if district_ocd_id and not ZipDivision.objects.filter(zcta=zip5, division__ocd_id=district_ocd_id).exists():
+    if (
+        district_ocd_id
+        and not ZipDivision.objects.in_force().filter(zcta=zip5, division__ocd_id=district_ocd_id).exists()
+    ):
         raise ValidationError({"district_ocd_id": "That district does not include this ZIP code."})
     if user.zip5 != zip5:
         user.district_ocd_id = ""
     user.zip_code = zip_code
-    state = ZipDivision.objects.filter(zcta=zip5).values_list("state", flat=True).first() or state_for_zip(zip5)
+    state = ZipDivision.objects.in_force().filter(zcta=zip5).values_list("state", flat=True).first() or state_for_zip(
+        zip5
+    )
     user.state = state or ""
     if district_ocd_id:
         user.district_ocd_id = district_ocd_id

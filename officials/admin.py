@@ -13,10 +13,13 @@ from .models import (
     Office,
     OfficeRole,
     Person,
+    RefreshRun,
     Term,
     WrongNumberReport,
     ZipDivision,
+    ZipMap,
 )
+from .selectors import officials_refresh_warning
 from .services import contact_point_fix, wrong_number_report_dismiss
 
 
@@ -119,8 +122,8 @@ class PersonAdmin(admin.ModelAdmin):
 
 @admin.register(ZipDivision)
 class ZipDivisionAdmin(admin.ModelAdmin):
-    list_display = ["zcta", "state", "division"]
-    list_filter = ["state"]
+    list_display = ["zcta", "state", "division", "zip_map"]
+    list_filter = ["zip_map", "state"]
     search_fields = ["zcta", "division__ocd_id"]
     raw_id_fields = ["division"]
     list_select_related = ["division"]
@@ -234,3 +237,46 @@ class WrongNumberReportAdmin(admin.ModelAdmin):
             wrong_number_report_dismiss(report=report, resolved_by=request.user)
             n += 1
         self.message_user(request, f"Dismissed {n} report(s).", messages.SUCCESS)
+
+
+@admin.register(ZipMap)
+class ZipMapAdmin(admin.ModelAdmin):
+    """Maps are loaded with `import_zip_districts FILE --effective YYYY-MM-DD`; rows without a map are the undated one."""
+
+    list_display = ["effective_from", "source", "imported_at", "n_rows"]
+    readonly_fields = ["effective_from", "source", "imported_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(row_count=Count("rows"))
+
+    @admin.display(description="ZIP rows", ordering="row_count")
+    def n_rows(self, zip_map):
+        return zip_map.row_count
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(RefreshRun)
+class RefreshRunAdmin(admin.ModelAdmin):
+    """Each `refresh_officials` run, by hand or from the weekly beat, with its change report."""
+
+    list_display = ["started_at", "finished_at", "status", "dry_run", "changed"]
+    list_filter = ["status", "dry_run", "changed"]
+    readonly_fields = ["started_at", "finished_at", "status", "dry_run", "changed", "sources", "report_text", "error"]
+    fields = readonly_fields
+
+    @admin.display(description="Report")
+    def report_text(self, run):
+        return format_html('<pre style="white-space: pre-wrap">{}</pre>', run.report)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        if message := officials_refresh_warning():
+            messages.warning(request, message)
+        return super().changelist_view(request, extra_context)

@@ -108,6 +108,20 @@ def set_many(values: dict, *, token: str) -> None:
         logger.warning("officials cache unavailable", exc_info=True)
 
 
+def zip_map_in_force(*, token: str):
+    """The ZIP map in force today (None for the undated base), once per process, generation and day.
+
+    The day is part of the key, so a map loaded ahead takes over on its first day without a write.
+    """
+    from .models import zip_map_in_force as in_force
+
+    key = f"zip-map:{timezone.localdate().isoformat()}"
+    local = _local_values(token) if token else {}
+    if key not in local:
+        local[key] = in_force()
+    return local[key]
+
+
 def divisions_by_id(*, token: str) -> dict:
     """Every Division by id (a few hundred rows), loaded once per process and generation."""
     local = _local_values(token)

@@ -7,7 +7,7 @@ A malformed file raises ImportFileError naming the file, row, field and reason.
 
     python manage.py import_divisions ../shared/data/ocd-divisions/
     python manage.py import_congress ../shared/data/congress-legislators/
-    python manage.py import_zip_districts ../shared/data/zip-districts/zccd.csv
+    python manage.py import_zip_districts ../shared/data/zip-districts/zccd.csv [--effective 2027-01-03]
     python manage.py import_state_executives ../shared/data/state-executives/state-executives.csv \\
         --governor-updates ../shared/data/state-executives/governor-updates-pr3367-unmerged.csv
 
@@ -16,6 +16,9 @@ A sample of zccd.csv (ZCTAs keep their leading zeros; district 0 is at-large):
     state_fips,state_abbr,zcta,cd
     29,MO,65101,3
     11,DC,20001,0
+
+The Open States YAML reader is officials/openstates.py; `refresh_officials` (officials/refresh.py)
+runs them all.
 
 History: a newer snapshot ends the terms of holders who left (on `snapshot_date`, else the
 day before the import), starts terms for arrivals, retires contact points that disappeared
@@ -43,7 +46,18 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from . import cache as officials_cache
-from .models import ContactPoint, ContactPointChange, Division, Office, OfficeRole, Person, Term, ZipDivision
+from .models import (
+    ContactPoint,
+    ContactPointChange,
+    Division,
+    Office,
+    OfficeRole,
+    Person,
+    Term,
+    ZipDivision,
+    ZipMap,
+    zip_map_in_force,
+)
 from .phones import InvalidPhoneNumber, phone_normalise
 
 PHOTO_URL = "https://theunitedstates.io/images/congress/225x275/{bioguide}.jpg"
@@ -75,6 +89,8 @@ class ImportResult:
     # (model, outcome) -> n, for the detailed line.
     detail: Counter = field(default_factory=Counter)
     warnings: list[str] = field(default_factory=list)
+    # ZIPs whose districts changed (import_zip_districts only), for the refresh's change report.
+    zip_moves: list = field(default_factory=list)
 
     def add(self, model: str, outcome: str, n: int = 1) -> None:
         if n:
@@ -399,6 +415,7 @@ class PlannedHolding:
     party: str
     contacts: list[PlannedContact]
     where: str  # file and row, for messages
+    end: datetime.date | None = None  # the scheduled last day, when the data knows it
 
 
 class HoldingWriter:
@@ -417,7 +434,11 @@ class HoldingWriter:
         roles: list[str],
         end_date: datetime.date,
         contact_prefix: str,
+        knows_term_ends: bool = False,
     ):
+        # True when the source gives every term's scheduled end (executives); Congress files leave
+        # a current term's end to the next snapshot, so an end staff set by hand is not cleared.
+        self.knows_term_ends = knows_term_ends
         self.result = result
         self.source = source
         self.key_field = person_key_field
@@ -429,9 +450,12 @@ class HoldingWriter:
             getattr(p, person_key_field): p for p in Person.objects.filter(**{f"{person_key_field}__isnull": False})
         }
         self.offices = {(o.role, o.division_id, o.seat): o for o in Office.objects.filter(role__in=roles)}
+        self.today = timezone.localdate()
         self.open_terms = list(
-            Term.objects.filter(office__role__in=roles).current(on=timezone.localdate()).select_related("person")
+            Term.objects.filter(office__role__in=roles).current(on=self.today).select_related("person")
         )
+        # Terms that start later (a successor imported ahead of the change-over).
+        self.future_terms = list(Term.objects.filter(office__role__in=roles, start__gt=self.today))
         # Contact points this importer owns, by upstream key.
         self.contacts = {
             cp.source_key: cp
@@ -496,12 +520,10 @@ class HoldingWriter:
         """Make `person` the current holder of `office`, ending whoever held it (or held another seat)."""
         term = next((t for t in self.open_terms if t.office_id == office.pk and t.person_id == person.pk), None)
         if term is not None:
-            if term.party != holding.party:
-                term.party = holding.party
-                term.save(update_fields=["party"])
-                self.result.add("term", "updated")
+            if self.knows_term_ends:
+                self._update_term(term, party=holding.party, end=holding.end)
             else:
-                self.result.add("term", "unchanged")
+                self._update_term(term, party=holding.party)
             self.kept_terms.add(term.pk)
             return term
         for other in [t for t in self.open_terms if t.office_id == office.pk or t.person_id == person.pk]:
@@ -509,12 +531,87 @@ class HoldingWriter:
             self._end(other, self._end_before(holding.start))
             self.open_terms.remove(other)
         term = Term.objects.create(
-            person=person, office=office, start=holding.start, party=holding.party, source=self.source
+            person=person, office=office, start=holding.start, end=holding.end, party=holding.party, source=self.source
         )
         self.open_terms.append(term)
         self.kept_terms.add(term.pk)
         self.result.add("term", "created")
         return term
+
+    def _update_term(self, term: Term, **values) -> None:
+        changed = [k for k, v in values.items() if getattr(term, k) != v]
+        for k in changed:
+            setattr(term, k, values[k])
+        if changed:
+            term.save(update_fields=changed)
+        self.result.add("term", "updated" if changed else "unchanged")
+
+    def hold_from(self, holding: PlannedHolding, office: Office, person: Person) -> Term:
+        """A term that starts later: stored now, current from its first day.
+
+        Whoever holds the office then leaves the day before, unless the data ends them earlier.
+        """
+        last_day = holding.start - datetime.timedelta(days=1)
+        for other in self.open_terms:
+            if (
+                other.office_id == office.pk
+                and other.person_id != person.pk
+                and (other.end is None or other.end > last_day)
+            ):
+                other.end = max(last_day, other.start) if other.start else last_day
+                other.save(update_fields=["end"])
+                self.result.add("term", "updated")
+        term = next((t for t in self.future_terms if t.office_id == office.pk and t.person_id == person.pk), None)
+        if term is not None:
+            self._update_term(term, start=holding.start, end=holding.end, party=holding.party)
+        else:
+            term = Term.objects.create(
+                person=person,
+                office=office,
+                start=holding.start,
+                end=holding.end,
+                party=holding.party,
+                source=self.source,
+            )
+            self.future_terms.append(term)
+            self.result.add("term", "created")
+        self.kept_terms.add(term.pk)
+        return term
+
+    def drop_unlisted_future(self, *, office_ids: set[int]) -> None:
+        """Forget terms that were to start later and that the data no longer lists: they never began."""
+        for term in list(self.future_terms):
+            if term.pk not in self.kept_terms and term.office_id in office_ids:
+                term.delete()
+                self.future_terms.remove(term)
+                self.result.add("term", "ended")
+
+    def adopt_person_contacts(self, *, office: Office, contacts: list[PlannedContact]) -> None:
+        """Earlier imports stored an executive's lines on the person; they become the office's.
+
+        Keeping the row (rather than retiring it and making a new one) keeps its reports and a
+        number staff corrected.
+        """
+        for planned in contacts:
+            if planned.source_key in self.contacts:
+                continue
+            old = next(
+                (
+                    cp
+                    for key, cp in self.contacts.items()
+                    if key.startswith("openstates:ocd-person/")
+                    and cp.office_id == office.pk
+                    and cp.kind == planned.kind
+                ),
+                None,
+            )
+            if old is None:
+                continue
+            del self.contacts[old.source_key]
+            old.source_key, old.person = planned.source_key, None
+            old.save(update_fields=["source_key", "person", "updated_at"])
+            self.contacts[planned.source_key] = old
+            self.result.add("contact point", "updated")
 
     def _end_before(self, start: datetime.date | None) -> datetime.date:
         """The last day of the outgoing term: the day before the arrival started, if that is known and earlier."""
@@ -892,28 +989,116 @@ def import_congress(
 
 
 # ------------------------------------------------------------------------------
-# ZIP to congressional district (zccd.csv)
+# ZIP to congressional district (zccd.csv, or the Census ZCTA relationship file)
 # ------------------------------------------------------------------------------
 ZCCD_COLUMNS = ["state_fips", "state_abbr", "zcta", "cd"]
+STATE_FIPS = {
+    "01": "AL", "02": "AK", "04": "AZ", "05": "AR", "06": "CA", "08": "CO", "09": "CT", "10": "DE", "11": "DC",
+    "12": "FL", "13": "GA", "15": "HI", "16": "ID", "17": "IL", "18": "IN", "19": "IA", "20": "KS", "21": "KY",
+    "22": "LA", "23": "ME", "24": "MD", "25": "MA", "26": "MI", "27": "MN", "28": "MS", "29": "MO", "30": "MT",
+    "31": "NE", "32": "NV", "33": "NH", "34": "NJ", "35": "NM", "36": "NY", "37": "NC", "38": "ND", "39": "OH",
+    "40": "OK", "41": "OR", "42": "PA", "44": "RI", "45": "SC", "46": "SD", "47": "TN", "48": "TX", "49": "UT",
+    "50": "VT", "51": "VA", "53": "WA", "54": "WV", "55": "WI", "56": "WY", "60": "AS", "66": "GU", "69": "MP",
+    "72": "PR", "78": "VI",
+}  # fmt: skip
 
 
-def import_zip_districts(*, source, dry_run: bool = False, progress: bool = False) -> ImportResult:
+def _census_zip_rows(text: str, name: str):
+    """(row, zcta, state, district) from the Census ZCTA-to-district relationship file (pipe-delimited).
+
+    The district column carries the Congress number (GEOID_CD119_20), so it is found by prefix.
+    Water-only and undefined parts (district ZZ, no ZCTA, no land area) are dropped.
+    """
+    reader = csv.reader(io.StringIO(text), delimiter="|")
+    header = [h.strip() for h in next(reader)]
+    cd_col = next((i for i, h in enumerate(header) if h.startswith("GEOID_CD")), None)
+    zcta_col = next((i for i, h in enumerate(header) if h.startswith("GEOID_ZCTA5")), None)
+    land_col = next((i for i, h in enumerate(header) if h == "AREALAND_PART"), None)
+    if cd_col is None or zcta_col is None:
+        raise ImportFileError(file=name, row=1, field="header", reason="no GEOID_CD* or GEOID_ZCTA5* column")
+    out = []
+    for number, values in enumerate(reader, start=2):
+        if not any(v.strip() for v in values):
+            continue
+        if len(values) != len(header):
+            raise ImportFileError(
+                file=name, row=number, field="-", reason=f"{len(values)} values for {len(header)} columns"
+            )
+        geoid, zcta = values[cd_col].strip(), values[zcta_col].strip()
+        land = values[land_col].strip() if land_col is not None else ""
+        if not zcta or geoid.upper().endswith("ZZ") or land == "0":
+            continue
+        if len(geoid) != 4 or not geoid.isdigit():
+            raise ImportFileError(
+                file=name, row=number, field=header[cd_col], reason=f"{geoid!r} is not a state and district"
+            )
+        state = STATE_FIPS.get(geoid[:2])
+        if state is None:
+            raise ImportFileError(
+                file=name, row=number, field=header[cd_col], reason=f"unknown state FIPS code {geoid[:2]!r}"
+            )
+        district = int(geoid[2:])
+        # 98 is the Census code for a delegate (DC, PR): the at-large seat.
+        out.append((number, zcta, state, "0" if district in (0, 98) else str(district), header[zcta_col]))
+    return out
+
+
+def _zip_rows(data: bytes, name: str):
+    """(row, zcta, state, district, zcta column name) from either format, told apart by the header."""
+    text = _decode(data, name)
+    if "|" in text.split("\n", 1)[0]:
+        return _census_zip_rows(text, name)
+    return [
+        (number, row["zcta"], row["state_abbr"].upper(), row["cd"], "zcta")
+        for number, row in _csv_rows(data, name, ZCCD_COLUMNS)
+    ]
+
+
+@dataclass
+class ZipMove:
+    zcta: str
+    before: tuple[str, ...]  # OCD ids
+    after: tuple[str, ...]
+    effective: datetime.date | None
+
+
+def _map_districts(zip_map: ZipMap | None) -> dict[str, set[int]]:
+    by_zip: dict[str, set[int]] = defaultdict(set)
+    for zcta, division_id in ZipDivision.objects.of_map(zip_map).values_list("zcta", "division_id"):
+        by_zip[zcta].add(division_id)
+    return by_zip
+
+
+def import_zip_districts(
+    *,
+    source,
+    effective: datetime.date | None = None,
+    same_source: bool = False,
+    dry_run: bool = False,
+    progress: bool = False,
+) -> ImportResult:
+    """Load a ZIP-to-district map: zccd.csv or the Census relationship file.
+
+    With `effective`, the map takes effect on that day (the lookup switches by itself); loading
+    the same date again replaces that map. Without it, the map in force today is replaced, or,
+    with `same_source` (the scheduled refresh), the dated map last loaded from this source, else
+    the undated one: a refresh of the old map never overwrites a newer one loaded ahead.
+    `result.zip_moves` lists the ZIPs whose districts differ from the map in force before.
+    """
     result = ImportResult(name="zip districts", dry_run=dry_run)
     name = str(source)
-    rows = _csv_rows(read_source(source), name, ZCCD_COLUMNS)
+    rows = _zip_rows(read_source(source), name)
     divisions = dict(Division.objects.filter(kind=Division.Kind.CONGRESSIONAL_DISTRICT).values_list("ocd_id", "pk"))
     planned: dict[tuple[str, int], str] = {}
-    for number, row in _progress(rows, desc="ZIP rows (checking)", progress=progress):
-        zcta, state, cd = row["zcta"], row["state_abbr"].upper(), row["cd"]
+    for number, raw_zcta, state, cd, zcta_field in _progress(rows, desc="ZIP rows (checking)", progress=progress):
+        zcta = raw_zcta
         # Spreadsheets drop leading zeros (01001 -> 1001); a ZCTA is always 5 characters.
         if zcta.isdigit() and 3 <= len(zcta) < 5:
             zcta = zcta.zfill(5)
         if not (len(zcta) == 5 and zcta.isdigit()):
-            raise ImportFileError(file=name, row=number, field="zcta", reason=f"{row['zcta']!r} is not a 5-digit ZCTA")
+            raise ImportFileError(file=name, row=number, field=zcta_field, reason=f"{raw_zcta!r} is not a 5-digit ZCTA")
         if not STATE_RE.match(state):
-            raise ImportFileError(
-                file=name, row=number, field="state_abbr", reason=f"{row['state_abbr']!r} is not a USPS code"
-            )
+            raise ImportFileError(file=name, row=number, field="state_abbr", reason=f"{state!r} is not a USPS code")
         if not cd.isdigit():
             raise ImportFileError(file=name, row=number, field="cd", reason=f"{cd!r} is not a district number")
         ocd_id = district_division_id(state, int(cd))
@@ -925,11 +1110,26 @@ def import_zip_districts(*, source, dry_run: bool = False, progress: bool = Fals
         planned[(zcta, division_pk)] = state
 
     with officials_cache.batched(), transaction.atomic():
+        if effective is None:
+            if same_source:
+                zip_map = ZipMap.objects.filter(source=name[:500]).order_by("-effective_from").first()
+            else:
+                zip_map = zip_map_in_force()
+            before_map = zip_map
+        else:
+            zip_map, created = ZipMap.objects.get_or_create(effective_from=effective, defaults={"source": name[:500]})
+            if created:
+                result.add("zip map", "created")
+            before_map = zip_map if not created else zip_map_in_force(effective - datetime.timedelta(days=1))
+        before = _map_districts(before_map)
         existing = {
-            (z, d): (pk, s) for pk, z, d, s in ZipDivision.objects.values_list("pk", "zcta", "division_id", "state")
+            (z, d): (pk, s)
+            for pk, z, d, s in ZipDivision.objects.of_map(zip_map).values_list("pk", "zcta", "division_id", "state")
         }
         to_create = [
-            ZipDivision(zcta=z, division_id=d, state=s) for (z, d), s in planned.items() if (z, d) not in existing
+            ZipDivision(zcta=z, division_id=d, state=s, zip_map=zip_map)
+            for (z, d), s in planned.items()
+            if (z, d) not in existing
         ]
         stale = [pk for key, (pk, _s) in existing.items() if key not in planned]
         moved = [(pk, planned[key]) for key, (pk, s) in existing.items() if key in planned and planned[key] != s]
@@ -943,6 +1143,20 @@ def import_zip_districts(*, source, dry_run: bool = False, progress: bool = Fals
         result.add("zip district", "ended", len(stale))
         result.add("zip district", "updated", len(moved))
         result.add("zip district", "unchanged", len(planned) - len(to_create) - len(moved))
+        after: dict[str, set[int]] = defaultdict(set)
+        for zcta, division_pk in planned:
+            after[zcta].add(division_pk)
+        ocd = {pk: ocd_id for ocd_id, pk in divisions.items()}
+        for zcta in sorted(set(before) | set(after)):
+            if before.get(zcta, set()) != after.get(zcta, set()):
+                result.zip_moves.append(
+                    ZipMove(
+                        zcta=zcta,
+                        before=tuple(sorted(ocd.get(pk, str(pk)) for pk in before.get(zcta, ()))),
+                        after=tuple(sorted(ocd.get(pk, str(pk)) for pk in after.get(zcta, ()))),
+                        effective=zip_map.effective_from if zip_map else None,
+                    )
+                )
         return _finish(result, dry_run)
 
 
@@ -977,20 +1191,112 @@ PARTY_NAMES = {"Democratic": "Democrat"}
 
 
 @dataclass
+class OfficePlan:
+    """What a snapshot says about one executive office.
+
+    `current` holds it today, `future` start later (a successor sworn in after an election),
+    `ended` are holders whose term is over. The office's own contact points come from the
+    current holder's record, else the next one's, else the latest ended one's: a capitol line
+    belongs to the office, not to whoever holds it.
+    """
+
+    role: str
+    division_id: str
+    title: str
+    current: PlannedHolding | None = None
+    future: list[PlannedHolding] = field(default_factory=list)
+    ended: list[EndedRow] = field(default_factory=list)
+
+    @property
+    def contacts(self) -> list[PlannedContact]:
+        if self.current is not None:
+            return self.current.contacts
+        if self.future:
+            return min(self.future, key=lambda h: h.start).contacts
+        if self.ended:
+            return max(self.ended, key=lambda e: e.end).contacts
+        return []
+
+
+@dataclass
 class EndedRow:
     person_key: str
     role: str
     division_id: str
     end: datetime.date
+    contacts: list[PlannedContact] = field(default_factory=list)
 
 
-def _plan_executives(source, *, roles: set[str], result: ImportResult, divisions: dict, today: datetime.date):
-    name = str(source)
-    rows = _csv_rows(read_source(source), name, None, required=EXECUTIVE_COLUMNS)
+def office_contact_key(role: str, division_id: str, kind: str) -> str:
+    return f"openstates:office:{role}:{division_id}:{kind}"
+
+
+def _executive_contacts(row: dict, *, role: str, state: str, division_id: str, result, where: str):
+    contacts = []
+    phone = _phone(row["phone"], result=result, where=f"{where} ({row['name']}) phone")
+    label = (
+        "Office of the Mayor"
+        if (role == OfficeRole.GOVERNOR and state == "DC")
+        else f"Office of the {OfficeRole(role).label}"
+    )
+    if phone:
+        contacts.append(
+            PlannedContact(
+                source_key=office_contact_key(role, division_id, "phone"),
+                kind=ContactPoint.Kind.PHONE,
+                value=phone,
+                label=label,
+                address=row["address"].replace("; ;", ";").replace("; ", ", "),
+                is_capitol=True,
+            )
+        )
+    if row["contact_form"]:
+        contacts.append(
+            PlannedContact(
+                source_key=office_contact_key(role, division_id, "form"),
+                kind=ContactPoint.Kind.CONTACT_FORM,
+                value=row["contact_form"],
+                label="Contact form",
+                position=1,
+            )
+        )
+    if row["email"]:
+        contacts.append(
+            PlannedContact(
+                source_key=office_contact_key(role, division_id, "email"),
+                kind=ContactPoint.Kind.EMAIL,
+                value=row["email"],
+                label="Email",
+                position=2,
+            )
+        )
+    fax = _phone(row["fax"], result=result, where=f"{where} ({row['name']}) fax")
+    if fax:
+        contacts.append(
+            PlannedContact(
+                source_key=office_contact_key(role, division_id, "fax"),
+                kind=ContactPoint.Kind.FAX,
+                value=fax,
+                label="Fax",
+                position=3,
+            )
+        )
+    return contacts
+
+
+def plan_executive_rows(
+    rows, *, name: str, roles: set[str], result: ImportResult, divisions: dict, today: datetime.date
+) -> dict[tuple[str, str], OfficePlan]:
+    """Check executive rows (the state-executives.csv columns) and group them by office.
+
+    `rows` are (row number, dict) pairs; the Open States YAML reader produces the same shape.
+    """
+    source_name = name
     state_names = {d.state: d.name for d in divisions.values() if d.kind in ("state", "territory", "district")}
-    current: dict[tuple[str, str], PlannedHolding] = {}
-    ended: list[EndedRow] = []
+    plans: dict[tuple[str, str], OfficePlan] = {}
     for number, row in rows:
+        # Rows read from many files (Open States YAML) carry their own file name.
+        name = row.get("_file", source_name)
         role = EXECUTIVE_ROLES.get(row["role"].lower())
         if role is None or role not in roles:
             result.add("row", "skipped (role not imported)")
@@ -1015,70 +1321,32 @@ def _plan_executives(source, *, roles: set[str], result: ImportResult, divisions
             )
         start = _parse_date(row["start_date"], file=name, row=number, field="start_date")
         end = _parse_date(row["end_date"], file=name, row=number, field="end_date")
-        if row["end_date_passed"] not in ("yes", "no", ""):
+        if row.get("end_date_passed", "") not in ("yes", "no", ""):
             raise ImportFileError(file=name, row=number, field="end_date_passed", reason="expected yes or no")
+        if start is not None and end is not None and end < start:
+            raise ImportFileError(file=name, row=number, field="end_date", reason=f"{end} is before start {start}")
+        where = f"{name}, row {number}"
+        contacts = _executive_contacts(row, role=role, state=state, division_id=division_id, result=result, where=where)
+        key = (role, division_id)
+        plan = plans.get(key)
+        if plan is None:
+            title = executive_title(role=role, state=state, state_name=state_names.get(state, state))
+            plan = plans[key] = OfficePlan(role=role, division_id=division_id, title=title)
         # The curators flagged a few end dates ("end_date wrong: still in office", "end_date passed in
         # data; check whether reappointed"): keep those holders, and say so, rather than leave the seat empty.
-        end_flagged = row["review_note"].lower().startswith("end_date")
+        end_flagged = row.get("review_note", "").lower().startswith("end_date")
         if end is not None and end < today and end_flagged:
             result.warnings.append(
                 f"{name}, row {number}: kept {row['name']} as {row['role']} of {state} although the term "
                 f"ended {end} ({row['review_note']}); verify"
             )
-        if end is not None and end < today and not end_flagged:
-            ended.append(EndedRow(person_key=person_key, role=role, division_id=division_id, end=end))
+            end = None
+        if end is not None and end < today:
+            plan.ended.append(
+                EndedRow(person_key=person_key, role=role, division_id=division_id, end=end, contacts=contacts)
+            )
             result.add("row", "skipped (term ended)")
             continue
-        where = f"{name}, row {number}"
-        contacts = []
-        phone = _phone(row["phone"], result=result, where=f"{where} ({row['name']}) phone")
-        label = (
-            "Office of the Mayor"
-            if (role == OfficeRole.GOVERNOR and state == "DC")
-            else f"Office of the {OfficeRole(role).label}"
-        )
-        if phone:
-            contacts.append(
-                PlannedContact(
-                    source_key=f"openstates:{person_key}:phone",
-                    kind=ContactPoint.Kind.PHONE,
-                    value=phone,
-                    label=label,
-                    address=row["address"].replace("; ;", ";").replace("; ", ", "),
-                    is_capitol=True,
-                )
-            )
-        if row["contact_form"]:
-            contacts.append(
-                PlannedContact(
-                    source_key=f"openstates:{person_key}:form",
-                    kind=ContactPoint.Kind.CONTACT_FORM,
-                    value=row["contact_form"],
-                    label="Contact form",
-                    position=1,
-                )
-            )
-        if row["email"]:
-            contacts.append(
-                PlannedContact(
-                    source_key=f"openstates:{person_key}:email",
-                    kind=ContactPoint.Kind.EMAIL,
-                    value=row["email"],
-                    label="Email",
-                    position=2,
-                )
-            )
-        fax = _phone(row["fax"], result=result, where=f"{where} ({row['name']}) fax")
-        if fax:
-            contacts.append(
-                PlannedContact(
-                    source_key=f"openstates:{person_key}:fax",
-                    kind=ContactPoint.Kind.FAX,
-                    value=fax,
-                    label="Fax",
-                    position=3,
-                )
-            )
         given, _, family = row["name"].rpartition(" ")
         party = PARTY_NAMES.get(row["party"], row["party"])[:50]
         holding = PlannedHolding(
@@ -1094,15 +1362,18 @@ def _plan_executives(source, *, roles: set[str], result: ImportResult, divisions
             role=role,
             division_id=division_id,
             seat="",
-            title=executive_title(role=role, state=state, state_name=state_names.get(state, state)),
+            title=plan.title,
             start=start,
+            end=end,
             party=party,
             contacts=contacts,
             where=where,
         )
-        key = (role, division_id)
-        if key in current and current[key].person_key != person_key:
-            previous = current[key]
+        if start is not None and start > today:
+            plan.future = [h for h in plan.future if h.person_key != person_key] + [holding]
+            continue
+        previous = plan.current
+        if previous is not None and previous.person_key != person_key:
             # Two current holders of one office: keep the one who started last.
             if (holding.start or datetime.date.min) < (previous.start or datetime.date.min):
                 holding, previous = previous, holding
@@ -1110,8 +1381,90 @@ def _plan_executives(source, *, roles: set[str], result: ImportResult, divisions
                 f"{holding.where}: {holding.person_fields['name']} and {previous.person_fields['name']} both listed "
                 f"as current {OfficeRole(role).label} for {state}; kept {holding.person_fields['name']}"
             )
-        current[key] = holding
-    return current, ended
+        plan.current = holding
+    return plans
+
+
+def merge_executive_plans(main: dict, updates: dict) -> dict:
+    """An updates file wins for the offices where it names a current or future holder."""
+    merged = dict(main)
+    for key, plan in updates.items():
+        base = merged.get(key)
+        if base is None or plan.current is not None or plan.future:
+            if base is not None:
+                plan.ended = base.ended + plan.ended
+            merged[key] = plan
+        else:
+            base.ended = base.ended + plan.ended
+    return merged
+
+
+def _plan_executives(source, *, roles: set[str], result: ImportResult, divisions: dict, today: datetime.date):
+    name = str(source)
+    rows = _csv_rows(read_source(source), name, None, required=EXECUTIVE_COLUMNS)
+    return plan_executive_rows(rows, name=name, roles=roles, result=result, divisions=divisions, today=today)
+
+
+def write_executive_plans(
+    plans: dict[tuple[str, str], OfficePlan],
+    *,
+    result: ImportResult,
+    roles: set[str],
+    divisions: dict,
+    snapshot_date: datetime.date | None,
+    progress: bool,
+    source: str = EXECUTIVES_SOURCE,
+) -> None:
+    """Write planned executive offices: holders now and ahead, scheduled ends, the offices' own contact points."""
+    writer = HoldingWriter(
+        result=result,
+        source=source,
+        person_key_field="openstates_id",
+        roles=sorted(roles),
+        end_date=default_end_date(snapshot_date),
+        contact_prefix="openstates:",
+        knows_term_ends=True,
+    )
+    listed_offices = set()
+    planned_offices = set()
+    contact_prefixes = set()
+    current_keys = {p.current.person_key for p in plans.values() if p.current is not None}
+    for plan in _progress(list(plans.values()), desc="state executives", progress=progress):
+        division = divisions[plan.division_id]
+        if plan.current is None and not plan.future:
+            # Only ended holders: the office keeps its numbers, but an office that was never
+            # loaded is not made from history alone.
+            office = writer.offices.get((plan.role, division.pk, ""))
+            if office is None:
+                continue
+        else:
+            office = writer.office(role=plan.role, division=division, seat="", title=plan.title)
+        planned_offices.add(office.pk)
+        contacts = plan.contacts
+        writer.adopt_person_contacts(office=office, contacts=contacts)
+        if plan.current is not None and plan.future:
+            first_start = min(h.start for h in plan.future)
+            last_day = first_start - datetime.timedelta(days=1)
+            if plan.current.end is None or plan.current.end > last_day:
+                plan.current.end = last_day
+        if plan.current is not None:
+            listed_offices.add(office.pk)
+            person = writer.person(plan.current.person_key, plan.current.person_fields)
+            writer.hold(plan.current, office, person)
+        for holding in sorted(plan.future, key=lambda h: h.start):
+            writer.hold_from(holding, office, writer.person(holding.person_key, holding.person_fields))
+        for contact in contacts:
+            writer.contact(contact, office=office, person=None)
+        contact_prefixes.add(office_contact_key(plan.role, plan.division_id, ""))
+        for row in plan.ended:
+            if row.person_key not in current_keys:
+                writer.end_person_on_office(person_key=row.person_key, office=office, on=row.end)
+    # Only the offices this file speaks for: a hand-added holder elsewhere is left alone.
+    writer.end_unlisted(office_ids=listed_offices)
+    writer.drop_unlisted_future(office_ids=planned_offices)
+    # Lines the snapshot no longer lists for these offices, and the per-holder lines of earlier versions.
+    contact_prefixes |= {f"openstates:{key}:" for key in current_keys}
+    writer.retire_unseen_contacts(only_keys_with=contact_prefixes)
 
 
 def import_state_executives(
@@ -1123,50 +1476,22 @@ def import_state_executives(
     progress: bool = False,
     snapshot_date: datetime.date | None = None,
 ) -> ImportResult:
-    """Governors, attorneys general and secretaries of state; rows whose term has ended are skipped.
+    """Governors, attorneys general and secretaries of state from state-executives.csv.
 
-    `governor_updates` (the PR #3367 CSV, same shape) is read after the main file and wins
-    for the offices it lists.
+    Terms keep their scheduled end; a term that starts later is stored now and takes effect on
+    its first day; rows whose term has ended end it. `governor_updates` (the PR #3367 CSV, same
+    shape) is read after the main file and wins for the offices it lists.
     """
     result = ImportResult(name="state executives", dry_run=dry_run)
     roles = set(roles or EXECUTIVE_ROLES.values())
     today = timezone.localdate()
     divisions = {d.ocd_id: d for d in Division.objects.all()}
-    current, ended = _plan_executives(source, roles=roles, result=result, divisions=divisions, today=today)
+    plans = _plan_executives(source, roles=roles, result=result, divisions=divisions, today=today)
     if governor_updates:
-        updates, more_ended = _plan_executives(
-            governor_updates, roles=roles, result=result, divisions=divisions, today=today
-        )
-        current.update(updates)
-        ended.extend(more_ended)
-
+        updates = _plan_executives(governor_updates, roles=roles, result=result, divisions=divisions, today=today)
+        plans = merge_executive_plans(plans, updates)
     with officials_cache.batched(), transaction.atomic():
-        writer = HoldingWriter(
-            result=result,
-            source=EXECUTIVES_SOURCE,
-            person_key_field="openstates_id",
-            roles=sorted(roles),
-            end_date=default_end_date(snapshot_date),
-            contact_prefix="openstates:",
+        write_executive_plans(
+            plans, result=result, roles=roles, divisions=divisions, snapshot_date=snapshot_date, progress=progress
         )
-        listed_offices = set()
-        for holding in _progress(list(current.values()), desc="state executives", progress=progress):
-            office = writer.office(
-                role=holding.role, division=divisions[holding.division_id], seat="", title=holding.title
-            )
-            listed_offices.add(office.pk)
-            person = writer.person(holding.person_key, holding.person_fields)
-            writer.hold(holding, office, person)
-            for contact in holding.contacts:
-                writer.contact(contact, office=office, person=person)
-        current_keys = {h.person_key for h in current.values()}
-        for row in ended:
-            if row.person_key in current_keys:
-                continue
-            office = writer.offices.get((row.role, divisions[row.division_id].pk, ""))
-            if office is not None:
-                writer.end_person_on_office(person_key=row.person_key, office=office, on=row.end)
-        # Only the offices this file speaks for: a hand-added holder elsewhere is left alone.
-        writer.end_unlisted(office_ids=listed_offices)
-        writer.retire_unseen_contacts(only_keys_with={f"openstates:{h.person_key}:" for h in current.values()})
         return _finish(result, dry_run)

@@ -200,18 +200,89 @@ class ContactPoint(models.Model):
         return f"tel:{self.value}" if self.kind == self.Kind.PHONE else ""
 
 
+class ZipMap(models.Model):
+    """A ZIP-to-district map that takes effect on a date (the 120th Congress map, loaded weeks ahead).
+
+    ZipDivision rows with no map are the undated base map, in force until the first dated map
+    takes effect. On any day the lookup uses the map with the latest `effective_from` not after it.
+    """
+
+    effective_from = models.DateField(unique=True)
+    source = models.CharField(max_length=500, blank=True)
+    imported_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["effective_from"]
+
+    def __str__(self):
+        return f"ZIP map from {self.effective_from}"
+
+
+def zip_map_in_force(on=None) -> ZipMap | None:
+    """The dated map in force on a day, or None for the undated base map."""
+    on = on or timezone.localdate()
+    return ZipMap.objects.filter(effective_from__lte=on).order_by("-effective_from").first()
+
+
+class ZipDivisionQuerySet(models.QuerySet):
+    def of_map(self, zip_map: ZipMap | None):
+        return self.filter(zip_map=zip_map) if zip_map is not None else self.filter(zip_map__isnull=True)
+
+    def in_force(self, on=None):
+        """The rows of the map in force on a day (today by default), in the same query."""
+        maps = ZipMap.objects.filter(effective_from__lte=on or timezone.localdate())
+        latest = maps.order_by("-effective_from").values("pk")[:1]
+        return self.filter(Q(zip_map=models.Subquery(latest)) | (Q(zip_map__isnull=True) & ~models.Exists(maps)))
+
+
 class ZipDivision(models.Model):
     """A ZIP (ZCTA) and one of the congressional districts it touches; a ZIP may span several."""
 
     zcta = models.CharField(max_length=5, db_index=True)
     state = models.CharField(max_length=2)
     division = models.ForeignKey(Division, on_delete=models.CASCADE, related_name="zip_codes")
+    zip_map = models.ForeignKey(ZipMap, null=True, blank=True, on_delete=models.CASCADE, related_name="rows")
+
+    objects = ZipDivisionQuerySet.as_manager()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["zcta", "division"], name="zipdivision_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["zcta", "division"], condition=Q(zip_map__isnull=True), name="zipdivision_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["zip_map", "zcta", "division"],
+                condition=Q(zip_map__isnull=False),
+                name="zipdivision_unique_in_map",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.zcta} → {self.division.ocd_id}"
+
+
+class RefreshRun(models.Model):
+    """One run of `refresh_officials`: when, how it ended, and what changed."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+
+    started_at = models.DateTimeField(default=timezone.now, db_index=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING, db_index=True)
+    dry_run = models.BooleanField(default=False)
+    sources = models.JSONField(default=dict, blank=True, help_text="Where each source was read from")
+    changed = models.BooleanField(default=False)
+    report = models.TextField(blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self):
+        return f"Refresh {self.started_at:%Y-%m-%d %H:%M} ({self.get_status_display()})"
 
 
 class WrongNumberReport(models.Model):

@@ -1,15 +1,18 @@
 """Reads: a caller's officials from their ZIP, an office's current holder and contact points."""
 
+import datetime
 import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import zipcodes
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils import timezone
 
 from . import cache as officials_cache
-from .models import ContactPoint, Division, Office, OfficeRole, Person, Term, ZipDivision
+from .models import ContactPoint, Division, Office, OfficeRole, Person, RefreshRun, Term, ZipDivision
 
 ZIP_RE = re.compile(r"^\s*(\d{5})(?:-?\d{4})?\s*$")
 
@@ -62,6 +65,7 @@ def state_for_zip(zip5: str) -> str | None:
     return _territory_for_zip(zip5) or _usps_states().get(zip5)
 
 
+HOLDER_UNKNOWN_TEXT = {"not_yet_in_data": "New officeholder: name not yet in our data", "vacant": "Vacant"}
 _MAIN_KINDS = (ContactPoint.Kind.CONTACT_FORM, ContactPoint.Kind.EMAIL)
 
 
@@ -77,6 +81,24 @@ class OfficialEntry:
     @property
     def role(self) -> str:
         return self.office.role
+
+    @property
+    def holder_status(self) -> str:
+        """ "current", "not_yet_in_data" (an executive office between holders), "vacant" (a legislative
+        seat nobody holds) or "organisation".
+
+        Executive offices are never empty in life (a successor or an acting holder takes over), so no
+        holder means our data has not caught up; a legislative seat can be truly vacant.
+        """
+        if self.office.is_organisation:
+            return "organisation"
+        if self.person is not None:
+            return "current"
+        return "vacant" if self.office.chamber else "not_yet_in_data"
+
+    @property
+    def holder_unknown_text(self) -> str:
+        return HOLDER_UNKNOWN_TEXT.get(self.holder_status, "")
 
     @property
     def phones(self) -> list[ContactPoint]:
@@ -235,11 +257,12 @@ def officials_for_zip(*, zip_code: str, district_ocd_id: str = "", use_cache: bo
 def _zip_districts(*, zip5: str, token: str) -> list[Division]:
     """The congressional districts a ZIP touches, by OCD id."""
     if not token:
-        rows = ZipDivision.objects.filter(zcta=zip5).select_related("division").order_by("division__ocd_id")
+        rows = ZipDivision.objects.in_force().filter(zcta=zip5).select_related("division").order_by("division__ocd_id")
         return [row.division for row in rows]
     # No join: one index scan on zcta, and the divisions from the per-process map.
     divisions = officials_cache.divisions_by_id(token=token)
-    ids = ZipDivision.objects.filter(zcta=zip5).values_list("division_id", flat=True)
+    zip_map = officials_cache.zip_map_in_force(token=token)
+    ids = ZipDivision.objects.of_map(zip_map).filter(zcta=zip5).values_list("division_id", flat=True)
     found = [divisions.get(pk) for pk in ids]
     if None in found:  # a division newer than the map: read them properly
         return _zip_districts(zip5=zip5, token="")
@@ -292,3 +315,50 @@ def office_list():
 def office_entry(*, office_id: int) -> OfficialEntry | None:
     entries = _entries_for_offices(Office.objects.filter(pk=office_id))
     return entries[0] if entries else None
+
+
+# ------------------------------------------------------------------------------
+# How fresh the data is
+# ------------------------------------------------------------------------------
+LAST_REFRESH_CACHE_KEY = "officials:last-refresh"
+STALE_AFTER_DAYS = 14
+
+
+def officials_last_refreshed() -> datetime.datetime | None:
+    """When the last refresh that saved its work finished (cached; every refresh clears it)."""
+    try:
+        found = cache.get(LAST_REFRESH_CACHE_KEY)
+    except Exception:  # a cache outage must never fail a lookup
+        found = None
+    if found is not None:
+        return found or None
+    value = (
+        RefreshRun.objects.filter(status=RefreshRun.Status.SUCCEEDED, dry_run=False)
+        .order_by("-finished_at")
+        .values_list("finished_at", flat=True)
+        .first()
+    )
+    try:
+        cache.set(LAST_REFRESH_CACHE_KEY, value or "", 3600)
+    except Exception:  # noqa: S110 (the cache is a hint)
+        pass
+    return value
+
+
+def officials_refresh_overdue(*, now=None) -> bool:
+    """No refresh has succeeded for STALE_AFTER_DAYS days (or ever)."""
+    last = officials_last_refreshed()
+    return last is None or (now or timezone.now()) - last > datetime.timedelta(days=STALE_AFTER_DAYS)
+
+
+def officials_refresh_warning() -> str:
+    """What staff are told when no refresh has succeeded for STALE_AFTER_DAYS days, or ""."""
+    if not officials_refresh_overdue():
+        return ""
+    last = officials_last_refreshed()
+    since = f"since {last:%Y-%m-%d}" if last else "yet"
+    return (
+        f"No refresh of the officials data has succeeded {since} (the limit is {STALE_AFTER_DAYS} days): "
+        "callers may be sent to people who left office. Run `python manage.py refresh_officials` and check "
+        "that Celery beat and a worker are running."
+    )

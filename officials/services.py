@@ -39,20 +39,13 @@ def _public_data_present(data_dir: Path | None) -> bool:
 
 
 def officials_import_all(*, data_dir: Path, progress: bool = False) -> list[importers.ImportResult]:
-    """Every importer over the public data layout of ../shared/data, in dependency order."""
-    data_dir = Path(data_dir)
-    executives = data_dir / "state-executives"
-    updates = executives / "governor-updates-pr3367-unmerged.csv"
-    return [
-        importers.import_divisions(source=data_dir / "ocd-divisions", progress=progress),
-        importers.import_congress(source=str(data_dir / "congress-legislators"), progress=progress),
-        importers.import_zip_districts(source=data_dir / "zip-districts" / "zccd.csv", progress=progress),
-        importers.import_state_executives(
-            source=executives / "state-executives.csv",
-            governor_updates=updates if updates.exists() else None,
-            progress=progress,
-        ),
-    ]
+    """Every importer over the public data layout of ../shared/data, in dependency order.
+
+    The same steps as `refresh_officials --source-dir`, without its report and RefreshRun.
+    """
+    from .refresh import refresh_steps, sources_from_dir
+
+    return [call() for _name, _location, call in refresh_steps(sources_from_dir(data_dir), progress=progress)]
 
 
 def _demo_builtin_import() -> list[importers.ImportResult]:

@@ -3,7 +3,7 @@
 from django.db.models.signals import post_delete, post_save
 
 from . import cache
-from .models import ContactPoint, Division, Office, Person, Term, ZipDivision
+from .models import ContactPoint, Division, Office, Person, Term, ZipDivision, ZipMap
 
 
 def _invalidate(sender, **kwargs):
@@ -11,6 +11,6 @@ def _invalidate(sender, **kwargs):
 
 
 def connect() -> None:
-    for model in (ContactPoint, Division, Office, Person, Term, ZipDivision):
+    for model in (ContactPoint, Division, Office, Person, Term, ZipDivision, ZipMap):
         post_save.connect(_invalidate, sender=model, dispatch_uid=f"officials-cache-{model.__name__}-save")
         post_delete.connect(_invalidate, sender=model, dispatch_uid=f"officials-cache-{model.__name__}-delete")

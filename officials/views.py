@@ -10,7 +10,7 @@ from accounts.services import user_location_set
 
 from .forms import WrongNumberReportForm, ZipLookupForm
 from .models import ContactPoint
-from .selectors import InvalidZipCode, officials_for_zip
+from .selectors import InvalidZipCode, officials_for_zip, officials_last_refreshed
 from .services import wrong_number_report_create
 
 
@@ -59,6 +59,7 @@ def lookup(request):
         "error": error,
         "report_form": WrongNumberReportForm(),
         "here": request.get_full_path(),
+        "data_last_refreshed": officials_last_refreshed(),
     }
     return render(request, "officials/lookup.html", context, status=400 if error else 200)
 

@@ -241,6 +241,13 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(minute=0, hour=15, day_of_week="mon"),
         "options": {"expires": 12 * 3600.0},
     },
+    # Runs every Sunday at 07:00 UTC: refreshes the officials from the upstream sources
+    # (officials/refresh.py) and emails staff the change report. Expires after a day.
+    "officials-refresh": {
+        "task": "officials.refresh",
+        "schedule": crontab(minute=0, hour=7, day_of_week="sun"),
+        "options": {"expires": 24 * 3600.0},
+    },
 }
 
 # ------------------------------------------------------------------------------
@@ -319,6 +326,13 @@ SPECTACULAR_SETTINGS = {
 # Public-domain officials data (see ../shared/data/README.md); the demo falls back to a
 # small built-in set when it is absent.
 OFFICIALS_DATA_DIR = Path(env("OFFICIALS_DATA_DIR", default=str(BASE_DIR.parent / "shared" / "data")))
+# Where the weekly `refresh_officials` reads each source (defaults in officials/refresh.py): set
+# OFFICIALS_REFRESH_ZIP_DISTRICTS_URL etc. to point one elsewhere, e.g. a newer Census file.
+OFFICIALS_REFRESH_SOURCES = {
+    name: env(f"OFFICIALS_REFRESH_{name.upper()}_URL")
+    for name in ("divisions", "congress", "zip_districts", "executives", "executive_updates")
+    if env(f"OFFICIALS_REFRESH_{name.upper()}_URL", default="")
+}
 CHAPTER_JOIN_LINK_MAX_AGE = env.int("CHAPTER_JOIN_LINK_MAX_AGE", default=7 * 24 * 3600)
 # Absolute links in reminder emails, e.g. https://calls.example.org (else the Site's domain).
 REMINDERS_BASE_URL = env("REMINDERS_BASE_URL", default="")

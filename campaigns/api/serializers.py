@@ -104,6 +104,11 @@ class PersonOutputSerializer(serializers.Serializer):
 class TargetOutputSerializer(serializers.Serializer):
     office = OfficeOutputSerializer(source="entry.office")
     person = PersonOutputSerializer(source="entry.person", allow_null=True)
+    holder_status = serializers.ChoiceField(
+        source="entry.holder_status",
+        choices=["current", "not_yet_in_data", "vacant", "organisation"],
+        help_text="not_yet_in_data: an executive office between holders; its own numbers still work.",
+    )
     is_fixed = serializers.BooleanField(help_text="A fixed target, the same for every caller.")
     phones = PhoneOutputSerializer(source="entry.phones", many=True)
     contact_form = serializers.SerializerMethodField()

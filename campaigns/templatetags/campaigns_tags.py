@@ -4,6 +4,7 @@ import phonenumbers
 from django import template
 
 from campaigns.rendering import markdown_to_html
+from officials.templatetags.officials_tags import initials
 
 register = template.Library()
 
@@ -45,12 +46,8 @@ def party_short(party: str) -> str:
     )
 
 
-@register.filter
-def initials(name: str) -> str:
-    parts = [p for p in (name or "").replace(".", " ").split() if p[:1].isalpha()]
-    if not parts:
-        return "?"
-    return (parts[0][0] + (parts[-1][0] if len(parts) > 1 else "")).upper()
+# One definition of a name's initials, shared with the officials cards.
+register.filter("initials", initials)
 
 
 @register.simple_tag

@@ -45,6 +45,14 @@ class OfficialEntryOutputSerializer(serializers.Serializer):
     website = serializers.CharField(source="office.website")
     division = OfficialDivisionOutputSerializer(source="office.division", allow_null=True)
     holder = OfficialPersonOutputSerializer(source="person", allow_null=True)
+    holder_status = serializers.ChoiceField(
+        choices=["current", "not_yet_in_data", "vacant", "organisation"],
+        help_text=(
+            "current: `holder` holds the office today. not_yet_in_data: an executive office between holders "
+            '(shown as "New officeholder: name not yet in our data"; the office\'s own numbers still work). '
+            "vacant: a legislative seat nobody holds. organisation: not a seat."
+        ),
+    )
     term_start = serializers.DateField(source="term.start", allow_null=True, default=None)
     party = serializers.CharField(source="term.party", allow_null=True, default=None)
     contact_points = OfficialContactPointOutputSerializer(many=True)

@@ -48,6 +48,11 @@ class OfficialsPagination(StandardCursorPagination):
                     "description": "Candidate congressional districts.",
                 },
                 "chosen_district": {"oneOf": [_DIVISION_SCHEMA, {"type": "null"}]},
+                "data_last_refreshed": {
+                    "type": ["string", "null"],
+                    "format": "date-time",
+                    "description": "When the officials data was last refreshed from the public sources (null: never).",
+                },
             }
         )
         return page
@@ -106,11 +111,20 @@ class OfficialViewSet(viewsets.ReadOnlyModelViewSet):
                 ),
             }
             data = OfficialEntryOutputSerializer(entries, many=True).data
-            return self.paginator.page_response(data, next_link=None, previous_link=None, **extra)
+            return self.paginator.page_response(
+                data, next_link=None, previous_link=None, **extra, data_last_refreshed=self._last_refreshed()
+            )
         offices = self.paginate_queryset(queryset)
         order = {office.pk: i for i, office in enumerate(offices)}
         page = sorted(selectors.office_entries(offices=offices), key=lambda e: order[e.office.pk])
-        return self.get_paginated_response(OfficialEntryOutputSerializer(page, many=True).data)
+        response = self.get_paginated_response(OfficialEntryOutputSerializer(page, many=True).data)
+        response.data["data_last_refreshed"] = self._last_refreshed()
+        return response
+
+    @staticmethod
+    def _last_refreshed() -> str | None:
+        refreshed = selectors.officials_last_refreshed()
+        return refreshed.isoformat() if refreshed else None
 
     def retrieve(self, request, *args, **kwargs):
         try:

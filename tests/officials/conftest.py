@@ -1,3 +1,7 @@
+import functools
+import http.server
+import threading
+
 import pytest
 
 from officials.models import (
@@ -42,3 +46,41 @@ def real_officials(django_db_setup, django_db_blocker):
             yield {r.name: r for r in results}
         finally:
             wipe_officials()
+
+
+@pytest.fixture
+def travel(monkeypatch):
+    """travel(day): from then on the test runs on `day` (timezone.localdate(), whatever the clock says)."""
+    from django.utils import timezone
+
+    original = timezone.localdate
+
+    def go(day):
+        monkeypatch.setattr(
+            timezone, "localdate", lambda value=None, timezone=None: day if value is None else original(value, timezone)
+        )
+
+    return go
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def serve():
+    """serve(directory) -> the base URL of a local HTTP server (loopback only) for that directory."""
+    servers = []
+
+    def start(directory) -> str:
+        handler = functools.partial(_QuietHandler, directory=str(directory))
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}/"
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()

@@ -81,7 +81,10 @@ def test_a_member_without_a_photo_url_gets_the_placeholder_and_members_of_congre
     )
     html = client.get(URL, {"zip": "65101"}).content.decode()
     assert "225x275/H001089.jpg" in html
-    assert html.count('class="official-photo"') == 5
+    assert html.count('class="photo official-photo"') == 5
+    # Everyone gets initials under the photo, shown when there is none or it fails to load.
+    assert '<span class="photo-initials">CH</span>' in html
+    assert '<span class="photo-initials">JH</span>' in html
 
 
 def test_each_phone_offers_a_wrong_number_report_to_signed_in_volunteers(client, missouri, volunteer):

@@ -1,0 +1,227 @@
+"""The Open States executive data: one YAML file per person (openstates/people `data/<st>/executive/*.yml`).
+
+    python manage.py import_openstates_executives ../shared/data/state-executives/openstates-executive/
+
+A source is a directory laid out as `<st>/*.yml` or `<st>/executive/*.yml` (the upstream repository's
+`data/` folder works), an http(s) URL of such a directory with an index page, or the URL of a
+.tar.gz of the repository. A person's file, abridged:
+
+    id: ocd-person/80f0f5f8-976d-427b-b980-ce3a23a23e84
+    name: Mike Dunleavy
+    party: [{name: Republican}]
+    roles: [{type: governor, start_date: '2018-12-03', end_date: '2026-12-07',
+             jurisdiction: ocd-jurisdiction/country:us/state:ak/government}]
+    offices: [{classification: capitol, voice: 907-465-3500, fax: 907-465-3532, address: State Capitol; ...}]
+    links: [{url: http://aws.state.ak.us/CrmForms/Home/Feedback, note: webform}]
+
+Each executive role becomes one row of the state-executives.csv shape, and the rows go through
+the same checks and writer as that CSV (officials/importers.py), so both give the same officials.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import re
+import tarfile
+import urllib.parse
+from pathlib import Path, PurePosixPath
+
+import yaml
+from django.db import transaction
+from django.utils import timezone
+
+from . import cache as officials_cache
+from .importers import (
+    EXECUTIVE_ROLES,
+    ImportFileError,
+    ImportResult,
+    _decode,
+    _finish,
+    is_url,
+    merge_executive_plans,
+    plan_executive_rows,
+    read_source,
+    write_executive_plans,
+)
+from .models import Division
+
+OPENSTATES_SOURCE = "openstates_yaml"
+_SKIP_DIRS = {"legislature", "municipalities", "retired", "committees"}
+_HREF_RE = re.compile(r"""href=["']([^"'?#]+)["']""", re.IGNORECASE)
+
+
+def _wanted(path: PurePosixPath) -> bool:
+    """A person file of a state's executive folder: <st>/x.yml or <st>/executive/x.yml."""
+    if path.suffix not in (".yml", ".yaml") or len(path.parts) < 2:
+        return False
+    parent = path.parts[-2]
+    return parent == "executive" or (len(parent) == 2 and parent.isalpha())
+
+
+# ------------------------------------------------------------------------------
+# Reading the files: a directory, a directory over HTTP, or a .tar.gz
+# ------------------------------------------------------------------------------
+def _local_files(source: Path) -> list[tuple[str, bytes]]:
+    if not source.is_dir():
+        raise ImportFileError(file=str(source), row=0, field="-", reason="not a directory")
+    files = []
+    for path in sorted(source.rglob("*")):
+        relative = PurePosixPath(path.relative_to(source).as_posix())
+        if path.is_file() and _wanted(relative) and not _SKIP_DIRS & set(relative.parts):
+            files.append((str(path), path.read_bytes()))
+    return files
+
+
+def _tar_files(url: str) -> list[tuple[str, bytes]]:
+    data = read_source(url)
+    files = []
+    try:
+        with tarfile.open(fileobj=io.BytesIO(data), mode="r:*") as archive:
+            for member in archive:
+                path = PurePosixPath(member.name)
+                if member.isfile() and _wanted(path) and "executive" in path.parts:
+                    files.append((f"{url}!{member.name}", archive.extractfile(member).read()))
+    except tarfile.TarError as exc:
+        raise ImportFileError(file=url, row=0, field="-", reason=f"not a readable .tar.gz: {exc}") from exc
+    return sorted(files)
+
+
+def _http_files(url: str, *, depth: int = 0) -> list[tuple[str, bytes]]:
+    """Follow a directory index page (nginx, Apache, `python -m http.server`) down to the YAML files."""
+    base = url if url.endswith("/") else url + "/"
+    page = _decode(read_source(base), base)
+    files = []
+    for href in sorted(set(_HREF_RE.findall(page))):
+        if href.startswith(("/", "..", "http:", "https:")):
+            continue
+        target = urllib.parse.urljoin(base, href)
+        name = urllib.parse.unquote(href.rstrip("/"))
+        if href.endswith("/"):
+            if depth < 3 and name not in _SKIP_DIRS:
+                files += _http_files(target, depth=depth + 1)
+        elif _wanted(PurePosixPath(urllib.parse.urlparse(target).path)):
+            files.append((target, read_source(target)))
+    return files
+
+
+def read_person_files(source) -> list[tuple[str, bytes]]:
+    text = str(source)
+    if is_url(text):
+        return _tar_files(text) if text.endswith((".tar.gz", ".tgz")) else _http_files(text)
+    return _local_files(Path(text))
+
+
+# ------------------------------------------------------------------------------
+# One person's file -> rows of the state-executives.csv shape
+# ------------------------------------------------------------------------------
+def _text(value) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _division_for(jurisdiction: str) -> str:
+    # ocd-jurisdiction/country:us/state:ak/government -> ocd-division/country:us/state:ak
+    if not jurisdiction.startswith("ocd-jurisdiction/") or not jurisdiction.endswith("/government"):
+        return ""
+    return "ocd-division/" + jurisdiction[len("ocd-jurisdiction/") : -len("/government")]
+
+
+def person_rows(name: str, data: bytes) -> list[tuple[str, dict]]:
+    """(where, row) for each executive role of one person file."""
+    try:
+        person = yaml.load(_decode(data, name), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
+    except yaml.YAMLError as exc:
+        raise ImportFileError(file=name, row=0, field="-", reason=f"cannot parse YAML: {exc}") from exc
+    if not isinstance(person, dict):
+        raise ImportFileError(file=name, row=0, field="-", reason="expected a mapping")
+    roles = person.get("roles")
+    if not isinstance(roles, list):
+        raise ImportFileError(file=name, row=0, field="roles", reason="missing or not a list")
+    parties = [p for p in person.get("party") or [] if isinstance(p, dict)]
+    party = next((p for p in reversed(parties) if not p.get("end_date")), parties[-1] if parties else {})
+    offices = [o for o in person.get("offices") or [] if isinstance(o, dict)]
+    office = next((o for o in offices if o.get("classification") == "capitol"), offices[0] if offices else {})
+    links = [link for link in person.get("links") or [] if isinstance(link, dict)]
+    webform = next((_text(link.get("url")) for link in links if link.get("note") == "webform"), "")
+    rows = []
+    for index, role in enumerate(roles):
+        if not isinstance(role, dict):
+            raise ImportFileError(file=name, row=f"roles[{index}]", field="-", reason="not a mapping")
+        if _text(role.get("type")).lower() not in EXECUTIVE_ROLES:
+            continue
+        division = _division_for(_text(role.get("jurisdiction")))
+        if not division:
+            raise ImportFileError(
+                file=name,
+                row=f"roles[{index}]",
+                field="jurisdiction",
+                reason=f"{role.get('jurisdiction')!r} is not an ocd-jurisdiction .../government id",
+            )
+        rows.append(
+            (
+                f"roles[{index}]",
+                {
+                    "state": division.rsplit(":", 1)[-1].upper(),
+                    "role": _text(role.get("type")),
+                    "name": _text(person.get("name")),
+                    "party": _text(party.get("name")),
+                    "start_date": _text(role.get("start_date")),
+                    "end_date": _text(role.get("end_date")),
+                    "phone": _text(office.get("voice")),
+                    "fax": _text(office.get("fax")),
+                    "address": _text(office.get("address")),
+                    "email": _text(person.get("email")),
+                    "contact_form": webform,
+                    "image": _text(person.get("image")),
+                    "ocd_person_id": _text(person.get("id")),
+                    "ocd_division_id": division,
+                    "review_note": "",
+                },
+            )
+        )
+    return rows
+
+
+def _plan(source, *, roles, result, divisions, today):
+    rows = []
+    for name, data in read_person_files(source):
+        for where, row in person_rows(name, data):
+            rows.append((where, {**row, "_file": name}))
+    return plan_executive_rows(rows, name=str(source), roles=roles, result=result, divisions=divisions, today=today)
+
+
+def import_openstates_executives(
+    *,
+    source,
+    updates=None,
+    roles: list[str] | None = None,
+    dry_run: bool = False,
+    progress: bool = False,
+    snapshot_date: datetime.date | None = None,
+) -> ImportResult:
+    """Governors, attorneys general and secretaries of state from Open States person files.
+
+    `updates` is a second folder of person files (such as an unmerged upstream pull request)
+    that wins for the offices it names.
+    """
+    result = ImportResult(name="state executives (Open States)", dry_run=dry_run)
+    roles = set(roles or EXECUTIVE_ROLES.values())
+    today = timezone.localdate()
+    divisions = {d.ocd_id: d for d in Division.objects.all()}
+    plans = _plan(source, roles=roles, result=result, divisions=divisions, today=today)
+    if not plans and not result.counts:
+        raise ImportFileError(file=str(source), row=0, field="-", reason="no Open States person files found")
+    if updates:
+        plans = merge_executive_plans(
+            plans, _plan(updates, roles=roles, result=result, divisions=divisions, today=today)
+        )
+    with officials_cache.batched(), transaction.atomic():
+        write_executive_plans(
+            plans,
+            result=result,
+            roles=roles,
+            divisions=divisions,
+            snapshot_date=snapshot_date,
+            progress=progress,
+        )
+        return _finish(result, dry_run)
