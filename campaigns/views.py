@@ -8,8 +8,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.selectors import chapter_list_led_by
 from accounts.services import user_location_set
-from officials.models import Office
 from advocacy.api.exceptions import ApplicationError
+from officials.models import Office
 from tallies.models import Outcome, Source
 from tallies.rate_limits import calls_rate_allows_user
 from tallies.services import IdempotencyKeyReused, call_log_create

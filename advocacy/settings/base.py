@@ -50,6 +50,8 @@ else:
     # Off by default: a SELECT 1 before every request cost ~8% of logging a call. With it off, a
     # broken persistent connection fails one request and is replaced at the next.
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("DJANGO_CONN_HEALTH_CHECKS", default=False)
+    # A database that does not answer fails the request quickly (a 503) instead of hanging it.
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env.int("DJANGO_DB_CONNECT_TIMEOUT", default=2)
 
 # ------------------------------------------------------------------------------
 # Redis: cache (allauth rate limits need a shared one) and Celery broker
@@ -101,6 +103,8 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the body: a 413 in the API error shape for a big API body.
+    "advocacy.middleware.ApiBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -256,6 +260,12 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # JSON limited in size and depth (advocacy/api/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "advocacy.api.parsers.LimitedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "EXCEPTION_HANDLER": "advocacy.api.exceptions.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "advocacy.api.throttling.AnonRateThrottle",
@@ -298,6 +308,9 @@ CHAPTER_JOIN_LINK_MAX_AGE = env.int("CHAPTER_JOIN_LINK_MAX_AGE", default=7 * 24 
 REMINDERS_BASE_URL = env("REMINDERS_BASE_URL", default="")
 # The weekly digest is split into this many tasks, so workers send in parallel.
 REMINDERS_DIGEST_PARTS = env.int("REMINDERS_DIGEST_PARTS", default=4)
+
+# The largest API request body (a batch of 1,000 calls is about 250 kB); larger is a 413.
+API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=1024 * 1024)
 
 LOGGING = {
     "version": 1,

@@ -13,7 +13,7 @@ from advocacy.api.schemas import ErrorResponse
 from advocacy.api.throttling import AnonRateThrottle
 from campaigns.models import Action, Campaign
 from officials.models import Office
-from tallies.batch import IDEMPOTENCY_KEY_RE, MAX_BATCH_ITEMS, MAX_ID
+from tallies.batch import IDEMPOTENCY_KEY_RE, MAX_BATCH_ITEMS, MAX_ID, TIMESTAMP_MESSAGE, client_timestamp_in_utc
 from tallies.models import CallLog, Outcome, Source
 from tallies.rate_limits import CallsRateThrottle, calls_rate_key, calls_rate_take
 from tallies.services import BatchResult, call_log_create, call_log_create_batch
@@ -41,6 +41,14 @@ class CallCreateInputSerializer(serializers.Serializer):
     client_timestamp = serializers.DateTimeField(
         required=False, allow_null=True, default=None, help_text="When the call was made, by the client's clock."
     )
+
+    def validate_client_timestamp(self, value):
+        if value is None:
+            return None
+        value = client_timestamp_in_utc(value)
+        if value is None:
+            raise ValidationError(TIMESTAMP_MESSAGE)
+        return value
 
 
 class CallOutputSerializer(serializers.ModelSerializer):
