@@ -12,4 +12,5 @@ urlpatterns = [
     path("chapters/join/<str:token>/", views.chapter_join, name="chapter_join"),
     path("chapters/<slug:slug>/", views.chapter_detail, name="chapter_detail"),
     path("chapters/<slug:slug>/members/", views.chapter_members, name="chapter_members"),
+    path("chapters/<slug:slug>/join-link/rotate/", views.chapter_join_link_rotate, name="chapter_join_link_rotate"),
 ]

@@ -129,6 +129,15 @@ def chapter_members(request, slug: str):
     return render(request, "accounts/chapter_members.html", {"chapter": chapter, "members": members})
 
 
+@login_required
+@require_POST
+def chapter_join_link_rotate(request, slug: str):
+    membership = _membership_or_404(request, slug)
+    services.chapter_join_link_rotate(chapter=membership.chapter, user=request.user)
+    messages.success(request, "New join link made: links shared before no longer work.")
+    return redirect("chapter_detail", slug=membership.chapter.slug)
+
+
 @require_http_methods(["GET", "POST"])
 def chapter_join(request, token: str):
     try:

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -189,9 +189,10 @@ def reply_hide(request, slug, reply_id):
 # Authoring, for chapter leads (staff use the admin)
 # ------------------------------------------------------------------------------
 def _managed_campaign(request, slug) -> Campaign:
+    """The campaign if the user leads its chapter; else 404 whether or not it exists (slugs cannot be probed)."""
     campaign = get_object_or_404(Campaign.objects.select_related("chapter"), slug=slug)
     if not selectors.campaign_can_manage(campaign=campaign, user=request.user):
-        raise PermissionDenied("Only this chapter's leads can change this campaign.")
+        raise Http404("No such campaign.")
     return campaign
 
 

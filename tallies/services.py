@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import Membership
@@ -107,6 +108,11 @@ def call_rule_violation(
     """
     if action.campaign_id != campaign.pk:
         return ValidationError({"action": "This action belongs to another campaign."})
+    # Another chapter's campaign, or a draft nobody may call yet, answers like a missing one.
+    if campaign.chapter_id is not None and not is_member():
+        return Http404("No such campaign.")
+    if campaign.status == Campaign.Status.DRAFT and campaign.chapter_id is None:
+        return Http404("No such campaign.")
     now = timezone.now()
     if (
         campaign.status != Campaign.Status.ACTIVE
@@ -116,8 +122,6 @@ def call_rule_violation(
         return ValidationError({"campaign": "This campaign is not accepting calls."})
     if outcome not in _OUTCOMES:
         return ValidationError({"outcome": f"Unknown outcome {outcome!r}."})
-    if campaign.chapter_id is not None and not is_member():
-        return PermissionDenied("This campaign belongs to a chapter you are not a member of.")
     if office.role in action.target_roles:
         mine = caller_offices()
         if (mine is None or office.pk not in mine) and not is_fixed_target():
@@ -351,6 +355,8 @@ class BatchResult:
 def _item_error(exc: Exception) -> dict:
     if isinstance(exc, ItemError):
         return {"code": exc.code, "message": exc.message, "fields": exc.fields}
+    if isinstance(exc, Http404):
+        return {"code": "not_found", "message": str(exc), "fields": {"campaign": [str(exc)]}}
     if isinstance(exc, PermissionDenied):
         return {"code": "permission_denied", "message": str(exc), "fields": {}}
     if isinstance(exc, ApplicationError):

@@ -23,14 +23,15 @@ RECENT_DAYS = 60
 
 
 def _chapter_for_lead(request, slug: str) -> Chapter:
-    """The chapter, if the user leads it or is staff; 404 if it does not exist, 403 otherwise.
+    """The chapter, if the user leads it or is staff; else 404, whether or not it exists.
 
-    One query: the lead check rides along as an EXISTS.
+    One answer for both, so nobody can probe which chapter slugs exist. One query: the lead
+    check rides along as an EXISTS.
     """
     is_lead = Membership.objects.filter(chapter=OuterRef("pk"), user=request.user, role=Membership.Role.LEAD)
     chapter = get_object_or_404(Chapter.objects.annotate(is_lead=Exists(is_lead)), slug=slug)
     if not (chapter.is_lead or request.user.is_staff):
-        raise PermissionDenied("Only this chapter's leads can see its dashboard.")
+        raise Http404("No such chapter.")
     return chapter
 
 

@@ -181,6 +181,10 @@ ACCOUNT_RATE_LIMITS = {
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = SITE_NAME
+MFA_ADAPTER = "accounts.adapters.MFAAdapter"
+# Fernet keys (comma-separated, newest first) that encrypt TOTP secrets in the database. Unset:
+# one derived from SECRET_KEY (then changing SECRET_KEY voids every staff member's TOTP app).
+MFA_ENCRYPTION_KEY = env.list("MFA_ENCRYPTION_KEY", default=[])
 
 # ------------------------------------------------------------------------------
 # Email

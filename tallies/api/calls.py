@@ -116,6 +116,13 @@ class CallListCreateView(generics.ListCreateAPIView):
 
     @extend_schema(
         summary="Log a call",
+        description=(
+            "A call to an office the action targets by role (your senators, representative, attorney general ...) "
+            "counts only when that office is one of your officials for the ZIP (and district) on your profile: "
+            "without a ZIP it is a 400 (`zip_code_required`). Fixed targets (the Department of Justice) are open "
+            "to everyone. At most 3 calls per action and office in 24 hours: the 4th is a 429 "
+            "(`too_many_calls_to_office`) and is not logged. Another chapter's campaign, or a draft, is a 404."
+        ),
         parameters=[IDEMPOTENCY_KEY_PARAMETER],
         request=CallCreateInputSerializer,
         responses={
@@ -125,6 +132,11 @@ class CallListCreateView(generics.ListCreateAPIView):
             403: ErrorResponse,
             404: ErrorResponse,
             422: ErrorResponse,
+            429: OpenApiResponse(
+                ErrorResponse,
+                description="`throttled` (over the calls rate) or `too_many_calls_to_office` (3 a day per office "
+                "and action): not logged.",
+            ),
         },
     )
     def post(self, request, *args, **kwargs):
@@ -249,7 +261,7 @@ class CallBatchCreateView(generics.GenericAPIView):
             "The valid new calls are written in one transaction."
         ),
         request=BatchInputSerializer,
-        responses={200: BatchOutputSerializer, 400: ErrorResponse},
+        responses={200: BatchOutputSerializer, 400: ErrorResponse, 429: ErrorResponse},
     )
     def post(self, request, *args, **kwargs):
         items = _batch_items(request.data)

@@ -115,7 +115,7 @@ def test_another_volunteers_chapter_campaign_is_refused(token_client, other_memb
     )
 
     assert body["results"][0]["result"] == "error"
-    assert body["results"][0]["error"]["code"] == "permission_denied"
+    assert body["results"][0]["error"]["code"] == "not_found"  # as for a campaign that does not exist
     assert not CallLog.objects.exists()
 
 
