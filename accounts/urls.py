@@ -5,6 +5,7 @@ from . import views
 urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("profile/delete/", views.profile_delete, name="profile_delete"),
+    path("profile/export/", views.profile_export, name="profile_export"),
     path("profile/tokens/", views.api_tokens, name="api_tokens"),
     path("profile/tokens/<int:token_id>/revoke/", views.api_token_revoke, name="api_token_revoke"),
     path("chapters/", views.chapter_list, name="chapter_list"),

@@ -6,7 +6,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -91,6 +91,16 @@ def api_token_revoke(request, token_id: int):
         raise Http404("No such token.") from exc
     messages.success(request, f"The token “{token.name}” is revoked; apps using it can no longer sign in.")
     return redirect("api_tokens")
+
+
+@login_required
+@never_cache
+def profile_export(request):
+    """The volunteer's own data as a JSON download (the API's GET /api/v1/me/export/ gives the same)."""
+    data = selectors.user_data_export(user=request.user)
+    response = JsonResponse(data, json_dumps_params={"indent": 2})
+    response["Content-Disposition"] = 'attachment; filename="my-data.json"'
+    return response
 
 
 @login_required
