@@ -101,7 +101,7 @@ def call_log(request, slug):
         data = form.cleaned_data
         action = Action.objects.filter(pk=data["action"], campaign=campaign).first()
         office = Office.objects.filter(pk=data["office"]).first()
-        allowed, wait = calls_rate_allows_user(user=request.user)
+        allowed, wait = (False, 0) if action is None or office is None else calls_rate_allows_user(user=request.user)
         if action is None or office is None:
             error = "That official is not part of this campaign any more. Reload the page."
         elif not allowed:

@@ -32,9 +32,12 @@ NUDGE_CACHE_KEY = "tallies:rollup-nudge"
 _OUTCOMES = frozenset(Outcome.values)
 
 
-# One caller counts at most this many calls to one office for one action in any 24 hours.
-MAX_CALLS_PER_OFFICE = 3
 CALLS_PER_OFFICE_WINDOW = timedelta(hours=24)
+
+
+def max_calls_per_office() -> int:
+    """How many calls one caller may log to one office for one action in any 24 hours (3)."""
+    return settings.CALLS_PER_OFFICE_PER_DAY
 
 
 class IdempotencyKeyReused(UnprocessableError):
@@ -52,10 +55,12 @@ class ZipCodeRequired(ApplicationError):
 class TooManyCallsToOffice(ApplicationError):
     status_code = 429
     default_code = "too_many_calls_to_office"
-    default_detail = (
-        f"You have already logged {MAX_CALLS_PER_OFFICE} calls to this office for this action in the last "
-        "24 hours; further calls are not counted."
-    )
+
+    def __init__(self):
+        super().__init__(
+            f"You have already logged {max_calls_per_office()} calls to this office for this action in the last "
+            "24 hours; further calls are not counted."
+        )
 
 
 def caller_office_ids(*, user) -> frozenset[int] | None:
@@ -305,7 +310,7 @@ def _insert_one_returning(call: CallLog) -> bool:
         call.action_id,
         call.office_id,
         ops.adapt_datetimefield_value(_per_office_window_start(call.created_at)),
-        MAX_CALLS_PER_OFFICE,
+        max_calls_per_office(),
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -328,7 +333,7 @@ def _insert_one_portable(call: CallLog) -> bool:
         office_id=call.office_id,
         created_at__gt=_per_office_window_start(call.created_at),
     )
-    if recent.count() >= MAX_CALLS_PER_OFFICE:
+    if recent.count() >= max_calls_per_office():
         return False
     call.person_id = _current_holder_query(office_id=call.office_id).values_list("person_id", flat=True).first()
     if call.chapter_id is None:
@@ -374,7 +379,7 @@ def call_log_create_batch(*, user, items: list) -> list[BatchResult]:
     Items are checked with the rules of call_log_create (call_rule_violation) against rows
     loaded once for the whole batch, a few queries whatever its size; the valid new items are
     written by one INSERT in one transaction. A bad item never stops the others: an item past
-    the per-office limit (MAX_CALLS_PER_OFFICE, earlier items of the batch included) is an
+    the per-office limit (max_calls_per_office(), earlier items of the batch included) is an
     error for that item only.
     """
     results: list[BatchResult | None] = [None] * len(items)
@@ -414,6 +419,7 @@ def call_log_create_batch(*, user, items: list) -> list[BatchResult]:
             user=user, idempotency_key__in={i.idempotency_key for i in values}
         ).values_list("idempotency_key", "id", "request_hash")
     }
+    limit = max_calls_per_office()
     recent: dict[tuple[int, int], int] = {}
     for action_id, office_id in CallLog.objects.filter(
         user=user, office_id__in=offices, created_at__gt=_per_office_window_start(now)
@@ -463,7 +469,7 @@ def call_log_create_batch(*, user, items: list) -> list[BatchResult]:
                 else BatchResult("error", error=_item_error(IdempotencyKeyReused()))
             )
             continue
-        if recent.get((action.pk, office.pk), 0) >= MAX_CALLS_PER_OFFICE:
+        if recent.get((action.pk, office.pk), 0) >= limit:
             results[index] = BatchResult("error", error=_item_error(TooManyCallsToOffice()))
             continue
         recent[action.pk, office.pk] = recent.get((action.pk, office.pk), 0) + 1

@@ -313,6 +313,8 @@ REMINDERS_BASE_URL = env("REMINDERS_BASE_URL", default="")
 # The weekly digest is split into this many tasks, so workers send in parallel.
 REMINDERS_DIGEST_PARTS = env.int("REMINDERS_DIGEST_PARTS", default=4)
 
+# Calls one caller may log to one office for one action in any 24 hours; the next is a 429.
+CALLS_PER_OFFICE_PER_DAY = env.int("CALLS_PER_OFFICE_PER_DAY", default=3)
 # The largest API request body (a batch of 1,000 calls is about 250 kB); larger is a 413.
 API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=1024 * 1024)
 
