@@ -1,7 +1,43 @@
+import base64
+import hashlib
+
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
+from cryptography.fernet import Fernet, MultiFernet
 from django.conf import settings
 
 
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request):
         return getattr(settings, "ACCOUNT_ALLOW_REGISTRATION", True)
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    """TOTP secrets and recovery-code seeds are stored encrypted (Fernet), never in the clear.
+
+    The keys come from settings.MFA_ENCRYPTION_KEY: the first encrypts, any of them decrypts,
+    so a key can be rotated by putting the new one first. A stored value without the prefix is
+    one written before encryption (the accounts migration encrypts those).
+    """
+
+    PREFIX = "fernet:"
+
+    def _fernet(self) -> MultiFernet:
+        keys = mfa_keys_from(configured=settings.MFA_ENCRYPTION_KEY, secret_key=settings.SECRET_KEY)
+        return MultiFernet([Fernet(key) for key in keys])
+
+    def encrypt(self, text: str) -> str:
+        return self.PREFIX + self._fernet().encrypt(text.encode()).decode()
+
+    def decrypt(self, encrypted_text: str) -> str:
+        if not encrypted_text.startswith(self.PREFIX):
+            return encrypted_text
+        return self._fernet().decrypt(encrypted_text[len(self.PREFIX) :].encode()).decode()
+
+
+def mfa_keys_from(*, configured: list[str], secret_key: str) -> list[bytes]:
+    """Fernet keys from MFA_ENCRYPTION_KEY (comma-separated Fernet keys), else one derived from SECRET_KEY."""
+    if configured:
+        return [key.encode() for key in configured]
+    digest = hashlib.sha256(f"accounts.mfa-encryption:{secret_key}".encode()).digest()
+    return [base64.urlsafe_b64encode(digest)]

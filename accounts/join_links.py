@@ -1,9 +1,10 @@
 """Signed, expiring chapter join links.
 
-The token is the chapter's id signed with a TimestampSigner, so a link needs no database row,
-expires on its own after settings.CHAPTER_JOIN_LINK_MAX_AGE, and cannot be forged or pointed
-at another chapter. The salt keeps a join token from being valid anywhere else the secret key
-signs things.
+The token is the chapter's id and join-link version signed with a TimestampSigner, so a link
+needs no database row, expires on its own after settings.CHAPTER_JOIN_LINK_MAX_AGE, and cannot
+be forged or pointed at another chapter. A lead rotating the link bumps the version, which
+voids every link given out before at once. The salt keeps a join token from being valid
+anywhere else the secret key signs things.
 """
 
 from django.conf import settings
@@ -31,7 +32,7 @@ def _signer() -> signing.TimestampSigner:
 
 
 def chapter_join_token_make(*, chapter: Chapter) -> str:
-    return _signer().sign(str(chapter.pk))
+    return _signer().sign(f"{chapter.pk}.{chapter.join_link_version}")
 
 
 def chapter_for_join_token(*, token: str) -> Chapter:
@@ -42,8 +43,11 @@ def chapter_for_join_token(*, token: str) -> Chapter:
         raise JoinLinkExpired from exc
     except signing.BadSignature as exc:
         raise JoinLinkInvalid from exc
-    chapter = Chapter.objects.filter(pk=chapter_id).first() if chapter_id.isdigit() else None
+    chapter_id, _, version = chapter_id.partition(".")
+    chapter = None
+    if chapter_id.isdigit() and version.isdigit():
+        chapter = Chapter.objects.filter(pk=chapter_id, join_link_version=int(version)).first()
     if chapter is None:
-        # Signed by us but the chapter is gone.
+        # Signed by us, but the chapter is gone or its lead made a new link since.
         raise JoinLinkInvalid
     return chapter

@@ -1,17 +1,23 @@
 from urllib.parse import urlencode
 
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from .two_factor import MESSAGE, SETUP, staff_two_factor_missing
+
 # Pages a staff member without two-factor may still reach: the setup itself, logout, assets.
-_ALLOWED_PREFIXES = ("/accounts/", "/static/", "/api/")
+_ALLOWED_PREFIXES = ("/accounts/", "/static/")
+_API_PREFIX = "/api/"
 
 
 class StaffMFARequiredMiddleware:
-    """Staff must set up TOTP two-factor before they can use the site or the admin.
+    """Staff must set up TOTP two-factor, and sign in with it, before they can use the site, the API or the admin.
 
-    The admin's own login form is also sent to allauth's login: Django's form would log a
-    user in on the password alone, skipping the two-factor step.
+    Pages send them to the setup (or to confirm their code, when the session signed in with a
+    password only); the API answers 403 in its error shape. Token requests are checked by the
+    token authentication. The admin's own login form is also sent to allauth's login: Django's
+    form would log a user in on the password alone, skipping the two-factor step.
     """
 
     def __init__(self, get_response):
@@ -22,15 +28,12 @@ class StaffMFARequiredMiddleware:
             query = urlencode({"next": request.GET.get("next") or reverse("admin:index")})
             return redirect(f"{reverse('account_login')}?{query}")
         user = getattr(request, "user", None)
-        if (
-            user is not None
-            and user.is_authenticated
-            and user.is_staff
-            and not request.path.startswith(_ALLOWED_PREFIXES)
-        ):
-            from allauth.mfa.models import Authenticator
-
-            if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        if user is not None and user.is_staff and not request.path.startswith(_ALLOWED_PREFIXES):
+            missing = staff_two_factor_missing(user=user, request=request)
+            if missing and request.path.startswith(_API_PREFIX):
+                return JsonResponse({"error": {"code": "two_factor_required", "message": MESSAGE[missing]}}, status=403)
+            if missing:
                 query = urlencode({"next": request.get_full_path()})
-                return redirect(f"{reverse('mfa_activate_totp')}?{query}")
+                target = "mfa_activate_totp" if missing == SETUP else "mfa_reauthenticate"
+                return redirect(f"{reverse(target)}?{query}")
         return self.get_response(request)

@@ -84,6 +84,8 @@ class Chapter(models.Model):
     description = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     members = models.ManyToManyField(User, through="Membership", related_name="chapters")
+    # Part of every join link; a lead's "new join link" bumps it, so every earlier link stops working.
+    join_link_version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["name"]

@@ -1,4 +1,5 @@
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from .models import ApiToken, Chapter, Membership, User
 
@@ -57,3 +58,73 @@ def user_get_with_memberships(*, user_id: int) -> User:
     """The user with memberships and their chapters prefetched (for the profile API)."""
     memberships = Membership.objects.select_related("chapter").order_by("chapter__name", "chapter_id")
     return User.objects.prefetch_related(Prefetch("memberships", queryset=memberships)).get(pk=user_id)
+
+
+def user_data_export(*, user) -> dict:
+    """Everything the platform holds about a volunteer, as JSON-ready data: their own copy.
+
+    Profile, chapter memberships, every call they logged (with its note) and every reply they
+    posted. API token hashes and two-factor secrets are credentials, not data about them: only
+    the tokens' names and dates are listed.
+    """
+    from allauth.account.models import EmailAddress
+
+    from campaigns.models import Reply
+    from tallies.models import CallLog
+
+    def when(value):
+        return value.isoformat() if value else None
+
+    return {
+        "format": "call-your-officials-export/1",
+        "exported_at": when(timezone.now()),
+        "profile": {
+            "email": user.email,
+            "name": user.name,
+            "zip_code": user.zip_code,
+            "state": user.state,
+            "district_ocd_id": user.district_ocd_id,
+            "time_zone": user.time_zone,
+            "reminder_frequency": user.reminder_frequency,
+            "date_joined": when(user.date_joined),
+            "last_login": when(user.last_login),
+            "email_addresses": [
+                {"email": e.email, "verified": e.verified, "primary": e.primary}
+                for e in EmailAddress.objects.filter(user=user).order_by("email")
+            ],
+        },
+        "memberships": [
+            {"chapter": m.chapter.slug, "chapter_name": m.chapter.name, "role": m.role, "joined_at": when(m.joined_at)}
+            for m in Membership.objects.filter(user=user).select_related("chapter").order_by("joined_at", "id")
+        ],
+        "calls": [
+            {
+                "id": c.pk,
+                "campaign": c.campaign.slug,
+                "action": c.action_id,
+                "office": str(c.office),
+                "official": c.person.name if c.person else None,
+                "outcome": c.outcome,
+                "note": c.note,
+                "source": c.source,
+                "client_timestamp": when(c.client_timestamp),
+                "created_at": when(c.created_at),
+            }
+            for c in CallLog.objects.filter(user=user)
+            .select_related("campaign", "office", "person")
+            .order_by("created_at", "id")
+        ],
+        "replies": [
+            {
+                "campaign": r.campaign.slug,
+                "body": r.body,
+                "created_at": when(r.created_at),
+                "hidden": r.is_hidden,
+            }
+            for r in Reply.objects.filter(author=user).select_related("campaign").order_by("created_at", "id")
+        ],
+        "api_tokens": [
+            {"name": t.name, "prefix": t.prefix, "created_at": when(t.created_at), "revoked_at": when(t.revoked_at)}
+            for t in ApiToken.objects.filter(user=user).order_by("created_at")
+        ],
+    }

@@ -1,7 +1,8 @@
 import secrets
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from .api.authentication import hash_token_key
@@ -128,3 +129,12 @@ def chapter_join(*, user: User, chapter: Chapter) -> tuple[Membership, bool]:
     except IntegrityError:
         # Two joins raced (a double click); the other one created the row.
         return Membership.objects.get(user=user, chapter=chapter), False
+
+
+def chapter_join_link_rotate(*, chapter: Chapter, user: User) -> Chapter:
+    """A new join link for the chapter: every link given out before stops working at once."""
+    if not Membership.objects.filter(chapter=chapter, user=user, role=Membership.Role.LEAD).exists():
+        raise PermissionDenied("Only the chapter's leads can make a new join link.")
+    Chapter.objects.filter(pk=chapter.pk).update(join_link_version=F("join_link_version") + 1)
+    chapter.refresh_from_db(fields=["join_link_version"])
+    return chapter

@@ -6,7 +6,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -94,6 +94,16 @@ def api_token_revoke(request, token_id: int):
 
 
 @login_required
+@never_cache
+def profile_export(request):
+    """The volunteer's own data as a JSON download (the API's GET /api/v1/me/export/ gives the same)."""
+    data = selectors.user_data_export(user=request.user)
+    response = JsonResponse(data, json_dumps_params={"indent": 2})
+    response["Content-Disposition"] = 'attachment; filename="my-data.json"'
+    return response
+
+
+@login_required
 def chapter_list(request):
     memberships = selectors.membership_list_for_user(user=request.user)
     return render(request, "accounts/chapter_list.html", {"memberships": memberships})
@@ -127,6 +137,15 @@ def chapter_members(request, slug: str):
     chapter = membership.chapter
     members = selectors.chapter_member_list(chapter=chapter)
     return render(request, "accounts/chapter_members.html", {"chapter": chapter, "members": members})
+
+
+@login_required
+@require_POST
+def chapter_join_link_rotate(request, slug: str):
+    membership = _membership_or_404(request, slug)
+    services.chapter_join_link_rotate(chapter=membership.chapter, user=request.user)
+    messages.success(request, "New join link made: links shared before no longer work.")
+    return redirect("chapter_detail", slug=membership.chapter.slug)
 
 
 @require_http_methods(["GET", "POST"])

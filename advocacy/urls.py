@@ -31,4 +31,6 @@ if settings.DEBUG:
         path("500/", default_views.server_error),
     ]
 
+handler400 = "advocacy.views.bad_request"
 handler404 = "advocacy.views.page_not_found"
+handler500 = "advocacy.views.server_error"

@@ -1,15 +1,17 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.selectors import chapter_list_led_by
 from accounts.services import user_location_set
+from advocacy.api.exceptions import ApplicationError
 from officials.models import Office
 from tallies.models import Outcome, Source
+from tallies.rate_limits import calls_rate_allows_user
 from tallies.services import IdempotencyKeyReused, call_log_create
 
 from . import selectors, services
@@ -99,8 +101,11 @@ def call_log(request, slug):
         data = form.cleaned_data
         action = Action.objects.filter(pk=data["action"], campaign=campaign).first()
         office = Office.objects.filter(pk=data["office"]).first()
+        allowed, wait = (False, 0) if action is None or office is None else calls_rate_allows_user(user=request.user)
         if action is None or office is None:
             error = "That official is not part of this campaign any more. Reload the page."
+        elif not allowed:
+            error = f"You are logging calls faster than anyone can dial. Not logged: try again in {wait} seconds."
         else:
             try:
                 call, _created = call_log_create(
@@ -115,8 +120,10 @@ def call_log(request, slug):
                 )
             except IdempotencyKeyReused:
                 error = "This button was already used for another call. Reload the page to log a new one."
-            except ValidationError as exc:
-                error = _error_text(exc)
+            except ApplicationError as exc:  # the same refusals, and words, as the API's
+                error = str(exc.detail)
+            except (ValidationError, PermissionDenied) as exc:
+                error = _error_text(exc) if isinstance(exc, ValidationError) else str(exc)
 
     if not request.htmx:
         if error:
@@ -130,7 +137,12 @@ def call_log(request, slug):
         return HttpResponse(error, status=400)
     target, action_targets = _target_for(request, campaign, form.cleaned_data["action"], form.cleaned_data["office"])
     if target is None:
-        return HttpResponse(error or "Not found.", status=400)
+        # Not one of the caller's targets (so refused above): the reason goes where the form was.
+        return render(
+            request,
+            "campaigns/includes/_call_refused.html",
+            {"dom_id": f"target-{form.cleaned_data['action']}-{form.cleaned_data['office']}", "error": error},
+        )
     return render(
         request,
         "campaigns/includes/_call_logged.html",
@@ -177,9 +189,10 @@ def reply_hide(request, slug, reply_id):
 # Authoring, for chapter leads (staff use the admin)
 # ------------------------------------------------------------------------------
 def _managed_campaign(request, slug) -> Campaign:
+    """The campaign if the user leads its chapter; else 404 whether or not it exists (slugs cannot be probed)."""
     campaign = get_object_or_404(Campaign.objects.select_related("chapter"), slug=slug)
     if not selectors.campaign_can_manage(campaign=campaign, user=request.user):
-        raise PermissionDenied("Only this chapter's leads can change this campaign.")
+        raise Http404("No such campaign.")
     return campaign
 
 

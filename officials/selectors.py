@@ -317,6 +317,21 @@ def office_entry(*, office_id: int) -> OfficialEntry | None:
     return entries[0] if entries else None
 
 
+def office_ids_for_caller(*, zip_code: str, district_ocd_id: str = "") -> frozenset[int] | None:
+    """The offices whose constituent the holder of this ZIP (and chosen district) is; None without a valid ZIP.
+
+    Where the ZIP is split and no district was chosen, every candidate district's office is the
+    caller's. Answered from the lookup cache: one query for the ZIP's districts when it is warm.
+    """
+    if not zip_code:
+        return None
+    try:
+        lookup = officials_for_zip(zip_code=zip_code, district_ocd_id=district_ocd_id or "")
+    except InvalidZipCode:
+        return None
+    return frozenset(entry.office.pk for entry in lookup.entries)
+
+
 # ------------------------------------------------------------------------------
 # How fresh the data is
 # ------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ serializers in `tallies.api.calls` describe the same shape for the OpenAPI schem
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -22,6 +22,24 @@ SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]{1,300}\Z")
 # Printable ASCII, as for the Idempotency-Key header; a UUID fits easily.
 IDEMPOTENCY_KEY_RE = re.compile(r"^[\x21-\x7e]{1,100}\Z")
 _OUTCOMES = frozenset(Outcome.values)
+# Dates the platform accepts anywhere (client timestamps, dashboard ranges): outside is a 400.
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
+TIMESTAMP_MESSAGE = "Use an ISO 8601 date and time between 1900 and 2100, such as 2017-03-01T14:30:00Z."
+
+
+def client_timestamp_in_utc(value: datetime) -> datetime | None:
+    """The timestamp in UTC, or None when it is outside 1900..2100 (or its offset is not a real one).
+
+    PostgreSQL refuses offsets beyond +/-15:59 that Python accepts, so every timestamp is stored
+    in UTC, whatever offset the client sent.
+    """
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    try:
+        value = value.astimezone(UTC)
+    except (OverflowError, ValueError):
+        return None
+    return value if EARLIEST_YEAR <= value.year <= LATEST_YEAR else None
 
 
 @dataclass(slots=True)
@@ -55,6 +73,14 @@ def _positive_id(value) -> int | None:
     return None
 
 
+def _encodable(text: str) -> bool:
+    try:
+        text.encode()
+    except UnicodeEncodeError:  # a lone surrogate such as "\ud800", which JSON can carry
+        return False
+    return True
+
+
 def parse_item(raw) -> BatchItem:
     """A checked item, or ItemError naming every bad field."""
     if not isinstance(raw, dict):
@@ -80,8 +106,8 @@ def parse_item(raw) -> BatchItem:
         fields["note"] = ["The note must be a string."]
     else:
         note = note.strip()
-        if len(note) > MAX_NOTE_LENGTH or "\x00" in note:
-            fields["note"] = ["Keep the note under 1,000 characters, without NUL characters."]
+        if len(note) > MAX_NOTE_LENGTH or "\x00" in note or not _encodable(note):
+            fields["note"] = ["Keep the note under 1,000 characters, without NUL or lone surrogate characters."]
     client_timestamp = raw.get("client_timestamp")
     if client_timestamp is not None:
         parsed = None
@@ -90,11 +116,11 @@ def parse_item(raw) -> BatchItem:
                 parsed = parse_datetime(client_timestamp.strip())
             except ValueError:  # well formed but out of range, e.g. month 13
                 parsed = None
+        if parsed is not None:
+            parsed = client_timestamp_in_utc(parsed)
         if parsed is None:
-            fields["client_timestamp"] = ["Use an ISO 8601 date and time, such as 2017-03-01T14:30:00Z."]
+            fields["client_timestamp"] = [TIMESTAMP_MESSAGE]
         else:
-            if timezone.is_naive(parsed):
-                parsed = timezone.make_aware(parsed)
             client_timestamp = parsed
     key = raw.get("idempotency_key")
     if not isinstance(key, str) or not IDEMPOTENCY_KEY_RE.match(key):

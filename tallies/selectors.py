@@ -13,7 +13,7 @@ import datetime as dt
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import ClassVar, NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.db import connection
@@ -118,12 +118,24 @@ def tally_for_campaign(*, campaign_id: int) -> CampaignTallyFigures:
 # ------------------------------------------------------------------------------
 # Dashboards
 # ------------------------------------------------------------------------------
+class DateOutOfRange(ValueError):
+    """A date outside 1900..2100: a 400 (a far date would overflow `end + 1 day`)."""
+
+
 @dataclass(frozen=True)
 class DateRange:
-    """Inclusive UTC dates; either end may be open."""
+    """Inclusive UTC dates between 1900 and 2100; either end may be open."""
 
     start: dt.date | None = None
     end: dt.date | None = None
+
+    EARLIEST: ClassVar[dt.date] = dt.date(1900, 1, 1)
+    LATEST: ClassVar[dt.date] = dt.date(2100, 12, 31)
+
+    def __post_init__(self):
+        for day in (self.start, self.end):
+            if day is not None and not self.EARLIEST <= day <= self.LATEST:
+                raise DateOutOfRange(f"Use dates between {self.EARLIEST} and {self.LATEST}; {day} is outside.")
 
     @property
     def is_all_time(self) -> bool:
@@ -131,7 +143,8 @@ class DateRange:
 
     @classmethod
     def parse(cls, start: str | None, end: str | None) -> tuple[DateRange, list[str]]:
-        """Parse query parameters defensively: a bad value is ignored with a message, never an error page."""
+        """Parse query parameters: a malformed value is ignored with a message; a date outside
+        1900..2100 raises DateOutOfRange."""
         errors = []
         parsed = []
         for name, raw in (("start", start), ("end", end)):

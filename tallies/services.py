@@ -4,17 +4,19 @@ import logging
 import threading
 import time
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import Membership
-from advocacy.api.exceptions import UnprocessableError
+from advocacy.api.exceptions import ApplicationError, UnprocessableError
 from campaigns.models import Action, Campaign
 from officials.models import Office, Person, Term
+from officials.selectors import office_ids_for_caller
 
 from .batch import MAX_NOTE_LENGTH, ItemError, parse_item
 from .models import CallLog, Outcome, Source
@@ -30,9 +32,42 @@ NUDGE_CACHE_KEY = "tallies:rollup-nudge"
 _OUTCOMES = frozenset(Outcome.values)
 
 
+CALLS_PER_OFFICE_WINDOW = timedelta(hours=24)
+
+
+def max_calls_per_office() -> int:
+    """How many calls one caller may log to one office for one action in any 24 hours (3)."""
+    return settings.CALLS_PER_OFFICE_PER_DAY
+
+
 class IdempotencyKeyReused(UnprocessableError):
     default_code = "idempotency_key_reused"
     default_detail = "This Idempotency-Key was already used for a different call."
+
+
+class ZipCodeRequired(ApplicationError):
+    default_code = "zip_code_required"
+    default_detail = (
+        "Set your ZIP code on your profile first: calls to your own officials count only from their constituents."
+    )
+
+
+class TooManyCallsToOffice(ApplicationError):
+    status_code = 429
+    default_code = "too_many_calls_to_office"
+
+    def __init__(self):
+        super().__init__(
+            f"You have already logged {max_calls_per_office()} calls to this office for this action in the last "
+            "24 hours; further calls are not counted."
+        )
+
+
+def caller_office_ids(*, user) -> frozenset[int] | None:
+    """The offices the caller is a constituent of, from the ZIP and district on their profile (None: no ZIP)."""
+    return office_ids_for_caller(
+        zip_code=getattr(user, "zip_code", "") or "", district_ocd_id=getattr(user, "district_ocd_id", "") or ""
+    )
 
 
 def _request_hash(*, campaign_id, action_id, office_id, outcome, note) -> str:
@@ -57,16 +92,32 @@ def _current_holder_query(**filters):
 
 
 def call_rule_violation(
-    *, campaign: Campaign, action: Action, office: Office, outcome: str, note: str, is_fixed_target, is_member
+    *,
+    campaign: Campaign,
+    action: Action,
+    office: Office,
+    outcome: str,
+    note: str,
+    is_fixed_target,
+    is_member,
+    caller_offices,
 ) -> Exception | None:
     """The rules every logged call obeys, or None. Shared by call_log_create and call_log_create_batch.
 
-    `is_fixed_target()` and `is_member()` are callables so that one call queries only when a rule
-    needs it (most offices are targets by role; most campaigns are national) and a batch answers
-    from sets it loaded once. `note` is the stripped note.
+    `is_fixed_target()`, `is_member()` and `caller_offices()` are callables so that one call
+    queries only when a rule needs it and a batch answers from what it loaded once. A fixed
+    target (the Department of Justice) is open to everyone; an office targeted by role only to
+    its constituents: `caller_offices()` is the set of the caller's own offices, None when the
+    caller has no ZIP. `note` is the stripped note. The per-office limit is checked where the
+    call is written (it needs the calls already stored).
     """
     if action.campaign_id != campaign.pk:
         return ValidationError({"action": "This action belongs to another campaign."})
+    # Another chapter's campaign, or a draft nobody may call yet, answers like a missing one.
+    if campaign.chapter_id is not None and not is_member():
+        return Http404("No such campaign.")
+    if campaign.status == Campaign.Status.DRAFT and campaign.chapter_id is None:
+        return Http404("No such campaign.")
     now = timezone.now()
     if (
         campaign.status != Campaign.Status.ACTIVE
@@ -76,10 +127,19 @@ def call_rule_violation(
         return ValidationError({"campaign": "This campaign is not accepting calls."})
     if outcome not in _OUTCOMES:
         return ValidationError({"outcome": f"Unknown outcome {outcome!r}."})
-    if office.role not in action.target_roles and not is_fixed_target():
+    if office.role in action.target_roles:
+        mine = caller_offices()
+        if (mine is None or office.pk not in mine) and not is_fixed_target():
+            if mine is None:
+                return ZipCodeRequired()
+            return ValidationError(
+                {
+                    "office": "This office is not one of your officials for the ZIP code on your profile: "
+                    "calls count only from an office's constituents."
+                }
+            )
+    elif not is_fixed_target():
         return ValidationError({"office": "This office is not a target of this action."})
-    if campaign.chapter_id is not None and not is_member():
-        return PermissionDenied("This campaign belongs to a chapter you are not a member of.")
     if len(note) > MAX_NOTE_LENGTH:
         return ValidationError({"note": "Keep the note under 1,000 characters."})
     return None
@@ -113,6 +173,7 @@ def call_log_create(
         note=note,
         is_fixed_target=lambda: action.target_offices.filter(pk=office.pk).exists(),
         is_member=lambda: Membership.objects.filter(user=user, chapter_id=campaign.chapter_id).exists(),
+        caller_offices=lambda: caller_office_ids(user=user),
     )
     if violation is not None:
         raise violation
@@ -141,10 +202,19 @@ def call_log_create(
     if created:
         transaction.on_commit(rollup_nudge)
         return call, True
-    existing = CallLog.objects.select_related("person").get(user=user, idempotency_key=idempotency_key)
+    # Nothing written: the key was used before (a replay), or the per-office limit was reached.
+    existing = None
+    if idempotency_key:
+        existing = CallLog.objects.select_related("person").filter(user=user, idempotency_key=idempotency_key).first()
+    if existing is None:
+        raise TooManyCallsToOffice()
     if existing.request_hash != request_hash:
         raise IdempotencyKeyReused()
     return existing, False
+
+
+def _per_office_window_start(now: datetime) -> datetime:
+    return now - CALLS_PER_OFFICE_WINDOW
 
 
 def _has_insert_returning() -> bool:
@@ -214,7 +284,10 @@ def _insert_one_returning(call: CallLog) -> bool:
     sql = (
         f"INSERT INTO {table} (user_id, campaign_id, action_id, office_id, outcome, source, idempotency_key, "  # noqa: S608
         f"request_hash, client_timestamp, created_at, note, person_id, chapter_id) "
-        f"SELECT %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, {holder_sql}, {chapter_sql} WHERE true "
+        f"SELECT %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, {holder_sql}, {chapter_sql} "
+        # The per-office limit rides in the same statement: no extra round trip on the hot path.
+        f"WHERE (SELECT count(*) FROM {table} c WHERE c.user_id = %s AND c.action_id = %s AND c.office_id = %s "
+        f"AND c.created_at > %s) < %s "
         f"ON CONFLICT {_CONFLICT_TARGET} DO NOTHING "
         f"RETURNING id, person_id, chapter_id, "
         f"(SELECT p.name FROM {person_table} p WHERE p.id = {table}.person_id)"
@@ -233,6 +306,11 @@ def _insert_one_returning(call: CallLog) -> bool:
         call.note,
         *holder_params,
         *chapter_params,
+        call.user_id,
+        call.action_id,
+        call.office_id,
+        ops.adapt_datetimefield_value(_per_office_window_start(call.created_at)),
+        max_calls_per_office(),
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -249,6 +327,14 @@ def _insert_one_returning(call: CallLog) -> bool:
 
 
 def _insert_one_portable(call: CallLog) -> bool:
+    recent = CallLog.objects.filter(
+        user_id=call.user_id,
+        action_id=call.action_id,
+        office_id=call.office_id,
+        created_at__gt=_per_office_window_start(call.created_at),
+    )
+    if recent.count() >= max_calls_per_office():
+        return False
     call.person_id = _current_holder_query(office_id=call.office_id).values_list("person_id", flat=True).first()
     if call.chapter_id is None:
         call.chapter_id = _first_chapter_query(user_id=call.user_id).values_list("chapter_id", flat=True).first()
@@ -274,10 +360,12 @@ class BatchResult:
 def _item_error(exc: Exception) -> dict:
     if isinstance(exc, ItemError):
         return {"code": exc.code, "message": exc.message, "fields": exc.fields}
+    if isinstance(exc, Http404):
+        return {"code": "not_found", "message": str(exc), "fields": {"campaign": [str(exc)]}}
     if isinstance(exc, PermissionDenied):
         return {"code": "permission_denied", "message": str(exc), "fields": {}}
-    if isinstance(exc, IdempotencyKeyReused):
-        return {"code": exc.default_code, "message": str(exc.default_detail), "fields": {}}
+    if isinstance(exc, ApplicationError):
+        return {"code": exc.default_code, "message": str(exc.detail), "fields": {}}
     fields = exc.message_dict if hasattr(exc, "error_dict") else {}
     message = next(iter(next(iter(fields.values()), exc.messages)), "This call is not valid.")
     return {"code": "invalid", "message": message, "fields": fields}
@@ -290,7 +378,9 @@ def call_log_create_batch(*, user, items: list) -> list[BatchResult]:
     the same call is a "duplicate" (pointing at the first row), with another call an error.
     Items are checked with the rules of call_log_create (call_rule_violation) against rows
     loaded once for the whole batch, a few queries whatever its size; the valid new items are
-    written by one INSERT in one transaction. A bad item never stops the others.
+    written by one INSERT in one transaction. A bad item never stops the others: an item past
+    the per-office limit (max_calls_per_office(), earlier items of the batch included) is an
+    error for that item only.
     """
     results: list[BatchResult | None] = [None] * len(items)
     parsed = {}
@@ -315,6 +405,26 @@ def call_log_create_batch(*, user, items: list) -> list[BatchResult]:
         holders.setdefault(office_id, person_id)
     now = timezone.now()
     first_chapter = chapters[0] if chapters else None
+    mine: list = []  # the caller's offices, looked up once when an item needs them
+
+    def caller_offices():
+        if not mine:
+            mine.append(caller_office_ids(user=user))
+        return mine[0]
+
+    # Keys this caller used before (a batch sent again): duplicates, which take nothing from the limit.
+    stored = {
+        key: (pk, request_hash)
+        for key, pk, request_hash in CallLog.objects.filter(
+            user=user, idempotency_key__in={i.idempotency_key for i in values}
+        ).values_list("idempotency_key", "id", "request_hash")
+    }
+    limit = max_calls_per_office()
+    recent: dict[tuple[int, int], int] = {}
+    for action_id, office_id in CallLog.objects.filter(
+        user=user, office_id__in=offices, created_at__gt=_per_office_window_start(now)
+    ).values_list("action_id", "office_id"):
+        recent[action_id, office_id] = recent.get((action_id, office_id), 0) + 1
     new_rows: dict[str, tuple[int, tuple]] = {}  # key -> (index of its first item, row in _BATCH_COLUMNS order)
     repeats: list[tuple[int, str]] = []  # later items repeating a key first seen in this batch
     for index, item in parsed.items():
@@ -336,6 +446,7 @@ def call_log_create_batch(*, user, items: list) -> list[BatchResult]:
                 note=item.note,
                 is_fixed_target=lambda a=action, o=office: (a.pk, o.pk) in fixed_targets,
                 is_member=lambda c=campaign: c.chapter_id in member_of,
+                caller_offices=caller_offices,
             )
         if violation is not None:
             results[index] = BatchResult("error", error=_item_error(violation))
@@ -350,6 +461,18 @@ def call_log_create_batch(*, user, items: list) -> list[BatchResult]:
             else:
                 results[index] = BatchResult("error", error=_item_error(IdempotencyKeyReused()))
             continue
+        if key in stored:
+            first_id, first_hash = stored[key]
+            results[index] = (
+                BatchResult("duplicate", id=first_id)
+                if first_hash == request_hash
+                else BatchResult("error", error=_item_error(IdempotencyKeyReused()))
+            )
+            continue
+        if recent.get((action.pk, office.pk), 0) >= limit:
+            results[index] = BatchResult("error", error=_item_error(TooManyCallsToOffice()))
+            continue
+        recent[action.pk, office.pk] = recent.get((action.pk, office.pk), 0) + 1
         new_rows[key] = (
             index,
             (
@@ -370,8 +493,8 @@ def call_log_create_batch(*, user, items: list) -> list[BatchResult]:
         )
 
     if new_rows:
-        # Keys used before (a retry) insert nothing: ON CONFLICT DO NOTHING, then they are looked
-        # up to tell a duplicate (same call) from a reused key (another call).
+        # A key stored meanwhile by a concurrent request inserts nothing (ON CONFLICT DO NOTHING);
+        # it is then looked up to tell a duplicate (same call) from a reused key (another call).
         with transaction.atomic():
             inserted = _insert_many([row for _, row in new_rows.values()])
             if inserted:

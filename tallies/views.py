@@ -4,7 +4,7 @@ import csv
 from http import HTTPStatus
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.db.models import Exists, OuterRef
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -17,20 +17,21 @@ from accounts.models import Chapter, Membership
 from campaigns.models import Campaign
 
 from . import selectors
-from .selectors import DateRange
+from .selectors import DateOutOfRange, DateRange
 
 RECENT_DAYS = 60
 
 
 def _chapter_for_lead(request, slug: str) -> Chapter:
-    """The chapter, if the user leads it or is staff; 404 if it does not exist, 403 otherwise.
+    """The chapter, if the user leads it or is staff; else 404, whether or not it exists.
 
-    One query: the lead check rides along as an EXISTS.
+    One answer for both, so nobody can probe which chapter slugs exist. One query: the lead
+    check rides along as an EXISTS.
     """
     is_lead = Membership.objects.filter(chapter=OuterRef("pk"), user=request.user, role=Membership.Role.LEAD)
     chapter = get_object_or_404(Chapter.objects.annotate(is_lead=Exists(is_lead)), slug=slug)
     if not (chapter.is_lead or request.user.is_staff):
-        raise PermissionDenied("Only this chapter's leads can see its dashboard.")
+        raise Http404("No such chapter.")
     return chapter
 
 
@@ -40,7 +41,10 @@ def _staff_only(request) -> None:
 
 
 def _date_range(request) -> tuple[DateRange, list[str]]:
-    return DateRange.parse(request.GET.get("start"), request.GET.get("end"))
+    try:
+        return DateRange.parse(request.GET.get("start"), request.GET.get("end"))
+    except DateOutOfRange as exc:
+        raise BadRequest(str(exc)) from exc
 
 
 def _before_id(request) -> int | None:
@@ -106,9 +110,16 @@ class _Echo:
 
 
 def _csv_response(rows, filename: str) -> StreamingHttpResponse:
-    """Streams the rows: a big export never sits in memory, and the first bytes leave at once."""
+    """Streams the rows: a big export never sits in memory, and the first bytes leave at once.
+
+    Every text cell goes through _csv_safe: member names, campaign titles, office names and
+    notes are all typed by someone other than the lead who opens the file.
+    """
     writer = csv.writer(_Echo())
-    response = StreamingHttpResponse((writer.writerow(row) for row in rows), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(
+        (writer.writerow([_csv_safe(cell) if isinstance(cell, str) else cell for cell in row]) for row in rows),
+        content_type="text/csv; charset=utf-8",
+    )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
@@ -189,12 +200,12 @@ def _call_rows(calls):
             chapter or "",
             email or "",
             source,
-            _csv_safe(note),
+            note,
         ]
 
 
 def _csv_safe(text: str) -> str:
-    """Callers write the notes: keep a spreadsheet from running one as a formula."""
+    """Keep a spreadsheet from running a cell as a formula."""
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 

@@ -5,6 +5,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from accounts.models import ApiToken
+from accounts.two_factor import MESSAGE, staff_two_factor_missing
 
 # last_used_at is advisory; writing it on every request would turn each read into a write.
 _LAST_USED_RESOLUTION_SECONDS = 300
@@ -32,6 +33,8 @@ class HashedTokenAuthentication(authentication.BaseAuthentication):
         token = ApiToken.objects.active().select_related("user").filter(key_hash=hash_token_key(key)).first()
         if token is None or not token.user.is_active:
             raise exceptions.AuthenticationFailed("Invalid or revoked token.")
+        if missing := staff_two_factor_missing(user=token.user):
+            raise exceptions.PermissionDenied(MESSAGE[missing], code="two_factor_required")
         now = timezone.now()
         if token.last_used_at is None or (now - token.last_used_at).total_seconds() > _LAST_USED_RESOLUTION_SECONDS:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

@@ -1,3 +1,4 @@
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics
 from rest_framework.response import Response
@@ -36,6 +37,24 @@ class MeView(APIView):
         services.user_profile_update(user=request.user, **serializer.validated_data)
         user = selectors.user_get_with_memberships(user_id=request.user.pk)
         return Response(MeOutputSerializer(user).data)
+
+
+class MyDataExportView(APIView):
+    @extend_schema(
+        operation_id="me_export",
+        summary="Download everything held about you",
+        description=(
+            "Your profile, chapter memberships, every call you logged (with notes) and every reply you posted, "
+            "as one JSON document. The same as *Download my data* on the profile page."
+        ),
+        responses={200: OpenApiTypes.OBJECT, 401: ErrorResponse, 403: ErrorResponse},
+        tags=["me"],
+    )
+    def get(self, request):
+        response = Response(selectors.user_data_export(user=request.user))
+        response["Content-Disposition"] = 'attachment; filename="my-data.json"'
+        response["Cache-Control"] = "no-store"
+        return response
 
 
 @extend_schema_view(get=extend_schema(operation_id="my_chapters_list", tags=["chapters"]))

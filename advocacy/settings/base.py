@@ -50,6 +50,8 @@ else:
     # Off by default: a SELECT 1 before every request cost ~8% of logging a call. With it off, a
     # broken persistent connection fails one request and is replaced at the next.
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("DJANGO_CONN_HEALTH_CHECKS", default=False)
+    # A database that does not answer fails the request quickly (a 503) instead of hanging it.
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env.int("DJANGO_DB_CONNECT_TIMEOUT", default=2)
 
 # ------------------------------------------------------------------------------
 # Redis: cache (allauth rate limits need a shared one) and Celery broker
@@ -101,6 +103,8 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the body: a 413 in the API error shape for a big API body.
+    "advocacy.middleware.ApiBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -177,6 +181,10 @@ ACCOUNT_RATE_LIMITS = {
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = SITE_NAME
+MFA_ADAPTER = "accounts.adapters.MFAAdapter"
+# Fernet keys (comma-separated, newest first) that encrypt TOTP secrets in the database. Unset:
+# one derived from SECRET_KEY (then changing SECRET_KEY voids every staff member's TOTP app).
+MFA_ENCRYPTION_KEY = env.list("MFA_ENCRYPTION_KEY", default=[])
 
 # ------------------------------------------------------------------------------
 # Email
@@ -260,8 +268,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # A JSON API: form and multipart bodies are a 415, and the schema declares only application/json
-    # bodies, so generated clients send JSON.
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # bodies, so generated clients send JSON, limited in size and depth (advocacy/api/parsers.py).
+    "DEFAULT_PARSER_CLASSES": ["advocacy.api.parsers.LimitedJSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "advocacy.api.negotiation.JSONFallbackContentNegotiation",
     "DEFAULT_PAGINATION_CLASS": "advocacy.api.pagination.StandardPagination",
@@ -338,6 +346,11 @@ CHAPTER_JOIN_LINK_MAX_AGE = env.int("CHAPTER_JOIN_LINK_MAX_AGE", default=7 * 24 
 REMINDERS_BASE_URL = env("REMINDERS_BASE_URL", default="")
 # The weekly digest is split into this many tasks, so workers send in parallel.
 REMINDERS_DIGEST_PARTS = env.int("REMINDERS_DIGEST_PARTS", default=4)
+
+# Calls one caller may log to one office for one action in any 24 hours; the next is a 429.
+CALLS_PER_OFFICE_PER_DAY = env.int("CALLS_PER_OFFICE_PER_DAY", default=3)
+# The largest API request body (a batch of 1,000 calls is about 250 kB); larger is a 413.
+API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=1024 * 1024)
 
 LOGGING = {
     "version": 1,

@@ -23,7 +23,10 @@ class StateField(forms.CharField):
     def clean(self, value):
         value = super().clean(value)
         if value and value.upper() not in USPS_CODES:
-            raise forms.ValidationError(f"{value!r} is not a USPS state or territory code, for example MO.")
+            # Through params: django-filter %-formats every message, so the input must not be part of it.
+            raise forms.ValidationError(
+                "%(value)s is not a USPS state or territory code, for example MO.", params={"value": repr(value)}
+            )
         return value.upper() if value else value
 
 

@@ -1,25 +1,23 @@
 """POST /api/v1/calls/ logs a call (safe to retry with an Idempotency-Key); GET lists your own calls."""
 
 import logging
-import time
 
-from django.core.cache import cache
 from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import Throttled, ValidationError
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 
 from advocacy.api.pagination import StandardCursorPagination
 from advocacy.api.schemas import ErrorResponse
 from advocacy.api.throttling import AnonRateThrottle
 from campaigns.models import Action, Campaign
 from officials.models import Office
-from tallies.batch import IDEMPOTENCY_KEY_RE, MAX_BATCH_ITEMS, MAX_ID
+from tallies.batch import IDEMPOTENCY_KEY_RE, MAX_BATCH_ITEMS, MAX_ID, TIMESTAMP_MESSAGE, client_timestamp_in_utc
 from tallies.models import CallLog, Outcome, Source
-from tallies.services import call_log_create, call_log_create_batch
+from tallies.rate_limits import CallsRateThrottle, calls_rate_key, calls_rate_take
+from tallies.services import BatchResult, call_log_create, call_log_create_batch
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +45,14 @@ class CallCreateInputSerializer(serializers.Serializer):
     client_timestamp = serializers.DateTimeField(
         required=False, allow_null=True, default=None, help_text="When the call was made, by the client's clock."
     )
+
+    def validate_client_timestamp(self, value):
+        if value is None:
+            return None
+        value = client_timestamp_in_utc(value)
+        if value is None:
+            raise ValidationError(TIMESTAMP_MESSAGE)
+        return value
 
 
 class CallOutputSerializer(serializers.ModelSerializer):
@@ -79,43 +85,6 @@ class CallFilter(filters.FilterSet):
     class Meta:
         model = CallLog
         fields = ["campaign"]
-
-
-class CallsRateThrottle(ScopedRateThrottle):
-    """The "calls" scope as a fixed-window counter: one cache INCR a request, open when the cache is down.
-
-    DRF's sliding window reads and rewrites the whole list of recent request times (up to 600
-    for the calls rate) on every request; at 1,000 calls/s that list traffic dominates the
-    throttle. A fixed window lets a client burst up to twice the rate across a window edge,
-    which is fine for a limit meant to stop runaway clients. A cache outage must not stop
-    calls being logged (DESIGN.md, Reliability), so errors let the request through.
-    """
-
-    def allow_request(self, request, view):
-        self.scope = getattr(view, self.scope_attr, None)
-        if not self.scope:
-            return True
-        self.rate = self.get_rate()
-        self.num_requests, self.duration = self.parse_rate(self.rate)
-        ident = self.get_cache_key(request, view)
-        if ident is None:
-            return True
-        self.now = time.time()
-        window = int(self.now // self.duration)
-        key = f"{ident}:{window}"
-        try:
-            try:
-                count = cache.incr(key)
-            except ValueError:  # the first request of this window
-                count = 1 if cache.add(key, 1, self.duration + 1) else cache.incr(key)
-        except Exception:
-            logger.warning("the calls throttle could not reach the cache; letting the call through", exc_info=True)
-            return True
-        self.window_end = (window + 1) * self.duration
-        return count <= self.num_requests
-
-    def wait(self):
-        return max(0.0, self.window_end - self.now)
 
 
 def _idempotency_key(request) -> str | None:
@@ -151,6 +120,13 @@ class CallListCreateView(generics.ListCreateAPIView):
 
     @extend_schema(
         summary="Log a call",
+        description=(
+            "A call to an office the action targets by role (your senators, representative, attorney general ...) "
+            "counts only when that office is one of your officials for the ZIP (and district) on your profile: "
+            "without a ZIP it is a 400 (`zip_code_required`). Fixed targets (the Department of Justice) are open "
+            "to everyone. At most 3 calls per action and office in 24 hours: the 4th is a 429 "
+            "(`too_many_calls_to_office`) and is not logged. Another chapter's campaign, or a draft, is a 404."
+        ),
         parameters=[IDEMPOTENCY_KEY_PARAMETER],
         request=CallCreateInputSerializer,
         responses={
@@ -162,6 +138,11 @@ class CallListCreateView(generics.ListCreateAPIView):
             422: OpenApiResponse(
                 ErrorResponse,
                 description="This Idempotency-Key was used for another call (code `idempotency_key_reused`).",
+            ),
+            429: OpenApiResponse(
+                ErrorResponse,
+                description="`throttled` (over the calls rate) or `too_many_calls_to_office` (3 a day per office "
+                "and action): not logged.",
             ),
         },
     )
@@ -249,6 +230,13 @@ class BatchOutputSerializer(serializers.Serializer):
     results = BatchItemResultSerializer(many=True, help_text="One result per item, in the order sent.")
 
 
+_THROTTLED_ITEM = {
+    "code": "throttled",
+    "message": "Over your calls rate: every item counts as one call. Send this item again in a minute.",
+    "fields": {},
+}
+
+
 def _batch_items(data) -> list:
     """The `calls` list, or a 400 when the body as a whole is malformed (items are checked one by one)."""
     if not isinstance(data, dict):
@@ -263,9 +251,9 @@ def _batch_items(data) -> list:
 
 @extend_schema(tags=["calls"])
 class CallBatchCreateView(generics.GenericAPIView):
-    # A batch counts as one request against the calls rate: 600 batches a minute is plenty.
-    throttle_scope = "calls"
-    throttle_classes = [AnonRateThrottle, CallsRateThrottle]
+    # Every item takes one call from the caller's calls rate (post() does it, once the items are
+    # counted), so a batch cannot log more than single calls could.
+    throttle_classes = [AnonRateThrottle]
     serializer_class = BatchInputSerializer
 
     @extend_schema(
@@ -280,11 +268,15 @@ class CallBatchCreateView(generics.GenericAPIView):
             "The valid new calls are written in one transaction."
         ),
         request=BatchInputSerializer,
-        responses={200: BatchOutputSerializer, 400: ErrorResponse},
+        responses={200: BatchOutputSerializer, 400: ErrorResponse, 429: ErrorResponse},
     )
     def post(self, request, *args, **kwargs):
         items = _batch_items(request.data)
-        results = call_log_create_batch(user=request.user, items=items)
+        granted, wait = calls_rate_take(ident=calls_rate_key(user_id=request.user.pk), n=len(items))
+        if not granted:
+            raise Throttled(wait=wait)
+        results = call_log_create_batch(user=request.user, items=items[:granted])
+        results += [BatchResult("error", error=_THROTTLED_ITEM)] * (len(items) - granted)
         counts = {"created": 0, "duplicate": 0, "error": 0}
         out = []
         for index, result in enumerate(results):

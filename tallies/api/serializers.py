@@ -1,13 +1,28 @@
 """Output serializers of the tally endpoints, and the input serializer of their date range."""
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from rest_framework import serializers
 
 from tallies.models import Outcome
+from tallies.selectors import DateRange
+
+_IN_RANGE = [
+    MinValueValidator(DateRange.EARLIEST, message=f"Use a date from {DateRange.EARLIEST} on."),
+    MaxValueValidator(DateRange.LATEST, message=f"Use a date up to {DateRange.LATEST}."),
+]
 
 
 class DateRangeInputSerializer(serializers.Serializer):
-    start = serializers.DateField(required=False, help_text="First UTC day counted, YYYY-MM-DD. Open if omitted.")
-    end = serializers.DateField(required=False, help_text="Last UTC day counted, YYYY-MM-DD. Open if omitted.")
+    start = serializers.DateField(
+        required=False,
+        validators=_IN_RANGE,
+        help_text="First UTC day counted, YYYY-MM-DD (1900..2100). Open if omitted.",
+    )
+    end = serializers.DateField(
+        required=False,
+        validators=_IN_RANGE,
+        help_text="Last UTC day counted, YYYY-MM-DD (1900..2100). Open if omitted.",
+    )
 
     def validate(self, attrs):
         if attrs.get("start") and attrs.get("end") and attrs["start"] > attrs["end"]:

@@ -1,3 +1,4 @@
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework.permissions import AllowAny
@@ -48,6 +49,7 @@ class ChapterTallyApi(APIView):
         summary="A chapter's dashboard figures (its leads and staff only)",
         parameters=[DateRangeInputSerializer],
         responses={200: ChapterTallyOutputSerializer, 400: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse},
+        description="A chapter you do not lead answers 404, as one that does not exist.",
         tags=["tallies"],
     )
     def get(self, request, slug):
@@ -55,7 +57,8 @@ class ChapterTallyApi(APIView):
         params.is_valid(raise_exception=True)
         chapter = get_object_or_404(Chapter, slug=slug)
         if not (request.user.is_staff or chapter_is_led_by(chapter=chapter, user=request.user)):
-            self.permission_denied(request, message="Only this chapter's leads can read its tally.")
+            # The same answer as for a chapter that does not exist: slugs cannot be probed.
+            raise Http404("No such chapter.")
         date_range = DateRange(params.validated_data.get("start"), params.validated_data.get("end"))
         board = selectors.tally_dashboard(chapter_ids=[chapter.pk], date_range=date_range)
         data = {

@@ -203,18 +203,20 @@ def test_a_malformed_idempotency_key_is_a_400(volunteer_api, demo, call_action, 
     assert "Idempotency-Key" in response.json()["error"]["fields"]
 
 
-def test_a_call_on_a_draft_campaign_is_refused(volunteer_api, mo):
+def test_a_call_on_a_draft_campaign_is_refused_like_a_missing_one(volunteer_api, mo):
     draft = CampaignFactory(status=Campaign.Status.DRAFT)
     action = ActionFactory(campaign=draft)
     response = volunteer_api.post(CALLS, call_body(draft, action, mo["attorney_general"]))
-    assert response.status_code == HTTPStatus.BAD_REQUEST
+    missing = volunteer_api.post(CALLS, {**call_body(draft, action, mo["attorney_general"]), "campaign": "nope"})
+    assert response.status_code == missing.status_code == HTTPStatus.NOT_FOUND
+    assert response.json() == missing.json()
 
 
-def test_a_call_on_another_chapters_campaign_is_forbidden(volunteer_api, mo):
+def test_a_call_on_another_chapters_campaign_is_refused_like_a_missing_one(volunteer_api, mo):
     theirs = CampaignFactory(chapter=ChapterFactory(slug="elsewhere"))
     action = ActionFactory(campaign=theirs)
     response = volunteer_api.post(CALLS, call_body(theirs, action, mo["attorney_general"]))
-    assert response.status_code == HTTPStatus.FORBIDDEN
+    assert response.status_code == HTTPStatus.NOT_FOUND
     assert CallLog.objects.count() == 0
 
 

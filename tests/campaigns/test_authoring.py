@@ -111,7 +111,8 @@ def test_a_lead_cannot_edit_publish_or_archive_another_chapters_campaign(lead_cl
         lead_client.post(reverse("campaigns:action_edit", args=[theirs.slug, action.pk]), {"title": "x"}),
         lead_client.post(reverse("campaigns:action_delete", args=[theirs.slug, action.pk])),
     ]
-    assert all(r.status_code == HTTPStatus.FORBIDDEN for r in responses)
+    # The same answer as for a campaign that does not exist: slugs cannot be probed.
+    assert all(r.status_code == HTTPStatus.NOT_FOUND for r in responses)
     theirs.refresh_from_db()
     assert (theirs.title, theirs.status) == ("Theirs", Campaign.Status.DRAFT)
     assert Action.objects.filter(pk=action.pk, title=action.title).exists()
@@ -120,12 +121,12 @@ def test_a_lead_cannot_edit_publish_or_archive_another_chapters_campaign(lead_cl
 def test_a_member_who_is_not_a_lead_cannot_edit_their_chapters_campaign(client, volunteer, chapter):
     ours = CampaignFactory(chapter=chapter)
     client.force_login(volunteer)
-    assert client.get(reverse("campaigns:edit", args=[ours.slug])).status_code == HTTPStatus.FORBIDDEN
+    assert client.get(reverse("campaigns:edit", args=[ours.slug])).status_code == HTTPStatus.NOT_FOUND
 
 
 def test_nobody_edits_national_campaigns_in_the_web_ui(lead_client):
     national = CampaignFactory()
-    assert lead_client.get(reverse("campaigns:edit", args=[national.slug])).status_code == HTTPStatus.FORBIDDEN
+    assert lead_client.get(reverse("campaigns:edit", args=[national.slug])).status_code == HTTPStatus.NOT_FOUND
 
 
 def test_the_preview_fills_scripts_with_a_sample_official_and_warns_about_unknown_placeholders(

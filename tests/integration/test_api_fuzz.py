@@ -18,8 +18,10 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.urls import Resolver404, resolve
 from hypothesis import HealthCheck, settings
+from schemathesis.checks import CHECKS as CHECK_REGISTRY
 from schemathesis.checks import not_a_server_error
 from schemathesis.config import SchemathesisConfig
+from schemathesis.core.failures import Failure, FailureGroup, ServerError
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
@@ -162,3 +164,40 @@ def test_every_api_operation_survives_fuzzing_without_server_errors(case, seeded
     case.call_and_validate(headers=seeded["headers"], checks=CHECKS)
     if _grounded(case, seeded) is not None:
         case.call_and_validate(headers=seeded["headers"], checks=CHECKS)
+
+
+# Every check schemathesis has (the CLI's `--checks all`).
+ALL_CHECKS = CHECK_REGISTRY.get_all()
+
+
+def _server_errors(failure) -> list:
+    failures = failure.exceptions if isinstance(failure, FailureGroup) else [failure]
+    return [f for f in failures if isinstance(f, ServerError)]
+
+
+@schema.parametrize()
+@settings(
+    max_examples=MAX_EXAMPLES,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+)
+def test_every_api_operation_under_all_checks_sees_no_server_error(case, seeded):
+    """`--checks all`: whatever else the stricter checks report about the schema, never a 5xx.
+
+    The other findings (a lenient `page_size`, say) are schema conformance, not crashes; the
+    test above holds the API to the checks it already passes.
+    """
+    server_errors = []
+
+    def call():
+        try:
+            case.call_and_validate(headers=seeded["headers"], checks=ALL_CHECKS)
+        except (Failure, FailureGroup) as failure:
+            server_errors.extend(_server_errors(failure))
+
+    call()
+    if _grounded(case, seeded) is not None:  # the same case with real ids
+        call()
+    assert server_errors == []

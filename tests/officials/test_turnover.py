@@ -37,11 +37,12 @@ def test_a_newer_snapshot_ends_leavers_starts_arrivals_and_moves_a_representativ
     romney = Person.objects.get(bioguide_id="R000615")
     curtis = Person.objects.get(bioguide_id="C001114")
     user = UserFactory()
-    action = ActionFactory(target_roles=[OfficeRole.US_SENATE, OfficeRole.US_HOUSE])
     utah_seat = Term.objects.current().get(person=romney).office
+    house_seat = Term.objects.current().get(person=curtis).office
+    # Fixed targets, open to any caller: the caller's ZIP is not what this test is about.
+    action = ActionFactory(target_roles=[], target_offices=[utah_seat, house_seat])
     call, _ = call_log_create(user=user, campaign=action.campaign, action=action, office=utah_seat, outcome="reached")
     assert call.person == romney
-    house_seat = Term.objects.current().get(person=curtis).office
     assert house_seat.role == OfficeRole.US_HOUSE
     house_call, _ = call_log_create(
         user=user, campaign=action.campaign, action=action, office=house_seat, outcome="voicemail"

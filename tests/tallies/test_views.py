@@ -46,13 +46,13 @@ def test_an_anonymous_visitor_is_sent_to_log_in(client, chapter):
 def test_a_member_who_is_not_a_lead_is_refused(client, chapter, volunteer):
     client.force_login(volunteer)
 
-    assert client.get(dashboard_url(chapter)).status_code == HTTPStatus.FORBIDDEN
+    assert client.get(dashboard_url(chapter)).status_code == HTTPStatus.NOT_FOUND
 
 
 def test_a_lead_of_another_chapter_is_refused(client, chapter, other_lead):
     client.force_login(other_lead)
 
-    assert client.get(dashboard_url(chapter)).status_code == HTTPStatus.FORBIDDEN
+    assert client.get(dashboard_url(chapter)).status_code == HTTPStatus.NOT_FOUND
 
 
 def test_an_unknown_chapter_is_not_found(client, chapter_lead):
@@ -157,7 +157,7 @@ def test_exports_follow_the_same_rules_as_the_dashboard(client, calls, chapter, 
 
     for kind in ("figures", "calls"):
         url = reverse("tallies:chapter_export", kwargs={"slug": chapter.slug, "kind": kind})
-        assert client.get(url).status_code == HTTPStatus.FORBIDDEN
+        assert client.get(url).status_code == HTTPStatus.NOT_FOUND
 
 
 def test_an_unknown_export_is_not_found(client, chapter, chapter_lead):

@@ -1,0 +1,233 @@
+"""PostgreSQL stopped under a running server: 503 in the JSON error shape within 2 s, and recovery by itself.
+
+A private PostgreSQL cluster (initdb on a free loopback port, run as the postgres user when the
+tests run as root) holds a migrated database; a real gunicorn serves the app on it. The test
+stops PostgreSQL (a fast shutdown, as `pg_ctl stop -m fast`), checks every request answers a
+503 quickly with no traceback, starts PostgreSQL again and checks the same server answers
+normally without a restart. The shared PostgreSQL is never touched.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from ._processes import ROOT, Process, free_port, wait_for
+
+pytestmark = pytest.mark.postgres
+
+PG_BIN = next(iter(sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)), None)
+GUNICORN = Path(sys.executable).parent / "gunicorn"
+
+
+def _as_postgres(command: list[str]) -> list[str]:
+    """initdb and postgres refuse to run as root: run them as the postgres user then."""
+    if os.geteuid() == 0:
+        return ["runuser", "-u", "postgres", "--", *command]
+    return command
+
+
+class PrivatePostgres(Process):
+    name = "postgres"
+
+    def __init__(self, *, root: Path, log_path: Path):
+        super().__init__(log_path=log_path)
+        self.root = root
+        self.data = root / "data"
+        self.port = free_port()
+
+    @property
+    def url(self) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/postgres"
+
+    def init(self) -> PrivatePostgres:
+        self.root.mkdir(parents=True, exist_ok=True)
+        if os.geteuid() == 0:
+            shutil.chown(self.root, "postgres", "postgres")
+        result = subprocess.run(
+            _as_postgres([str(PG_BIN / "initdb"), "-D", str(self.data), "-U", "postgres", "-A", "trust", "--no-sync"]),
+            check=False,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        return self
+
+    def command(self) -> list[str]:
+        return _as_postgres(
+            [
+                str(PG_BIN / "postgres"),
+                "-D",
+                str(self.data),
+                "-p",
+                str(self.port),
+                "-c",
+                "listen_addresses=127.0.0.1",
+                "-c",
+                f"unix_socket_directories={self.root}",
+                "-c",
+                "fsync=off",
+            ]
+        )
+
+    def accepting(self) -> bool:
+        result = subprocess.run(
+            [str(PG_BIN / "pg_isready"), "-h", "127.0.0.1", "-p", str(self.port), "-t", "1"],
+            capture_output=True,
+            check=False,
+        )
+        return result.returncode == 0
+
+    def start(self) -> PrivatePostgres:
+        self._spawn()
+        wait_for(lambda: self.accepting() or not self.running, timeout=60, message="postgres to accept connections")
+        if not self.running:
+            raise AssertionError(f"postgres exited\n{self.tail()}")
+        return self
+
+    def stop(self) -> None:
+        """A fast shutdown (SIGINT to the postmaster): sessions are ended, the port closes."""
+        if self.running:
+            os.killpg(self.proc.pid, signal.SIGINT)
+            try:
+                self.proc.wait(30)
+            except subprocess.TimeoutExpired:
+                self.kill9()
+        wait_for(lambda: not _port_open(self.port), timeout=30, message="postgres to stop listening")
+
+
+def _port_open(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+class Gunicorn(Process):
+    name = "gunicorn"
+
+    def __init__(self, *, env: dict, log_path: Path):
+        super().__init__(log_path=log_path)
+        self.env = env
+        self.port = free_port()
+
+    def command(self) -> list[str]:
+        return [str(GUNICORN), "advocacy.wsgi", "--bind", f"127.0.0.1:{self.port}", "--workers", "1", "--threads", "4"]
+
+    def start(self) -> Gunicorn:
+        self._spawn(env=self.env)
+        wait_for(lambda: _port_open(self.port) or not self.running, timeout=60, message="gunicorn to listen")
+        if not self.running:
+            raise AssertionError(f"gunicorn exited\n{self.tail()}")
+        return self
+
+    def request(self, path: str, *, method="GET", body=None, headers=None) -> tuple[int, dict, bytes, float]:
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{self.port}{path}",
+            data=data,
+            method=method,
+            headers={"Content-Type": "application/json", **(headers or {})},
+        )
+        started = time.monotonic()
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - loopback only
+                return response.status, dict(response.headers), response.read(), time.monotonic() - started
+        except urllib.error.HTTPError as error:
+            return error.code, dict(error.headers), error.read(), time.monotonic() - started
+
+
+def _manage(env: dict, *args: str, timeout: float = 300) -> str:
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+SEED = """
+from accounts.services import api_token_create
+from tests.factories.accounts import UserFactory
+user = UserFactory(email="outage@example.org", zip_code="65101")
+print(api_token_create(user=user, name="outage")[1])
+"""
+
+
+@pytest.fixture
+def stack():
+    if PG_BIN is None or not GUNICORN.exists():
+        pytest.skip("needs PostgreSQL's server binaries (/usr/lib/postgresql/*/bin) and gunicorn")
+    # Not under pytest's tmp_path: its parents are private to this user, and postgres may be another one.
+    root = Path(tempfile.mkdtemp(prefix="pg-outage-"))
+    root.chmod(0o755)
+    postgres = PrivatePostgres(root=root / "cluster", log_path=root / "postgres.log").init().start()
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": os.environ.get("HOME", "/tmp"),
+        "DJANGO_SETTINGS_MODULE": "advocacy.settings.test",
+        "DATABASE_URL": postgres.url,
+        "PYTHONPATH": str(ROOT),
+    }
+    server = None
+    try:
+        _manage(env, "migrate", "--noinput")
+        key = _manage(env, "shell", "-c", SEED).strip().splitlines()[-1]
+        server = Gunicorn(env=env, log_path=root / "gunicorn.log").start()
+        yield postgres, server, {"Authorization": f"Token {key}"}
+    except BaseException:
+        print(postgres.tail(), server.tail() if server else "")
+        raise
+    finally:
+        if server is not None:
+            server.kill9()
+        postgres.stop()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def test_requests_answer_503_within_2_s_while_postgres_is_stopped_and_recover_by_themselves(stack):
+    postgres, server, auth = stack
+    checks = [
+        ("GET", "/api/v1/me/", None),
+        ("GET", "/api/v1/campaigns/", None),
+        ("POST", "/api/v1/calls/", {"campaign": "x", "action": 1, "office": 1, "outcome": "reached"}),
+        ("GET", "/", None),
+    ]
+    status, _, body, _ = server.request("/api/v1/me/", headers=auth)
+    assert status == 200, body
+
+    postgres.stop()
+    for _ in range(2):  # the first request finds the pooled connection broken, the next finds no server
+        for method, path, payload in checks:
+            status, headers, body, took = server.request(path, method=method, body=payload, headers=auth)
+            assert status == 503, (path, status, body[:300])
+            assert took < 2, (path, took)
+            assert headers.get("Retry-After")
+            assert b"Traceback" not in body
+            if path.startswith("/api/"):
+                assert json.loads(body)["error"]["code"] == "service_unavailable"
+            else:
+                assert b"Briefly unavailable" in body
+
+    postgres.start()
+    wait_for(
+        lambda: server.request("/api/v1/me/", headers=auth)[0] == 200,
+        timeout=10,
+        message="the server to answer again without a restart",
+    )
+    assert server.request("/api/v1/campaigns/", headers=auth)[0] == 200
+    assert server.request("/")[0] == 200
+    assert server.running
