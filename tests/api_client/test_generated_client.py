@@ -293,8 +293,12 @@ def test_a_generated_client_runs_the_volunteers_whole_flow(
     assert impact.parsed.total == 2
     assert impact.parsed.called_this_week is True
 
-    # A chapter's tally is for its leads: a member gets a 403.
-    error(gen.chapter_tally.sync_detailed(world.chapter.slug, client=me), 403, "permission_denied")
+    # A chapter's tally is for its leads: to a member it answers like a missing chapter.
+    error(gen.chapter_tally.sync_detailed(world.chapter.slug, client=me), 404, "not_found")
+
+    # Staff without two-factor act as nobody's staff: 403 on every operation.
+    _, staff_key = api_token_create(user=UserFactory(is_staff=True), name="staff script")
+    error(gen.my_impact.sync_detailed(client=authenticated(staff_key)), 403, "two_factor_required")
 
     # Over the calls rate: 429 with Retry-After.
     monkeypatch.setattr(CallsRateThrottle, "THROTTLE_RATES", {"calls": "1/min"})

@@ -159,7 +159,11 @@ def test_a_successor_imported_ahead_takes_effect_on_the_first_day(alaska, travel
 
     action = ActionFactory(target_roles=[OfficeRole.GOVERNOR])
     call, _ = call_log_create(
-        user=UserFactory(), campaign=action.campaign, action=action, office=alaska, outcome=Outcome.REACHED
+        user=UserFactory(zip_code=JUNEAU, state="AK"),
+        campaign=action.campaign,
+        action=action,
+        office=alaska,
+        outcome=Outcome.REACHED,
     )
     assert call.person.name == "Pat Successor"
 
