@@ -96,7 +96,7 @@ THIRD_PARTY_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
 ]
-LOCAL_APPS = ["accounts", "officials", "campaigns", "tallies", "reminders"]
+LOCAL_APPS = ["accounts", "officials", "campaigns", "tallies", "reminders", "rally"]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
@@ -240,6 +240,13 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "reminders.send_weekly_digest",
         "schedule": crontab(minute=0, hour=15, day_of_week="mon"),
         "options": {"expires": 12 * 3600.0},
+    },
+    # Runs every 15 minutes: call-day emails to members whose own morning of the call day has
+    # come (rally/services.py). The reminders ledger sends each once, whatever the number of beats.
+    "rally-send-call-day-emails": {
+        "task": "rally.send_call_day_emails",
+        "schedule": 900.0,
+        "options": {"expires": 900.0},
     },
 }
 
