@@ -38,6 +38,7 @@ MAX_INVITATIONS = 500
 INVITATION_VALID_FOR = dt.timedelta(days=14)
 REINVITE_AFTER = dt.timedelta(days=30)
 
+
 def _call_now_chunk_size() -> int:
     # Progress is recorded a chunk at a time: small chunks let a lead watching the page see it move.
     return max(1, int(getattr(settings, "RALLY_CALL_NOW_CHUNK_SIZE", 20)))
@@ -217,8 +218,9 @@ def call_now_send(*, message_id: int) -> CallNowMessage:
     call_now = CallNowMessage.objects.select_related("chapter", "campaign").get(pk=message_id)
     if call_now.status == CallNowMessage.Status.DONE:
         return call_now
-    CallNowMessage.objects.filter(pk=call_now.pk).update(status=CallNowMessage.Status.SENDING)
     users = selectors.call_now_recipients(chapter=call_now.chapter, campaign=call_now.campaign)
+    # Who is due now: a member who called since the preview is left out, and "left" must reach 0.
+    CallNowMessage.objects.filter(pk=call_now.pk).update(status=CallNowMessage.Status.SENDING, recipients=users.count())
     _deliver(
         kind=ReminderKind.CALL_NOW,
         key=call_now.ledger_key,

@@ -175,9 +175,17 @@ DASHBOARD_CACHE_SECONDS = 3600  # entries for an old state are never read again;
 
 def _bounds(date_range: DateRange, tz: ZoneInfo) -> tuple[dt.datetime | None, dt.datetime | None]:
     """The range as UTC instants [lo, hi): from the first day's local midnight to the one after the last day."""
-    lo = local_midnight(date_range.start, tz) if date_range.start else None
-    hi = local_midnight(date_range.end + dt.timedelta(days=1), tz) if date_range.end else None
-    return lo, hi
+    return _midnight_or_open(date_range.start, tz), _midnight_or_open(date_range.end, tz, next_day=True)
+
+
+def _midnight_or_open(day: dt.date | None, tz: ZoneInfo, *, next_day: bool = False) -> dt.datetime | None:
+    """A local midnight in UTC; None (an open end) for a day at the edge of the calendar, as 9999-12-31."""
+    if day is None:
+        return None
+    try:
+        return local_midnight(day + dt.timedelta(days=1) if next_day else day, tz)
+    except OverflowError:
+        return None
 
 
 def _ceil_day(moment: dt.datetime) -> dt.date:

@@ -6,8 +6,12 @@ from tallies.models import Outcome
 
 
 class DateRangeInputSerializer(serializers.Serializer):
-    start = serializers.DateField(required=False, help_text="First UTC day counted, YYYY-MM-DD. Open if omitted.")
-    end = serializers.DateField(required=False, help_text="Last UTC day counted, YYYY-MM-DD. Open if omitted.")
+    start = serializers.DateField(
+        required=False, help_text="First day counted (the chapter's own day), YYYY-MM-DD. Open if omitted."
+    )
+    end = serializers.DateField(
+        required=False, help_text="Last day counted (the chapter's own day), YYYY-MM-DD. Open if omitted."
+    )
 
     def validate(self, attrs):
         if attrs.get("start") and attrs.get("end") and attrs["start"] > attrs["end"]:
@@ -59,6 +63,7 @@ class MemberFigureSerializer(serializers.Serializer):
 class ChapterTallyOutputSerializer(serializers.Serializer):
     chapter = serializers.SlugField()
     name = serializers.CharField()
+    time_zone = serializers.CharField(help_text="The chapter's zone: start, end and by_day are its days.")
     start = serializers.DateField(allow_null=True)
     end = serializers.DateField(allow_null=True)
     total = serializers.IntegerField()

@@ -57,10 +57,11 @@ class ChapterTallyApi(APIView):
         if not (request.user.is_staff or chapter_is_led_by(chapter=chapter, user=request.user)):
             self.permission_denied(request, message="Only this chapter's leads can read its tally.")
         date_range = DateRange(params.validated_data.get("start"), params.validated_data.get("end"))
-        board = selectors.tally_dashboard(chapter_ids=[chapter.pk], date_range=date_range)
+        board = selectors.tally_dashboard(chapter_ids=[chapter.pk], date_range=date_range, tz=chapter.zone)
         data = {
             "chapter": chapter.slug,
             "name": chapter.name,
+            "time_zone": chapter.zone.key,
             "start": date_range.start,
             "end": date_range.end,
             "total": board.total,

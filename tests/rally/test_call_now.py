@@ -146,3 +146,20 @@ def test_a_volunteer_turns_call_now_messages_off_on_the_profile(client, voluntee
     assert client.post(reverse("profile"), data).status_code == HTTPStatus.FOUND
     volunteer.refresh_from_db()
     assert volunteer.call_now_emails is False
+
+
+def test_a_member_who_calls_after_the_preview_is_not_emailed_and_nothing_is_left_over(
+    chapter, campaign, chapter_lead, members, offices, smtp_server, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        message = call_now_create(chapter=chapter, campaign=campaign, message="Now!")
+    assert message.recipients == 4
+    CallLogFactory(campaign=campaign, chapter=chapter, office=offices["attorney_general"], user=members[0])
+    for callback in callbacks:
+        callback()
+    message.refresh_from_db()
+    assert members[0].email not in smtp_server.recipients()
+    from rally.selectors import call_now_progress
+
+    progress = call_now_progress(message=message)
+    assert (progress.recipients, progress.sent, progress.failed, progress.left) == (3, 3, 0, 0)

@@ -203,3 +203,36 @@ def dst_calls_campaign(chapter):
     from tallies.models import CallLog
 
     return CallLog.objects.filter(chapter=chapter).values_list("campaign_id", flat=True).first()
+
+
+def test_the_chapter_tally_api_counts_the_chapters_days(token_client, chapter, chapter_lead, dst_calls):
+    rollup_calls(wait=True)
+    response = token_client(chapter_lead).get(
+        f"/api/v1/chapters/{chapter.slug}/tally/", {"start": "2026-11-01", "end": "2026-11-01"}
+    )
+    assert response.status_code == HTTPStatus.OK
+    body = response.json()
+    assert body["time_zone"] == "America/Chicago"
+    assert body["total"] == 4
+    assert body["by_day"] == [{"day": "2026-11-01", "calls": 4}]
+
+
+@pytest.mark.parametrize("zone", ["Pacific/Guam", "Pacific/Pago_Pago"])
+def test_a_range_at_the_edges_of_the_calendar_is_open_not_an_error(client, chapter, chapter_lead, dst_calls, zone):
+    chapter.time_zone = zone
+    chapter.save()
+    client.force_login(chapter_lead)
+    url = reverse("tallies:chapter_dashboard", args=[chapter.slug])
+    response = client.get(url, {"start": "0001-01-01", "end": "9999-12-31"})
+    assert response.status_code == HTTPStatus.OK
+    assert response.context["board"].total == 6
+    export = reverse("tallies:chapter_export", args=[chapter.slug, "calls"])
+    assert client.get(export, {"start": "0001-01-01", "end": "9999-12-31"}).status_code == HTTPStatus.OK
+
+
+def test_a_volunteer_turns_call_now_messages_off_over_the_api(token_client, volunteer):
+    api = token_client(volunteer)
+    assert api.get("/api/v1/me/").json()["call_now_emails"] is True
+    response = api.patch("/api/v1/me/", {"call_now_emails": False}, format="json")
+    assert response.status_code == HTTPStatus.OK
+    assert response.json()["call_now_emails"] is False
