@@ -32,8 +32,12 @@ from .tokens import call_now_unsubscribe_token_make, invitation_token_make
 
 logger = logging.getLogger(__name__)
 
-# Volunteers get a call day's email from this hour, local time, on the day (beat runs every 15 minutes).
-CALL_DAY_EMAIL_HOUR = 8
+
+def _call_day_email_hour() -> int:
+    """Volunteers get a call day's email from this hour, their local time, on the day (beat: every 15 minutes)."""
+    return int(getattr(settings, "RALLY_CALL_DAY_EMAIL_HOUR", 8))
+
+
 MAX_INVITATIONS = 500
 INVITATION_VALID_FOR = dt.timedelta(days=14)
 REINVITE_AFTER = dt.timedelta(days=30)
@@ -116,13 +120,14 @@ def call_days_send_emails(*, now: dt.datetime | None = None) -> int:
     """Email the members of every chapter with a call day today, once each, from the morning of their own day.
 
     Run every 15 minutes from beat. A volunteer is due when, in their own time zone, it is the
-    call day's date and CALL_DAY_EMAIL_HOUR or later; the ledger key "call_day:<id>" makes
+    call day's date and 08:00 (RALLY_CALL_DAY_EMAIL_HOUR) or later; the ledger key "call_day:<id>" makes
     every later run (or a second beat) skip them.
     """
     now = now or timezone.now()
     utc_today = now.astimezone(dt.UTC).date()
     days = CallDay.objects.filter(day__range=(utc_today - dt.timedelta(days=1), utc_today + dt.timedelta(days=1)))
     sent = 0
+    hour = _call_day_email_hour()
     mailer = _Mailer.create()
     for call_day in days.select_related("chapter", "campaign"):
         recipients = selectors.call_day_recipients(call_day=call_day)
@@ -130,7 +135,7 @@ def call_days_send_emails(*, now: dt.datetime | None = None) -> int:
         due = []
         for name in zones:
             local = now.astimezone(zone(name))
-            if local.date() == call_day.day and local.hour >= CALL_DAY_EMAIL_HOUR:
+            if local.date() == call_day.day and local.hour >= hour:
                 due.append(name)
         if not due:
             continue
