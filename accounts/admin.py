@@ -41,7 +41,20 @@ class UserAdmin(DjangoUserAdmin):
     inlines = [UserMembershipInline]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        ("Profile", {"fields": ("name", "zip_code", "state", "district_ocd_id", "time_zone", "reminder_frequency")}),
+        (
+            "Profile",
+            {
+                "fields": (
+                    "name",
+                    "zip_code",
+                    "state",
+                    "district_ocd_id",
+                    "time_zone",
+                    "reminder_frequency",
+                    "call_now_emails",
+                )
+            },
+        ),
         ("Permissions", {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
@@ -54,8 +67,8 @@ class UserAdmin(DjangoUserAdmin):
 
 @admin.register(Chapter)
 class ChapterAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "state", "created_at"]
-    list_filter = ["state"]
+    list_display = ["name", "slug", "state", "time_zone", "created_at"]
+    list_filter = ["state", "time_zone"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MembershipInline]

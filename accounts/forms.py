@@ -19,6 +19,11 @@ class ProfileForm(forms.Form):
     reminder_frequency = forms.ChoiceField(
         label="Reminder emails", choices=User.ReminderFrequency.choices, widget=forms.RadioSelect
     )
+    call_now_emails = forms.BooleanField(
+        label="“Call now” messages from my chapters' leads",
+        required=False,
+        help_text="A short email when a lead asks the chapter to call today (at most one a day per campaign).",
+    )
 
 
 class ApiTokenCreateForm(forms.Form):

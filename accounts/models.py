@@ -5,6 +5,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 
+from .time_zones import CHAPTER_TIME_ZONE_CHOICES, time_zone_for_state, zone
+
 ZIP_CODE_VALIDATOR = RegexValidator(
     r"^\d{5}(-\d{4})?$", "Enter a 5-digit ZIP code or ZIP+4 (for example 65101 or 65101-1234)."
 )
@@ -59,6 +61,8 @@ class User(AbstractUser):
     reminder_frequency = models.CharField(
         max_length=20, choices=ReminderFrequency.choices, default=ReminderFrequency.WEEKLY
     )
+    # A chapter lead's "call now" messages; off by the profile or the link in one of them.
+    call_now_emails = models.BooleanField("“Call now” messages from my chapters' leads", default=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -82,6 +86,14 @@ class Chapter(models.Model):
     slug = models.SlugField(max_length=200, unique=True)
     state = models.CharField(max_length=2, blank=True, help_text="USPS code, e.g. MO")
     description = models.TextField(blank=True)
+    # The chapter's days (dashboard, call days) are days in this zone. Left blank, it is set
+    # from the state on save.
+    time_zone = models.CharField(
+        max_length=64,
+        choices=CHAPTER_TIME_ZONE_CHOICES,
+        blank=True,
+        help_text="The chapter's days are counted in this zone. Left blank: the main zone of its state.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
     members = models.ManyToManyField(User, through="Membership", related_name="chapters")
     # Part of every join link; a lead's "new join link" bumps it, so every earlier link stops working.
@@ -92,6 +104,15 @@ class Chapter(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.time_zone:
+            self.time_zone = time_zone_for_state(self.state)
+        super().save(*args, **kwargs)
+
+    @property
+    def zone(self):
+        return zone(self.time_zone or time_zone_for_state(self.state))
 
 
 class MembershipQuerySet(models.QuerySet):

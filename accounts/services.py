@@ -66,6 +66,7 @@ def user_profile_update(
     district_ocd_id: str | None = None,
     time_zone: str | None = None,
     reminder_frequency: str | None = None,
+    call_now_emails: bool | None = None,
 ) -> User:
     """Update the fields given (None leaves a field alone).
 
@@ -83,6 +84,9 @@ def user_profile_update(
     if reminder_frequency is not None:
         user.reminder_frequency = reminder_frequency
         fields.append("reminder_frequency")
+    if call_now_emails is not None:
+        user.call_now_emails = call_now_emails
+        fields.append("call_now_emails")
     if fields:
         user.clean_fields(exclude=[f.name for f in User._meta.concrete_fields if f.name not in fields])
         user.save(update_fields=fields)

@@ -36,6 +36,7 @@ def profile(request):
         "zip_code": user.zip_code,
         "time_zone": user.time_zone,
         "reminder_frequency": user.reminder_frequency,
+        "call_now_emails": user.call_now_emails,
     }
     form = ProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

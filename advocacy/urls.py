@@ -16,6 +16,7 @@ urlpatterns = [
     path("campaigns/", include("campaigns.urls")),
     path("", include("tallies.urls")),
     path("reminders/", include("reminders.urls")),
+    path("", include("rally.urls")),
     # API
     path("api/v1/", include("advocacy.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

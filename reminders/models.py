@@ -14,6 +14,9 @@ from django.utils import timezone
 class ReminderKind(models.TextChoices):
     NEW_CAMPAIGN = "new_campaign", "New campaign"
     WEEKLY_DIGEST = "weekly_digest", "Weekly digest"
+    # Sent by the rally app: a lead's call day (key "call_day:<id>") and "call now" message ("call_now:<id>").
+    CALL_DAY = "call_day", "Call day"
+    CALL_NOW = "call_now", "Call now"
 
 
 class ReminderDelivery(models.Model):

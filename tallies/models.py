@@ -81,7 +81,8 @@ class CallLog(models.Model):
 # stored. Figures about one volunteer ("My impact") and members in a date range read CallLog
 # through its (user, created_at) and (chapter, created_at) indexes instead: a rollup keyed by
 # member and day would hold nearly a row per call and cost the rollup more than it saves. Keys are plain integers, not foreign keys: the rollup is a summary, and 0 stands for
-# "none" (a call without a chapter, a caller whose account was deleted). Days are UTC dates.
+# "none" (a call without a chapter, a caller whose account was deleted). Days are UTC dates;
+# a chapter's own (local) days come from HourlyChapterTally.
 # ------------------------------------------------------------------------------
 class RollupState(models.Model):
     """The high-water mark: every CallLog with id <= last_id is counted in the rollups, no other."""
@@ -140,6 +141,21 @@ class DailyChapterTally(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["chapter_id", "day"], name="dailychaptertally_key")]
+
+
+class HourlyChapterTally(models.Model):
+    """Calls per chapter per UTC hour: summed into the chapter's own local days (its time zone).
+
+    Every chapter zone is a whole number of hours from UTC (accounts.time_zones), so an hour
+    never straddles two local days, and a change of zone needs no recount.
+    """
+
+    chapter_id = models.BigIntegerField()
+    hour = models.DateTimeField()
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["chapter_id", "hour"], name="hourlychaptertally_key")]
 
 
 class DailyTally(models.Model):

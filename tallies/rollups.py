@@ -59,6 +59,7 @@ from .models import (
     ChapterTally,
     DailyChapterTally,
     DailyTally,
+    HourlyChapterTally,
     RollupState,
 )
 
@@ -94,6 +95,13 @@ def day_sql() -> str:
     return "date(created_at)"
 
 
+def hour_sql() -> str:
+    """The UTC hour CallLog.created_at falls in, on this database."""
+    if connection.vendor == "postgresql":
+        return "date_trunc('hour', created_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'"
+    return "strftime('%%Y-%%m-%%d %%H:00:00', created_at)"
+
+
 def tally_specs() -> list[TallySpec]:
     day = day_sql()
     chapter = ("chapter_id", "COALESCE(chapter_id, 0)")
@@ -104,6 +112,7 @@ def tally_specs() -> list[TallySpec]:
         TallySpec(ChapterOfficeTally, (chapter, ("office_id", "office_id"))),
         TallySpec(ChapterMemberTally, (chapter, user)),
         TallySpec(DailyChapterTally, (chapter, ("day", day))),
+        TallySpec(HourlyChapterTally, (chapter, ("hour", hour_sql()))),
         TallySpec(
             DailyTally,
             (chapter, ("day", day), ("campaign_id", "campaign_id"), ("office_id", "office_id"), ("outcome", "outcome")),

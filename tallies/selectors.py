@@ -21,6 +21,8 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
+from accounts.time_zones import CHAPTER_TIME_ZONES, local_midnight
+
 from .models import (
     CallLog,
     CampaignTally,
@@ -29,6 +31,7 @@ from .models import (
     ChapterTally,
     DailyChapterTally,
     DailyTally,
+    HourlyChapterTally,
     Outcome,
     RollupState,
 )
@@ -66,6 +69,17 @@ def _in(column: str, ids: list[int] | None) -> tuple[str, list]:
     if not ids:
         return "1 = 0", []
     return f"{column} IN ({', '.join(['%s'] * len(ids))})", list(ids)
+
+
+def _calls_in(chapter_ids: list[int] | None) -> tuple[str, list]:
+    """CallLog rows of these chapters (0: calls without one).
+
+    Real chapters are matched on the bare column, so the planner can use the
+    (chapter_id, created_at) index for a date range instead of scanning every call.
+    """
+    if chapter_ids is not None and 0 not in chapter_ids:
+        return _in("chapter_id", chapter_ids)
+    return _in("COALESCE(chapter_id, 0)", chapter_ids)
 
 
 def _combined(rolled: str, rolled_params: list, tail: str, tail_params: list, keys: str) -> tuple[str, list]:
@@ -124,7 +138,8 @@ class DateOutOfRange(ValueError):
 
 @dataclass(frozen=True)
 class DateRange:
-    """Inclusive UTC dates between 1900 and 2100; either end may be open."""
+    """Inclusive dates between 1900 and 2100 (in the dashboard's zone: the chapter's, or UTC for staff);
+    either end may be open."""
 
     start: dt.date | None = None
     end: dt.date | None = None
@@ -183,8 +198,92 @@ DASHBOARD_CACHE_VERSION = 1
 DASHBOARD_CACHE_SECONDS = 3600  # entries for an old state are never read again; this only frees them
 
 
+def _bounds(date_range: DateRange, tz: ZoneInfo) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """The range as UTC instants [lo, hi): from the first day's local midnight to the one after the last day."""
+    return _midnight_or_open(date_range.start, tz), _midnight_or_open(date_range.end, tz, next_day=True)
+
+
+def _midnight_or_open(day: dt.date | None, tz: ZoneInfo, *, next_day: bool = False) -> dt.datetime | None:
+    """A local midnight in UTC; None (an open end) for a day at the edge of the calendar, as 9999-12-31."""
+    if day is None:
+        return None
+    try:
+        return local_midnight(day + dt.timedelta(days=1) if next_day else day, tz)
+    except OverflowError:
+        return None
+
+
+def _ceil_day(moment: dt.datetime) -> dt.date:
+    day = moment.date()
+    return day if moment == _utc_midnight(day) else day + dt.timedelta(days=1)
+
+
+def _detail_source(*, chapter_ids: list[int] | None, date_range: DateRange, tz: ZoneInfo) -> tuple[str, list]:
+    """Rolled-up calls by (chapter, campaign, office, outcome) in a date range of local days.
+
+    DailyTally holds UTC days. The UTC days wholly inside the range come from it; the hours at
+    either edge (a local day starts at 05:00 or 06:00 UTC in St. Louis) are counted from
+    CallLog up to the mark through its (chapter_id, created_at) index: at most two partial
+    days, so the cost does not grow with the range.
+    """
+    ops = connection.ops
+    lo, hi = _bounds(date_range, tz)
+    first_full = _ceil_day(lo) if lo else None
+    last_full_excl = hi.date() if hi else None
+    chapter_where, chapter_params = _in("chapter_id", chapter_ids)
+    call_chapter_where, call_chapter_params = _calls_in(chapter_ids)
+    daily_where, daily_params = chapter_where, list(chapter_params)
+    edges: list[tuple[dt.datetime | None, dt.datetime | None]] = []
+    if first_full and last_full_excl and first_full >= last_full_excl:
+        daily_where += " AND 1 = 0"
+        edges.append((lo, hi))
+    else:
+        if first_full:
+            daily_where += " AND day >= %s"
+            daily_params.append(ops.adapt_datefield_value(first_full))
+            if lo < _utc_midnight(first_full):
+                edges.append((lo, _utc_midnight(first_full)))
+        if last_full_excl:
+            daily_where += " AND day < %s"
+            daily_params.append(ops.adapt_datefield_value(last_full_excl))
+            if _utc_midnight(last_full_excl) < hi:
+                edges.append((_utc_midnight(last_full_excl), hi))
+    parts = [
+        (
+            f"SELECT chapter_id, campaign_id, office_id, outcome, n FROM {_t(DailyTally)} WHERE {daily_where}",  # noqa: S608
+            daily_params,
+        )
+    ]
+    for start, end in edges:
+        parts.append(
+            (
+                f"SELECT COALESCE(chapter_id, 0) AS chapter_id, campaign_id, office_id, outcome, 1 AS n "  # noqa: S608
+                f"FROM {_t(CallLog)} WHERE {call_chapter_where} AND created_at >= %s AND created_at < %s "
+                f"AND id <= {_mark_sql()}",
+                [*call_chapter_params, ops.adapt_datetimefield_value(start), ops.adapt_datetimefield_value(end)],
+            )
+        )
+    sql = " UNION ALL ".join(f"SELECT * FROM ({p}) AS e{i}" for i, (p, _) in enumerate(parts))  # noqa: S608
+    return f"({sql})", [x for _, ps in parts for x in ps]
+
+
+def _local_date_sql(expr: str, tz: ZoneInfo) -> str:
+    """The date of a UTC timestamp in the zone (a name from accounts.time_zones, checked there)."""
+    name = str(tz.key)
+    if name not in CHAPTER_TIME_ZONES:
+        raise ValueError(f"{name!r} is not a chapter time zone")
+    if connection.vendor == "postgresql":
+        return f"CAST(({expr} AT TIME ZONE '{name}') AS DATE)"
+    return f"django_datetime_cast_date({expr}, '{name}', 'UTC')"
+
+
 def _dashboard_sql(
-    *, chapter_ids: list[int] | None, date_range: DateRange, with_chapters: bool, generation: tuple | None
+    *,
+    chapter_ids: list[int] | None,
+    date_range: DateRange,
+    with_chapters: bool,
+    generation: tuple | None,
+    tz: ZoneInfo | None = None,
 ) -> tuple[str, list]:
     """One statement returning rows (dim, src, k1, k2, n) for every figure of the dashboard.
 
@@ -193,6 +292,9 @@ def _dashboard_sql(
     cached rollup half was read at (generation), the rollup rows are skipped while the state is
     unchanged (a one-time filter: those tables are not even read), so a warm read costs the tail
     alone. The tail is read once (the `tail` CTE) and every figure groups it.
+
+    With tz (a chapter's zone) days are local days: the range is cut at local midnights and
+    "by day" sums HourlyChapterTally into local dates. Without it (staff), days are UTC days.
     """
     day = day_sql()
     calllog = _t(CallLog)
@@ -207,27 +309,24 @@ def _dashboard_sql(
         fresh_params = [generation[0], generation[1]]
     stale = "NOT EXISTS (SELECT 1 FROM fresh)"
     chapter_where, chapter_params = _in("chapter_id", chapter_ids)
-    tail_where, tail_params = _in("COALESCE(chapter_id, 0)", chapter_ids)
-    roll_range, roll_range_params = "1 = 1", []
-    if not date_range.is_all_time:
-        ops = connection.ops
-        if date_range.start:
-            roll_range += " AND day >= %s"
-            roll_range_params.append(ops.adapt_datefield_value(date_range.start))
-            tail_where += " AND created_at >= %s"
-            tail_params.append(ops.adapt_datetimefield_value(_utc_midnight(date_range.start)))
-        if date_range.end:
-            roll_range += " AND day <= %s"
-            roll_range_params.append(ops.adapt_datefield_value(date_range.end))
-            tail_where += " AND created_at < %s"
-            tail_params.append(ops.adapt_datetimefield_value(_utc_midnight(date_range.end + dt.timedelta(days=1))))
+    tail_where, tail_params = _calls_in(chapter_ids)
+    zone = tz or dt.UTC
+    lo, hi = _bounds(date_range, zone)
+    ops = connection.ops
+    if lo:
+        tail_where += " AND created_at >= %s"
+        tail_params.append(ops.adapt_datetimefield_value(lo))
+    if hi:
+        tail_where += " AND created_at < %s"
+        tail_params.append(ops.adapt_datetimefield_value(hi))
 
     if date_range.is_all_time:
         campaign_table, office_table = _t(ChapterTally), _t(ChapterOfficeTally)
         roll_where, roll_params = chapter_where, chapter_params
     else:
-        campaign_table, office_table = _t(DailyTally), _t(DailyTally)
-        roll_where, roll_params = f"{chapter_where} AND {roll_range}", chapter_params + roll_range_params
+        detail, detail_params = _detail_source(chapter_ids=chapter_ids, date_range=date_range, tz=zone)
+        campaign_table = office_table = f"{detail} AS detail"
+        roll_where, roll_params = "1 = 1", detail_params
     roll_where = f"{roll_where} AND {stale}"
 
     pieces: list[tuple[str, list]] = [
@@ -253,8 +352,8 @@ def _dashboard_sql(
     else:
         # Members in a date range: counted straight from CallLog (see tallies.models), split at
         # the mark like the rollups, so the cached half holds exactly the calls up to it.
-        member_where, member_params = _in("COALESCE(chapter_id, 0)", chapter_ids)
-        member_where, member_params = _created_between(member_where, member_params, date_range)
+        member_where, member_params = _calls_in(chapter_ids)
+        member_where, member_params = _created_between(member_where, member_params, date_range, zone)
         grouped(
             "member",
             "r",
@@ -264,7 +363,38 @@ def _dashboard_sql(
         )
         tail_members = f"SELECT COALESCE(user_id, 0) AS k1, '' AS k2, 1 AS n FROM tail WHERE {tail_where}"  # noqa: S608
         grouped("member", "t", tail_members, tail_params)
-    piece("day", "0", f"{_day_text('day')}", _t(DailyChapterTally), "0", _day_text(day))
+    if tz is None:
+        day_where, day_params = f"{chapter_where} AND {stale}", list(chapter_params)
+        if date_range.start:
+            day_where += " AND day >= %s"
+            day_params.append(ops.adapt_datefield_value(date_range.start))
+        if date_range.end:
+            day_where += " AND day <= %s"
+            day_params.append(ops.adapt_datefield_value(date_range.end))
+        grouped(
+            "day",
+            "r",
+            f"SELECT 0 AS k1, {_day_text('day')} AS k2, n FROM {_t(DailyChapterTally)} WHERE {day_where}",  # noqa: S608
+            day_params,
+        )
+        grouped("day", "t", f"SELECT 0 AS k1, {_day_text(day)} AS k2, 1 AS n FROM tail WHERE {tail_where}", tail_params)  # noqa: S608
+    else:
+        hour_where, hour_params = f"{chapter_where} AND {stale}", list(chapter_params)
+        if lo:
+            hour_where += " AND hour >= %s"
+            hour_params.append(ops.adapt_datetimefield_value(lo))
+        if hi:
+            hour_where += " AND hour < %s"
+            hour_params.append(ops.adapt_datetimefield_value(hi))
+        local_hour = _day_text(_local_date_sql("hour", tz))
+        grouped(
+            "day",
+            "r",
+            f"SELECT 0 AS k1, {local_hour} AS k2, n FROM {_t(HourlyChapterTally)} WHERE {hour_where}",  # noqa: S608
+            hour_params,
+        )
+        local_call = _day_text(_local_date_sql("created_at", tz))
+        grouped("day", "t", f"SELECT 0 AS k1, {local_call} AS k2, 1 AS n FROM tail WHERE {tail_where}", tail_params)  # noqa: S608
     if with_chapters:
         piece("chapter", "chapter_id", "''", campaign_table, "COALESCE(chapter_id, 0)", "''")
     # Everyone's all-time calls toward each campaign's goal, for every campaign (a row per
@@ -282,11 +412,11 @@ def _dashboard_sql(
     return sql, params
 
 
-def _dashboard_cache_key(chapter_ids: list[int] | None, date_range: DateRange) -> str:
+def _dashboard_cache_key(chapter_ids: list[int] | None, date_range: DateRange, tz: ZoneInfo | None = None) -> str:
     scope = "all" if chapter_ids is None else ",".join(str(i) for i in sorted(chapter_ids))
     return (
         f"tallies:dashboard:v{DASHBOARD_CACHE_VERSION}:{connection.settings_dict['NAME']}:{scope}:"
-        f"{date_range.start or ''}:{date_range.end or ''}"
+        f"{date_range.start or ''}:{date_range.end or ''}:{tz.key if tz else 'utc-days'}"
     )
 
 
@@ -310,14 +440,14 @@ def _cache_set(key: str, value) -> None:
 
 
 def _dashboard_figures(
-    *, chapter_ids: list[int] | None, date_range: DateRange, with_chapters: bool
+    *, chapter_ids: list[int] | None, date_range: DateRange, with_chapters: bool, tz: ZoneInfo | None = None
 ) -> dict[str, dict[tuple[int, str], int]]:
     """The figures by dimension: the rollup half (cached per rollup state) plus the live tail."""
-    key = _dashboard_cache_key(chapter_ids, date_range)
+    key = _dashboard_cache_key(chapter_ids, date_range, tz)
     entry = _cache_get(key)  # (generation, rolled figures) or None
     generation = entry[0] if entry else None
     sql, params = _dashboard_sql(
-        chapter_ids=chapter_ids, date_range=date_range, with_chapters=with_chapters, generation=generation
+        chapter_ids=chapter_ids, date_range=date_range, with_chapters=with_chapters, generation=generation, tz=tz
     )
     state = None
     rolled: dict[str, dict] = defaultdict(dict)
@@ -349,15 +479,16 @@ def _day_text(expr: str) -> str:
     return f"CAST({expr} AS TEXT)"
 
 
-def _created_between(where: str, params: list, date_range: DateRange) -> tuple[str, list]:
+def _created_between(where: str, params: list, date_range: DateRange, tz: ZoneInfo) -> tuple[str, list]:
     ops = connection.ops
     params = list(params)
-    if date_range.start:
+    lo, hi = _bounds(date_range, tz)
+    if lo:
         where += " AND created_at >= %s"
-        params.append(ops.adapt_datetimefield_value(_utc_midnight(date_range.start)))
-    if date_range.end:
+        params.append(ops.adapt_datetimefield_value(lo))
+    if hi:
         where += " AND created_at < %s"
-        params.append(ops.adapt_datetimefield_value(_utc_midnight(date_range.end + dt.timedelta(days=1))))
+        params.append(ops.adapt_datetimefield_value(hi))
     return where, params
 
 
@@ -366,9 +497,16 @@ def _utc_midnight(day: dt.date) -> dt.datetime:
 
 
 def tally_dashboard(
-    *, chapter_ids: list[int] | None, date_range: DateRange | None = None, all_members: bool = False
+    *,
+    chapter_ids: list[int] | None,
+    date_range: DateRange | None = None,
+    all_members: bool = False,
+    tz: ZoneInfo | None = None,
 ) -> Dashboard:
     """The figures of the chapter dashboard (chapter_ids=[id]) or of the staff one (None: every chapter).
+
+    tz: the chapter's zone; its date range and "by day" are then the chapter's local days.
+    Without it (staff), days are UTC days.
 
     Queries: the figures with the campaigns' totals toward their goals (one statement), the
     campaigns, the offices, the members and, for staff, the chapters: five at most, whatever
@@ -381,7 +519,7 @@ def tally_dashboard(
 
     date_range = date_range or DateRange()
     with_chapters = chapter_ids is None
-    figures = _dashboard_figures(chapter_ids=chapter_ids, date_range=date_range, with_chapters=with_chapters)
+    figures = _dashboard_figures(chapter_ids=chapter_ids, date_range=date_range, with_chapters=with_chapters, tz=tz)
 
     board = Dashboard(date_range=date_range)
     outcome_counts: dict[str, int] = defaultdict(int)
@@ -456,19 +594,31 @@ class NoteRow(NamedTuple):
     outcome: str
     office: str
     campaign: str
-    created_at: dt.datetime  # UTC
+    created_at: dt.datetime  # in the dashboard's zone
     created_at_display: str  # "7 Mar 2026, 14:05"
 
 
-def tally_notes(*, chapter_ids: list[int] | None, date_range: DateRange, before_id: int | None = None):
-    """A page of callers' notes, newest first, and the id to pass as `before_id` for the next one (or None)."""
+def _in_range(calls, date_range: DateRange, tz: ZoneInfo):
+    lo, hi = _bounds(date_range, tz)
+    if lo:
+        calls = calls.filter(created_at__gte=lo)
+    if hi:
+        calls = calls.filter(created_at__lt=hi)
+    return calls
+
+
+def tally_notes(
+    *, chapter_ids: list[int] | None, date_range: DateRange, before_id: int | None = None, tz: ZoneInfo | None = None
+):
+    """A page of callers' notes, newest first, and the id to pass as `before_id` for the next one (or None).
+
+    Times and the range are in tz (the chapter's zone), or UTC.
+    """
+    zone = tz or dt.UTC
     notes = CallLog.objects.exclude(note="")
     if chapter_ids is not None:
         notes = notes.filter(chapter_id__in=chapter_ids)
-    if date_range.start:
-        notes = notes.filter(created_at__gte=_utc_midnight(date_range.start))
-    if date_range.end:
-        notes = notes.filter(created_at__lt=_utc_midnight(date_range.end + dt.timedelta(days=1)))
+    notes = _in_range(notes, date_range, zone)
     if before_id:
         notes = notes.filter(id__lt=before_id)
     rows = notes.order_by("-id").values_list(
@@ -485,7 +635,7 @@ def tally_notes(*, chapter_ids: list[int] | None, date_range: DateRange, before_
     )[: NOTES_PAGE_SIZE + 1]
     page = []
     for call_id, note, user_id, name, email, outcome, office_name, office_title, campaign, created_at in rows:
-        created_at = created_at.astimezone(dt.UTC)
+        created_at = created_at.astimezone(zone)
         page.append(
             NoteRow(
                 id=call_id,
@@ -504,15 +654,12 @@ def tally_notes(*, chapter_ids: list[int] | None, date_range: DateRange, before_
     return page, (page[-1].id if more else None)
 
 
-def tally_call_logs_for_export(*, chapter_ids: list[int] | None, date_range: DateRange):
-    """Every call of the chapter(s) in the range, oldest first, as tuples, streamed from the database."""
+def tally_call_logs_for_export(*, chapter_ids: list[int] | None, date_range: DateRange, tz: ZoneInfo | None = None):
+    """Every call of the chapter(s) in the range (local days in tz, else UTC), oldest first, streamed."""
     calls = CallLog.objects.order_by("id")
     if chapter_ids is not None:
         calls = calls.filter(chapter_id__in=chapter_ids)
-    if date_range.start:
-        calls = calls.filter(created_at__gte=_utc_midnight(date_range.start))
-    if date_range.end:
-        calls = calls.filter(created_at__lt=_utc_midnight(date_range.end + dt.timedelta(days=1)))
+    calls = _in_range(calls, date_range, tz or dt.UTC)
     return calls.values_list(
         "id",
         "created_at",

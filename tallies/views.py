@@ -1,6 +1,7 @@
 """Dashboards, CSV exports, the public widget and "My impact". Every figure comes from tallies.selectors."""
 
 import csv
+import datetime as dt
 from http import HTTPStatus
 
 from django.contrib.auth.decorators import login_required
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.models import Chapter, Membership
 from campaigns.models import Campaign
+from rally.selectors import call_day_totals
 
 from . import selectors
 from .selectors import DateOutOfRange, DateRange
@@ -62,14 +64,24 @@ def _office_state(office) -> str:
     return (office.division.state if office.division else "") or "US"
 
 
+def _zone(chapter):
+    """A chapter dashboard counts the chapter's own days; the staff one UTC days."""
+    return chapter.zone if chapter is not None else None
+
+
 def _render_dashboard(request, *, chapter, chapter_ids):
     date_range, errors = _date_range(request)
-    board = selectors.tally_dashboard(chapter_ids=chapter_ids, date_range=date_range)
+    tz = _zone(chapter)
+    board = selectors.tally_dashboard(chapter_ids=chapter_ids, date_range=date_range, tz=tz)
     notes, next_before = selectors.tally_notes(
-        chapter_ids=chapter_ids, date_range=date_range, before_id=_before_id(request)
+        chapter_ids=chapter_ids, date_range=date_range, before_id=_before_id(request), tz=tz
     )
+    call_days = call_day_totals(chapter=chapter, date_range=date_range) if chapter is not None else []
+    marked = {row.day.isoformat(): row for row in call_days}
     context = {
         "chapter": chapter,
+        "zone_label": tz.key.replace("_", " ") if tz else "UTC",
+        "call_days": call_days,
         "board": board,
         # Display rows for the long tables, rendered by {% tally_rows %} (see tally_format).
         "office_rows": [(str(office), _office_state(office), n) for office, n in board.by_office],
@@ -80,7 +92,12 @@ def _render_dashboard(request, *, chapter, chapter_ids):
         # The chart draws every day; the table (for screen readers and no-JS) the latest ones,
         # so the page does not grow with the years. The figures CSV has every day.
         "recent_days": [(day.isoformat(), n) for day, n in board.by_day[-RECENT_DAYS:]],
-        "chart_data": {"labels": [d.isoformat() for d, _ in board.by_day], "counts": [n for _, n in board.by_day]},
+        "chart_data": {
+            "labels": [d.isoformat() for d, _ in board.by_day],
+            "counts": [n for _, n in board.by_day],
+            # Call days are drawn in another colour; the table under the chart names them.
+            "call_days": [d.isoformat() in marked for d, _ in board.by_day],
+        },
         "query": request.GET.urlencode(),
     }
     if chapter is not None and chapter.is_lead:
@@ -153,7 +170,7 @@ def _stamp() -> str:
 @require_GET
 def chapter_export(request, slug, kind):
     chapter = _chapter_for_lead(request, slug)
-    return _export(request, chapter_ids=[chapter.pk], name=chapter.slug, kind=kind)
+    return _export(request, chapter_ids=[chapter.pk], name=chapter.slug, kind=kind, tz=chapter.zone)
 
 
 @login_required
@@ -163,18 +180,18 @@ def staff_export(request, kind):
     return _export(request, chapter_ids=None, name="all-chapters", kind=kind)
 
 
-def _export(request, *, chapter_ids, name, kind):
+def _export(request, *, chapter_ids, name, kind, tz=None):
     date_range, _ = _date_range(request)
     if kind == "figures":
-        board = selectors.tally_dashboard(chapter_ids=chapter_ids, date_range=date_range, all_members=True)
+        board = selectors.tally_dashboard(chapter_ids=chapter_ids, date_range=date_range, all_members=True, tz=tz)
         return _csv_response(_figures_rows(board), f"{name}-figures-{_stamp()}.csv")
     if kind == "calls":
-        calls = selectors.tally_call_logs_for_export(chapter_ids=chapter_ids, date_range=date_range)
-        return _csv_response(_call_rows(calls), f"{name}-calls-{_stamp()}.csv")
+        calls = selectors.tally_call_logs_for_export(chapter_ids=chapter_ids, date_range=date_range, tz=tz)
+        return _csv_response(_call_rows(calls, tz), f"{name}-calls-{_stamp()}.csv")
     raise Http404("No such export.")
 
 
-def _call_rows(calls):
+def _call_rows(calls, tz=None):
     yield [
         "id",
         "created_at",
@@ -191,7 +208,8 @@ def _call_rows(calls):
     for call_id, created_at, campaign, action_id, title, name, person, outcome, chapter, email, source, note in calls:
         yield [
             call_id,
-            created_at.isoformat(),
+            # With the zone's offset: a chapter's CSV reads in its own time, and stays unambiguous.
+            created_at.astimezone(tz or dt.UTC).isoformat(),
             campaign,
             action_id,
             name or title,

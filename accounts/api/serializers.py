@@ -38,6 +38,7 @@ class MeOutputSerializer(serializers.ModelSerializer):
             "district_ocd_id",
             "time_zone",
             "reminder_frequency",
+            "call_now_emails",
             "chapters",
         ]
         read_only_fields = fields
@@ -62,3 +63,6 @@ class MeInputSerializer(serializers.Serializer):
     )
     time_zone = serializers.ChoiceField(choices=TIME_ZONE_CHOICES, required=False)
     reminder_frequency = serializers.ChoiceField(choices=User.ReminderFrequency.choices, required=False)
+    call_now_emails = serializers.BooleanField(
+        required=False, help_text="Whether chapter leads' “call now” messages reach this volunteer."
+    )

@@ -98,7 +98,7 @@ THIRD_PARTY_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
 ]
-LOCAL_APPS = ["accounts", "officials", "campaigns", "tallies", "reminders"]
+LOCAL_APPS = ["accounts", "officials", "campaigns", "tallies", "reminders", "rally"]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
@@ -255,6 +255,13 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "officials.refresh",
         "schedule": crontab(minute=0, hour=7, day_of_week="sun"),
         "options": {"expires": 24 * 3600.0},
+    },
+    # Runs every 15 minutes: call-day emails to members whose own morning of the call day has
+    # come (rally/services.py). The reminders ledger sends each once, whatever the number of beats.
+    "rally-send-call-day-emails": {
+        "task": "rally.send_call_day_emails",
+        "schedule": 900.0,
+        "options": {"expires": 900.0},
     },
 }
 

@@ -6,7 +6,12 @@
   var data = JSON.parse(source.textContent);
   new Chart(canvas, {
     type: "bar",
-    data: { labels: data.labels, datasets: [{ label: "Calls", data: data.counts, backgroundColor: "#0b5cad" }] },
+    data: { labels: data.labels, datasets: [{
+      label: "Calls",
+      data: data.counts,
+      // Call days stand out in orange; the "Call days" table below the chart gives their totals.
+      backgroundColor: (data.call_days || []).map(function (called) { return called ? "#d9480f" : "#0b5cad"; })
+    }] },
     options: {
       maintainAspectRatio: false,
       animation: false,

@@ -16,12 +16,12 @@ class DateRangeInputSerializer(serializers.Serializer):
     start = serializers.DateField(
         required=False,
         validators=_IN_RANGE,
-        help_text="First UTC day counted, YYYY-MM-DD (1900..2100). Open if omitted.",
+        help_text="First day counted (the chapter's own day), YYYY-MM-DD (1900..2100). Open if omitted.",
     )
     end = serializers.DateField(
         required=False,
         validators=_IN_RANGE,
-        help_text="Last UTC day counted, YYYY-MM-DD (1900..2100). Open if omitted.",
+        help_text="Last day counted (the chapter's own day), YYYY-MM-DD (1900..2100). Open if omitted.",
     )
 
     def validate(self, attrs):
@@ -74,6 +74,7 @@ class MemberFigureSerializer(serializers.Serializer):
 class ChapterTallyOutputSerializer(serializers.Serializer):
     chapter = serializers.SlugField()
     name = serializers.CharField()
+    time_zone = serializers.CharField(help_text="The chapter's zone: start, end and by_day are its days.")
     start = serializers.DateField(allow_null=True)
     end = serializers.DateField(allow_null=True)
     total = serializers.IntegerField()

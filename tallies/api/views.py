@@ -60,10 +60,11 @@ class ChapterTallyApi(APIView):
             # The same answer as for a chapter that does not exist: slugs cannot be probed.
             raise Http404("No such chapter.")
         date_range = DateRange(params.validated_data.get("start"), params.validated_data.get("end"))
-        board = selectors.tally_dashboard(chapter_ids=[chapter.pk], date_range=date_range)
+        board = selectors.tally_dashboard(chapter_ids=[chapter.pk], date_range=date_range, tz=chapter.zone)
         data = {
             "chapter": chapter.slug,
             "name": chapter.name,
+            "time_zone": chapter.zone.key,
             "start": date_range.start,
             "end": date_range.end,
             "total": board.total,

@@ -305,7 +305,11 @@ def test_both_dashboards_stay_within_ten_queries_cold_warm_and_after_a_rollup(
     assert totals == expected
 
 
-def test_a_note_shows_its_caller_outcome_office_campaign_and_utc_time(client, calls, chapter, chapter_lead, volunteer):
+def test_a_note_shows_its_caller_outcome_office_campaign_and_the_chapters_time(
+    client, calls, chapter, chapter_lead, volunteer
+):
+    chapter.time_zone = "UTC"
+    chapter.save()
     client.force_login(chapter_lead)
 
     body = client.get(dashboard_url(chapter)).content.decode()

@@ -17,6 +17,15 @@ DEMO_USERS = [
     ("volunteer@example.org", "Val Volunteer", Membership.Role.MEMBER, "65101"),
     ("caller@example.org", "Cal Caller", Membership.Role.MEMBER, "64105"),
 ]
+# More members, so the demo's month of history has several callers (no login printed for them).
+DEMO_CALLERS = [
+    ("ann.demo@example.org", "Ann Arnold", "63103"),
+    ("ben.demo@example.org", "Ben Brooks", "65101"),
+    ("cora.demo@example.org", "Cora Chen", "64105"),
+    ("dev.demo@example.org", "Dev Desai", "63103"),
+    ("eli.demo@example.org", "Eli Evans", "65101"),
+    ("fay.demo@example.org", "Fay Foster", "64105"),
+]
 
 
 class Command(BaseCommand):
@@ -25,6 +34,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         from campaigns.services import campaign_demo_create
         from officials.services import officials_load_demo
+        from tallies.demo import demo_history_load
+        from tallies.rollups import rollup_calls
 
         officials_load_demo(data_dir=settings.OFFICIALS_DATA_DIR, stdout=self.stdout)
         with transaction.atomic():
@@ -39,7 +50,9 @@ class Command(BaseCommand):
                     "description": "Missouri volunteers who call every week.",
                 },
             )
-            for email, name, role, zip_code in DEMO_USERS:
+            callers = []
+            everyone = DEMO_USERS + [(e, n, Membership.Role.MEMBER, z) for e, n, z in DEMO_CALLERS]
+            for email, name, role, zip_code in everyone:
                 user = User.objects.filter(email=email).first()
                 if user is None:
                     user = User.objects.create_user(
@@ -47,12 +60,19 @@ class Command(BaseCommand):
                     )
                 EmailAddress.objects.get_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
                 Membership.objects.get_or_create(user=user, chapter=chapter, defaults={"role": role})
+                callers.append(user)
             if not User.objects.filter(email="admin@example.org").exists():
                 admin = User.objects.create_superuser(
                     email="admin@example.org", password=DEMO_PASSWORD, name="Ada Admin"
                 )
                 EmailAddress.objects.create(user=admin, email=admin.email, verified=True, primary=True)
             campaign = campaign_demo_create(chapter=None)
+            history = demo_history_load(chapter=chapter, campaign=campaign, callers=callers)
+        rollup_calls(wait=True)
+        if history.created:
+            self.stdout.write(
+                f"Demo history: {history.created} calls over the last month, a call day on {history.call_day}"
+            )
 
         self.stdout.write(self.style.SUCCESS(f"Demo campaign: /campaigns/{campaign.slug}/"))
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")

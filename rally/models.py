@@ -1,0 +1,105 @@
+"""What a chapter lead plans and sends to rally the chapter's callers.
+
+Every email goes through the reminders ledger (reminders.ReminderDelivery): one row per
+volunteer and message, claimed before sending, so no rerun or second beat sends it twice.
+"""
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from accounts.time_zones import local_midnight
+
+MESSAGE_MAX_LENGTH = 500
+
+
+class CallDay(models.Model):
+    """A day the chapter calls together for a campaign, in the chapter's own time zone."""
+
+    chapter = models.ForeignKey("accounts.Chapter", on_delete=models.CASCADE, related_name="call_days")
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="call_days")
+    day = models.DateField(help_text="In the chapter's time zone.")
+    starts_at = models.TimeField(default=dt.time(9, 0))
+    ends_at = models.TimeField(default=dt.time(17, 0))
+    message = models.CharField(max_length=MESSAGE_MAX_LENGTH, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["day", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["chapter", "campaign", "day"], name="callday_unique_chapter_campaign_day")
+        ]
+
+    def __str__(self):
+        return f"{self.campaign} call day, {self.day:%Y-%m-%d}"
+
+    def window(self, tz) -> tuple[dt.datetime, dt.datetime]:
+        """The whole local day as UTC instants [start, end)."""
+        return local_midnight(self.day, tz), local_midnight(self.day + dt.timedelta(days=1), tz)
+
+
+class CallNowMessage(models.Model):
+    """A lead's "please call today" email to the members who have not called in the campaign yet."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENDING = "sending", "Sending"
+        DONE = "done", "Sent"
+        FAILED = "failed", "Stopped"
+
+    chapter = models.ForeignKey("accounts.Chapter", on_delete=models.CASCADE, related_name="call_now_messages")
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="call_now_messages")
+    # The chapter's local date it was sent on: the key of "at most one per campaign per chapter per day".
+    day = models.DateField()
+    message = models.CharField(max_length=MESSAGE_MAX_LENGTH)
+    recipients = models.PositiveIntegerField(default=0)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["chapter", "campaign", "day"], name="callnow_one_per_chapter_campaign_day")
+        ]
+
+    def __str__(self):
+        return f"Call now: {self.campaign} ({self.chapter}, {self.day:%Y-%m-%d})"
+
+    @property
+    def ledger_key(self) -> str:
+        return f"call_now:{self.pk}"
+
+
+class Invitation(models.Model):
+    """One address invited to one chapter. Its link works once and expires."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        JOINED = "joined", "Joined"
+        BOUNCED = "bounced", "Bounced"
+
+    chapter = models.ForeignKey("accounts.Chapter", on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    joined_at = models.DateTimeField(null=True, blank=True)
+    joined_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["chapter", "email", "created_at"])]
+
+    def __str__(self):
+        return f"{self.email} to {self.chapter} ({self.status})"

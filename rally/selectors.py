@@ -1,0 +1,184 @@
+"""Reads for rallying a chapter: who gets what, today's count, progress and results."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from allauth.account.models import EmailAddress
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Lower
+
+from accounts.models import Chapter, Membership, User
+from accounts.time_zones import local_today
+from reminders.models import ReminderDelivery, ReminderKind
+from tallies.models import CallLog
+
+from .models import CallDay, CallNowMessage, Invitation
+
+RECIPIENT_FIELDS = ("id", "email", "name", "time_zone", "reminder_frequency")
+
+
+def _verified_members(*, chapter_id: int) -> QuerySet[User]:
+    verified = EmailAddress.objects.filter(user_id=OuterRef("pk"), email__iexact=OuterRef("email"), verified=True)
+    member = Membership.objects.filter(user_id=OuterRef("pk"), chapter_id=chapter_id)
+    return User.objects.filter(is_active=True).filter(Exists(verified), Exists(member))
+
+
+def call_day_recipients(*, call_day: CallDay) -> QuerySet[User]:
+    """Members who get reminders (any choice but "never") with a verified address, by id."""
+    return (
+        _verified_members(chapter_id=call_day.chapter_id)
+        .exclude(reminder_frequency=User.ReminderFrequency.NEVER)
+        .only(*RECIPIENT_FIELDS)
+        .order_by("pk")
+    )
+
+
+def call_now_recipients(*, chapter: Chapter, campaign) -> QuerySet[User]:
+    """Members who have not called in this campaign yet and take "call now" messages, by id."""
+    called = CallLog.objects.filter(user_id=OuterRef("pk"), campaign_id=campaign.pk)
+    return (
+        _verified_members(chapter_id=chapter.pk)
+        .filter(call_now_emails=True)
+        .exclude(Exists(called))
+        .only(*RECIPIENT_FIELDS)
+        .order_by("pk")
+    )
+
+
+def call_day_today(*, chapter: Chapter, campaign, now: dt.datetime | None = None) -> CallDay | None:
+    """The campaign's call day for the chapter if today (in the chapter's zone) is one."""
+    today = local_today(chapter.zone, now)
+    return CallDay.objects.filter(chapter=chapter, campaign=campaign, day=today).first()
+
+
+def call_day_calls_so_far(*, call_day: CallDay) -> int:
+    """The chapter's calls in the campaign since the call day's local midnight: exact, from CallLog."""
+    start, end = call_day.window(call_day.chapter.zone)
+    return CallLog.objects.filter(
+        chapter_id=call_day.chapter_id, campaign_id=call_day.campaign_id, created_at__gte=start, created_at__lt=end
+    ).count()
+
+
+@dataclass(frozen=True)
+class CallDayTotal:
+    day: dt.date
+    campaign_title: str
+    starts_at: dt.time
+    ends_at: dt.time
+    total: int
+
+
+def call_day_totals(*, chapter: Chapter, date_range=None) -> list[CallDayTotal]:
+    """Each call day of the chapter in the range with the chapter's calls to its campaign that (local) day.
+
+    Two queries: the call days, then every day's total in one aggregate over CallLog.
+    """
+    days = CallDay.objects.filter(chapter=chapter).select_related("campaign").order_by("day", "id")
+    if date_range is not None and date_range.start:
+        days = days.filter(day__gte=date_range.start)
+    if date_range is not None and date_range.end:
+        days = days.filter(day__lte=date_range.end)
+    days = list(days[:100])
+    if not days:
+        return []
+    tz = chapter.zone
+    filters = {}
+    for call_day in days:
+        start, end = call_day.window(tz)
+        filters[f"d{call_day.pk}"] = Q(campaign_id=call_day.campaign_id, created_at__gte=start, created_at__lt=end)
+    any_day = Q()
+    for q in filters.values():
+        any_day |= q
+    counts = (
+        CallLog.objects.filter(chapter_id=chapter.pk)
+        .filter(any_day)
+        .aggregate(**{name: Count("id", filter=q) for name, q in filters.items()})
+    )
+    return [
+        CallDayTotal(
+            day=cd.day,
+            campaign_title=cd.campaign.title,
+            starts_at=cd.starts_at,
+            ends_at=cd.ends_at,
+            total=counts.get(f"d{cd.pk}") or 0,
+        )
+        for cd in days
+    ]
+
+
+def call_day_list(*, chapter: Chapter, campaign) -> list[CallDay]:
+    return list(CallDay.objects.filter(chapter=chapter, campaign=campaign).order_by("-day"))
+
+
+@dataclass(frozen=True)
+class Progress:
+    recipients: int
+    sent: int
+    failed: int
+    status: str
+    status_label: str
+
+    @property
+    def left(self) -> int:
+        return max(0, self.recipients - self.sent - self.failed)
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (CallNowMessage.Status.DONE, CallNowMessage.Status.FAILED)
+
+
+def call_now_progress(*, message: CallNowMessage) -> Progress:
+    """Sent and failed come from the ledger rows themselves, so the page shows what really went out."""
+    counts = dict(
+        ReminderDelivery.objects.filter(kind=ReminderKind.CALL_NOW, key=message.ledger_key)
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+    return Progress(
+        recipients=message.recipients,
+        sent=counts.get(ReminderDelivery.Status.SENT, 0),
+        failed=counts.get(ReminderDelivery.Status.FAILED, 0),
+        status=message.status,
+        status_label=message.get_status_display(),
+    )
+
+
+def call_now_list(*, chapter: Chapter, campaign) -> list[tuple[CallNowMessage, Progress]]:
+    messages = list(CallNowMessage.objects.filter(chapter=chapter, campaign=campaign).order_by("-created_at")[:10])
+    return [(m, call_now_progress(message=m)) for m in messages]
+
+
+def call_now_sent_today(*, chapter: Chapter, campaign, now: dt.datetime | None = None) -> CallNowMessage | None:
+    return CallNowMessage.objects.filter(chapter=chapter, campaign=campaign, day=local_today(chapter.zone, now)).first()
+
+
+def invitation_list(*, chapter: Chapter) -> list[Invitation]:
+    return list(Invitation.objects.filter(chapter=chapter).order_by("-created_at", "-id")[:500])
+
+
+def invitation_counts(*, chapter: Chapter) -> dict[str, int]:
+    counts = dict(Invitation.objects.filter(chapter=chapter).values_list("status").annotate(n=Count("id")))
+    return {value: counts.get(value, 0) for value, _ in Invitation.Status.choices}
+
+
+def invitation_recent_emails(*, chapter: Chapter, emails: list[str], since: dt.datetime) -> set[str]:
+    return {
+        e.lower()
+        for e in Invitation.objects.filter(chapter=chapter, created_at__gte=since)
+        .annotate(e=Lower("email"))
+        .filter(e__in=emails)
+        .values_list("email", flat=True)
+    }
+
+
+def member_emails(*, chapter: Chapter, emails: list[str]) -> set[str]:
+    return {
+        e.lower()
+        for e in User.objects.filter(memberships__chapter=chapter)
+        .annotate(e=Lower("email"))
+        .filter(e__in=emails)
+        .values_list("email", flat=True)
+    }

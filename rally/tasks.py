@@ -1,0 +1,43 @@
+"""Thin Celery tasks: each calls one service."""
+
+from celery import Task, shared_task
+
+from reminders.services import TransientSendError
+
+from .services import call_days_send_emails, call_now_fail, call_now_send, invitations_send
+
+MAX_RETRIES = 5
+
+
+def _countdown(retries: int) -> int:
+    return 30 * 2**retries
+
+
+@shared_task(name="rally.send_call_day_emails", ignore_result=True)
+def send_call_day_emails_task():
+    """Runs every 15 minutes from beat; what a transient SMTP error left unsent goes on the next run."""
+    try:
+        call_days_send_emails()
+    except TransientSendError:
+        pass
+
+
+class _CallNowTask(Task):
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        call_now_fail(message_id=kwargs["message_id"], error=str(exc))
+
+
+@shared_task(bind=True, base=_CallNowTask, name="rally.send_call_now", ignore_result=True, max_retries=MAX_RETRIES)
+def send_call_now_task(self, *, message_id: int):
+    try:
+        call_now_send(message_id=message_id)
+    except TransientSendError as exc:
+        raise self.retry(exc=exc, countdown=_countdown(self.request.retries)) from exc
+
+
+@shared_task(bind=True, name="rally.send_invitations", ignore_result=True, max_retries=MAX_RETRIES)
+def send_invitations_task(self, *, invitation_ids: list[int]):
+    try:
+        invitations_send(invitation_ids=invitation_ids)
+    except TransientSendError as exc:
+        raise self.retry(exc=exc, countdown=_countdown(self.request.retries)) from exc

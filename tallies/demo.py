@@ -1,0 +1,124 @@
+"""A month of plausible call history for the demo chapter, so the dashboards show something on first start.
+
+Deterministic: the same seed gives the same calls (their times are relative to the day of the
+first load). Idempotent: each call carries an idempotency key ("demo-history-<n>") unique per
+caller, so a second load inserts nothing. The rules every logged call obeys hold here too:
+callers contact only their own officials (the campaign's targets for their ZIP, as the call
+page shows them), a letter is "sent" and a call has a phone outcome, and nobody contacts the
+same office for the same action more than 3 times in any 24 hours.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Chapter, User
+from accounts.time_zones import local_midnight
+from campaigns.models import Action, Campaign
+
+from .models import CallLog, Outcome, Source
+
+SEED = 13
+DAYS = 30
+KEY_PREFIX = "demo-history-"
+MAX_CONTACTS_PER_DAY = 3  # per caller, action and office in any 24 hours
+CALL_OUTCOMES = [Outcome.REACHED] * 3 + [Outcome.VOICEMAIL] * 4 + [Outcome.BUSY] * 2 + [Outcome.SKIPPED]
+NOTES = [
+    "Staffer said the AG has no position yet.",
+    "Voicemail box was full, will try again tomorrow.",
+    "Very friendly staffer, took my name and ZIP.",
+    "They asked for my address before noting the call.",
+    "Line busy for ten minutes, then got through.",
+    "Sent the letter in my own words.",
+]
+
+
+@dataclass(frozen=True)
+class DemoHistory:
+    created: int
+    call_day: dt.date | None  # None when the history was there already
+
+
+def demo_history_load(
+    *, chapter: Chapter, campaign: Campaign, callers: list[User], today: dt.date | None = None
+) -> DemoHistory:
+    """Write the demo's month of calls (if not there yet) and mark one past call day."""
+    from campaigns.selectors import campaign_targets
+    from rally.models import CallDay
+
+    tz = chapter.zone
+    today = today or timezone.now().astimezone(tz).date()
+    call_day = today - dt.timedelta(days=9)
+    rng = random.Random(SEED)  # noqa: S311 - demo data, not security
+    targets: dict[int, list[tuple[Action, int, int | None]]] = {}
+    for user in callers:
+        plan = campaign_targets(campaign=campaign, user=user)
+        targets[user.pk] = [
+            (group.action, target.office.pk, target.entry.person.pk if target.entry.person else None)
+            for group in plan.actions
+            for target in group.targets
+        ]
+    rows = []
+    contacts: dict[tuple, list[dt.datetime]] = {}
+    n = 0
+    for offset in range(DAYS, 0, -1):
+        day = today - dt.timedelta(days=offset)
+        busy = day == call_day
+        for user in callers:
+            # Most members call a few days a week; on the call day almost everyone does.
+            if not busy and rng.random() > 0.75:
+                continue
+            for action, office_id, person_id in targets[user.pk]:
+                if not busy and rng.random() > 0.85:
+                    continue
+                # On the call day callers phone at the start and again in the afternoon.
+                rounds = [12, 15] if busy and action.kind == Action.Kind.CALL else [12] if busy else [None]
+                for first_hour in rounds:
+                    hour = first_hour if first_hour is not None else rng.choice([8, 9, 10, 12, 13, 17, 18, 19])
+                    moment = local_midnight(day, tz) + dt.timedelta(hours=hour, minutes=rng.randrange(60))
+                    # A busy line is tried once more two hours later, if the caller is under the limit.
+                    for attempt in range(2):
+                        when = moment + dt.timedelta(hours=2 * attempt)
+                        recent = contacts.setdefault((user.pk, action.pk, office_id), [])
+                        if sum(1 for t in recent if when - t < dt.timedelta(hours=24)) >= MAX_CONTACTS_PER_DAY:
+                            break
+                        recent.append(when)
+                        outcome = Outcome.SENT if action.kind != Action.Kind.CALL else rng.choice(CALL_OUTCOMES)
+                        n += 1
+                        rows.append(
+                            CallLog(
+                                user=user,
+                                campaign=campaign,
+                                action=action,
+                                office_id=office_id,
+                                person_id=person_id,
+                                outcome=outcome,
+                                chapter=chapter,
+                                source=Source.WEB,
+                                idempotency_key=f"{KEY_PREFIX}{n}",
+                                created_at=when,
+                                note=rng.choice(NOTES) if rng.random() < 0.12 else "",
+                            )
+                        )
+                        if outcome != Outcome.BUSY:
+                            break
+    with transaction.atomic():
+        if CallLog.objects.filter(idempotency_key__startswith=KEY_PREFIX).exists():
+            return DemoHistory(created=0, call_day=None)
+        CallLog.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
+        CallDay.objects.get_or_create(
+            chapter=chapter,
+            campaign=campaign,
+            day=call_day,
+            defaults={
+                "starts_at": dt.time(12, 0),
+                "ends_at": dt.time(17, 0),
+                "message": "Our first call-in day: the AG's office hears from all of us at once.",
+            },
+        )
+    return DemoHistory(created=len(rows), call_day=call_day)

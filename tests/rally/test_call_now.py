@@ -1,0 +1,165 @@
+import datetime as dt
+import re
+from http import HTTPStatus
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import User
+from rally.models import CallNowMessage
+from rally.services import RallyError, call_now_create
+from reminders.models import ReminderDelivery, ReminderKind
+from tests.factories.tallies import CallLogFactory
+
+
+@pytest.fixture
+def members(make_member, campaign, chapter, offices):
+    """Three members to message, one who has called already, one who turned the messages off."""
+    waiting = [make_member(f"m{i}@example.org") for i in range(3)]
+    called = make_member("called@example.org")
+    CallLogFactory(campaign=campaign, chapter=chapter, office=offices["attorney_general"], user=called)
+    make_member("optout@example.org", call_now_emails=False)
+    make_member("unverified@example.org", verified=False)
+    return waiting
+
+
+def rally_url(chapter, campaign, name="rally:rally"):
+    return reverse(name, args=[chapter.slug, campaign.slug])
+
+
+def test_the_preview_counts_the_members_who_have_not_called_yet(client, chapter, campaign, chapter_lead, members):
+    client.force_login(chapter_lead)
+    response = client.post(rally_url(chapter, campaign, "rally:call_now"), {"message": "Call the AG today!"})
+    assert response.status_code == HTTPStatus.OK
+    body = response.content.decode()
+    # The three waiting members and the lead (who has not called either).
+    assert '<strong id="recipient-count">4</strong>' in body
+    assert "Call the AG today!" in body
+    assert CallNowMessage.objects.count() == 0  # a preview sends nothing
+
+
+def test_sending_emails_each_member_once_with_a_one_click_unsubscribe(
+    client, chapter, campaign, chapter_lead, members, smtp_server, django_capture_on_commit_callbacks
+):
+    client.force_login(chapter_lead)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            rally_url(chapter, campaign, "rally:call_now"), {"message": "Call the AG today!", "confirm": "send"}
+        )
+    assert response.status_code == HTTPStatus.FOUND
+    message = CallNowMessage.objects.get()
+    assert (message.status, message.recipients) == ("done", 4)
+    assert smtp_server.recipients() == sorted([chapter_lead.email] + [m.email for m in members])
+    mail = smtp_server.to(members[0].email)[0]
+    assert "Call the AG today!" in mail.text
+    assert mail.message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    unsubscribe = re.search(r"<(.+)>", mail.message["List-Unsubscribe"]).group(1)
+    path = unsubscribe.split("://", 1)[1].split("/", 1)[1]
+
+    # One click from the mail client: a POST with no session, no CSRF token.
+    client.logout()
+    assert client.post("/" + path).status_code == HTTPStatus.OK
+    assert User.objects.get(pk=members[0].pk).call_now_emails is False
+    assert client.get("/rally/call-now/unsubscribe/forged/").status_code == HTTPStatus.BAD_REQUEST
+
+    # The result stays on the campaign page for leads.
+    client.force_login(chapter_lead)
+    body = client.get(reverse("campaigns:detail", args=[campaign.slug])).content.decode()
+    assert '<span data-figure="sent">4</span> sent' in body
+    assert '<span data-figure="left">0</span> left' in body
+    client.force_login(members[1])
+    assert "data-figure" not in client.get(reverse("campaigns:detail", args=[campaign.slug])).content.decode()
+
+
+def test_at_most_one_message_per_campaign_per_chapter_per_day(
+    client, chapter, campaign, chapter_lead, members, django_capture_on_commit_callbacks
+):
+    now = dt.datetime(2026, 12, 3, 15, 0, tzinfo=dt.UTC)
+    call_now_create(chapter=chapter, campaign=campaign, message="First", now=now)
+    with pytest.raises(RallyError):
+        call_now_create(chapter=chapter, campaign=campaign, message="Second", now=now + dt.timedelta(hours=5))
+    # 05:00 UTC on 4 Dec is still 3 Dec in St. Louis; 06:00 UTC is the 4th.
+    with pytest.raises(RallyError):
+        call_now_create(
+            chapter=chapter, campaign=campaign, message="Late", now=dt.datetime(2026, 12, 4, 5, 0, tzinfo=dt.UTC)
+        )
+    call_now_create(
+        chapter=chapter, campaign=campaign, message="Next day", now=dt.datetime(2026, 12, 4, 6, 0, tzinfo=dt.UTC)
+    )
+    assert CallNowMessage.objects.count() == 2
+
+    # Through the page: a clear 409, and the form says why.
+    CallNowMessage.objects.all().delete()
+    client.force_login(chapter_lead)
+    url = rally_url(chapter, campaign, "rally:call_now")
+    with django_capture_on_commit_callbacks(execute=False):
+        assert client.post(url, {"message": "One", "confirm": "send"}).status_code == HTTPStatus.FOUND
+        again = client.post(url, {"message": "Two", "confirm": "send"})
+    assert again.status_code == HTTPStatus.CONFLICT
+    assert "went out for this campaign today" in again.content.decode()
+    assert client.post(url, {"message": "", "confirm": "send"}).status_code == HTTPStatus.BAD_REQUEST
+
+
+def test_only_the_chapters_leads_can_send(client, chapter, campaign, volunteer):
+    client.force_login(volunteer)
+    assert client.post(rally_url(chapter, campaign, "rally:call_now"), {"message": "x"}).status_code == 403
+    assert client.get(rally_url(chapter, campaign)).status_code == 403
+
+
+def test_the_progress_view_shows_sent_failed_and_left_and_stops_polling_when_done(
+    client, chapter, campaign, chapter_lead, members, volunteer
+):
+    message = CallNowMessage.objects.create(
+        chapter=chapter, campaign=campaign, day=dt.date(2026, 12, 3), message="Go", recipients=3, status="sending"
+    )
+    ReminderDelivery.objects.create(
+        user=members[0], kind=ReminderKind.CALL_NOW, key=message.ledger_key, email="a@x.org", status="sent"
+    )
+    ReminderDelivery.objects.create(
+        user=members[1], kind=ReminderKind.CALL_NOW, key=message.ledger_key, email="b@x.org", status="failed"
+    )
+    ReminderDelivery.objects.create(
+        user=members[2], kind=ReminderKind.CALL_NOW, key="call_now:999", email="c@x.org", status="sent"
+    )
+    url = reverse("rally:call_now_progress", args=[message.pk])
+    client.force_login(chapter_lead)
+    body = client.get(url).content.decode()
+    assert '<span data-figure="sent">1</span> sent' in body
+    assert '<span data-figure="failed">1</span> failed' in body
+    assert '<span data-figure="left">1</span> left' in body
+    assert 'hx-trigger="every 1s"' in body
+
+    CallNowMessage.objects.filter(pk=message.pk).update(status="done")
+    body = client.get(url).content.decode()
+    assert "hx-trigger" not in body
+    assert body.strip().startswith('<span class="rally-progress"')
+
+    client.force_login(volunteer)
+    assert client.get(url).status_code == HTTPStatus.FORBIDDEN
+
+
+def test_a_volunteer_turns_call_now_messages_off_on_the_profile(client, volunteer):
+    client.force_login(volunteer)
+    form = client.get(reverse("profile")).context["form"]
+    data = {**form.initial, "call_now_emails": ""}
+    data = {k: v for k, v in data.items() if k != "call_now_emails"}
+    assert client.post(reverse("profile"), data).status_code == HTTPStatus.FOUND
+    volunteer.refresh_from_db()
+    assert volunteer.call_now_emails is False
+
+
+def test_a_member_who_calls_after_the_preview_is_not_emailed_and_nothing_is_left_over(
+    chapter, campaign, chapter_lead, members, offices, smtp_server, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        message = call_now_create(chapter=chapter, campaign=campaign, message="Now!")
+    assert message.recipients == 4
+    CallLogFactory(campaign=campaign, chapter=chapter, office=offices["attorney_general"], user=members[0])
+    for callback in callbacks:
+        callback()
+    message.refresh_from_db()
+    assert members[0].email not in smtp_server.recipients()
+    from rally.selectors import call_now_progress
+
+    progress = call_now_progress(message=message)
+    assert (progress.recipients, progress.sent, progress.failed, progress.left) == (3, 3, 0, 0)
