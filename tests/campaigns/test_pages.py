@@ -206,7 +206,12 @@ def test_one_tap_logs_a_call_with_htmx_and_updates_the_counts(client, volunteer,
     assert call.person.name == "Catherine Hanaway"
     html = response.content.decode()
     assert "Logged: left a voicemail" in html
-    assert f'id="action-progress-{call_action.pk}" hx-swap-oob="true"' in html
+    # The counters and the card's live region are updated in place (their elements stay on the page).
+    assert f'id="action-progress-{call_action.pk}" hx-swap-oob="innerHTML"' in html
+    assert 'id="campaign-progress" hx-swap-oob="innerHTML"' in html
+    status_id = f"target-{call_action.pk}-{mo['attorney_general'].pk}-status"
+    assert f'id="{status_id}" role="status" hx-swap-oob="innerHTML"' in html
+    assert status_id in response["HX-Trigger-After-Settle"]
     assert "1 of 1</strong> called" in html
     assert "<strong>1</strong> of 500" in html
 
@@ -233,11 +238,15 @@ def test_without_javascript_the_form_posts_and_redirects_back(client, volunteer,
     client.force_login(volunteer)
     response = client.post(log_url(demo), log_data(write_action, mo["doj"], outcome=Outcome.SENT))
     assert response.status_code == HTTPStatus.FOUND
-    assert response["Location"].startswith(detail_url(demo))
+    # The redirect lands on the card's live region, which holds the confirmation (not the top of the page).
+    status_id = f"target-{write_action.pk}-{mo['doj'].pk}-status"
+    assert response["Location"] == f"{detail_url(demo)}#{status_id}"
     assert CallLog.objects.get().outcome == Outcome.SENT
-    page = client.get(response["Location"])
-    assert b"You logged: sent" in page.content
-    assert b"1 of 1</strong> sent" in page.content
+    page = client.get(response["Location"]).content.decode()
+    status = page.split(f'id="{status_id}"')[1].split("</div>")[0]
+    assert "Thank you! Logged: sent." in status
+    assert "1 of 1</strong> sent" in page
+    assert "Thank you! Logged" not in page.split('<main id="main"')[1].split("<article")[0]  # not twice
 
 
 def test_logging_an_office_that_is_not_a_target_is_refused(client, volunteer, demo, call_action, mo):
