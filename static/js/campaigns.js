@@ -26,6 +26,17 @@
     if (message) message.focus();
   });
 
+  // htmx swaps only 2xx answers by default. A refused call may come back as a 4xx (429 for too many
+  // calls); when it is the card's own answer (it names the live region to focus), show it all the same.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var xhr = event.detail.xhr;
+    var trigger = xhr.getResponseHeader("HX-Trigger-After-Settle") || "";
+    if (xhr.status >= 400 && xhr.status < 500 && trigger.indexOf("call-logged") !== -1) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+
   // Enter (or "Go") in the note field sends nothing: the form's default button is disabled so no
   // outcome is ever implied. Say so in the card's live region, once per press.
   document.addEventListener("keydown", function (event) {

@@ -203,3 +203,26 @@ def test_the_dashboard_tables_fit_a_phone(browser, live_server, world):
     assert overflow
     assert max(overflow) <= 0, overflow
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_a_refusal_answered_with_a_4xx_still_shows_in_the_live_region(browser, live_server, world):
+    """A refused call (429 for too many calls, say) is the card's own answer: htmx shows it and focus goes there."""
+    page, card = _campaign_page(browser, live_server, world, **DESKTOP)
+    dom_id = card.get_attribute("id")
+    used_key = card.locator("input[name=idempotency_key]").input_value()
+    card.get_by_role("button", name="Left a voicemail").click()
+    page.locator(f"#{dom_id}-status", has_text="Logged: left a voicemail").wait_for()
+
+    def as_429(route):
+        response = route.fetch()
+        route.fulfill(response=response, status=429)
+
+    page.route("**/calls/", as_429)
+    # The same key with another outcome is refused by the server.
+    card.locator("input[name=idempotency_key]").evaluate("(el, key) => { el.value = key; }", used_key)
+    card.get_by_role("button", name="Reached a person").click()
+    error = page.locator(f"#{dom_id}-status .log-error")
+    error.wait_for()
+    assert "already used for another call" in error.inner_text()
+    page.wait_for_function("document.activeElement && document.activeElement.matches('.log-error')")
+    assert CallLog.objects.filter(user=world["volunteer"]).count() == 1
