@@ -171,7 +171,7 @@ def _call_log_redirect(request, campaign, form, call, error):
     if not form.is_valid():
         messages.error(request, error)
         return redirect(url + "#actions")
-    dom_id = f"target-{form.cleaned_data['action']}-{form.cleaned_data['office']}"
+    dom_id = selectors.target_dom_id(action_id=form.cleaned_data["action"], office_id=form.cleaned_data["office"])
     text = error or f"Thank you! Logged: {call.get_outcome_display().lower()}."
     request.session[CALL_RESULT_SESSION_KEY] = {"dom_id": dom_id, "text": text, "is_error": bool(error)}
     return redirect(f"{url}#{dom_id}-status")
