@@ -13,13 +13,8 @@ from axe_playwright_python.sync_playwright import Axe
 from accounts.join_links import chapter_join_token_make
 from reminders.tokens import unsubscribe_token_make
 
-from .conftest import DESKTOP, PHONE, new_context
+from .conftest import AXE_OPTIONS, DESKTOP, PHONE, new_context
 
-# WCAG 2.0, 2.1 and 2.2 A and AA, and Deque's best practices.
-AXE_OPTIONS = {
-    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]},
-    "resultTypes": ["violations"],
-}
 VIEWPORTS = {"phone": PHONE, "desktop": DESKTOP}
 
 

@@ -2,10 +2,11 @@
 300 px and the dashboard's tables at phone width. Real Chromium, driven by Playwright."""
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 
 from tallies.models import CallLog, Outcome
 
-from .conftest import DESKTOP, PHONE, new_context
+from .conftest import AXE_OPTIONS, DESKTOP, PHONE, new_context
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -190,6 +191,8 @@ def test_the_widget_stands_alone_at_300_px(browser, live_server, world):
     sheets = page.evaluate("[...document.styleSheets].map(s => s.href)")
     assert len(sheets) == 1
     assert sheets[0].endswith("/static/css/widget.css")
+    violations = Axe().run(page, options=AXE_OPTIONS).response["violations"]
+    assert not violations, [v["id"] for v in violations]
 
 
 def test_the_dashboard_tables_fit_a_phone(browser, live_server, world):
