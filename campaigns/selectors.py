@@ -99,6 +99,11 @@ def campaign_progress(*, campaign: Campaign) -> dict:
     return {"total": total, "goal": goal, "percent": goal_percent(total=total, goal=goal)}
 
 
+def target_dom_id(*, action_id: int, office_id: int) -> str:
+    """The HTML id of an official's card on the call page (its live region is this plus "-status")."""
+    return f"target-{action_id}-{office_id}"
+
+
 @dataclass
 class Target:
     """One office to contact for an action, with the script filled in for it."""
@@ -117,7 +122,7 @@ class Target:
 
     @property
     def dom_id(self) -> str:
-        return f"target-{self.action.pk}-{self.entry.office.pk}"
+        return target_dom_id(action_id=self.action.pk, office_id=self.entry.office.pk)
 
     @property
     def party(self) -> str:

@@ -5,6 +5,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
+from django_htmx.http import trigger_client_event
 
 from accounts.selectors import chapter_list_led_by
 from accounts.services import user_location_set
@@ -19,6 +20,9 @@ from .forms import ActionForm, CallLogForm, CampaignCreateForm, CampaignForm, Lo
 from .models import Action, Campaign, Reply
 
 CALL_OUTCOMES = [Outcome.REACHED, Outcome.VOICEMAIL, Outcome.BUSY, Outcome.SKIPPED]
+# Without JavaScript, a logged call redirects back to the page; the result waits here for the card's
+# live region, where the redirect's anchor lands (not in the messages at the top of the page).
+CALL_RESULT_SESSION_KEY = "campaigns.call_result"
 
 
 def _error_text(exc: ValidationError) -> str:
@@ -51,7 +55,22 @@ def _detail_context(request, campaign: Campaign) -> dict:
         "reply_form": ReplyForm(),
         "location_form": LocationForm(initial={"zip_code": getattr(user, "zip_code", "")}),
         "call_outcomes": CALL_OUTCOMES,
+        "flash": _call_result(request, targets),
     }
+
+
+def _call_result(request, targets) -> dict | None:
+    """The no-JS result of the last logged call, for its card; at the top of the page if the card is gone."""
+    result = request.session.pop(CALL_RESULT_SESSION_KEY, None) if request.user.is_authenticated else None
+    if result is None:
+        return None
+    on_page = targets is not None and any(
+        target.dom_id == result["dom_id"] for action_targets in targets.actions for target in action_targets.targets
+    )
+    if not on_page:
+        messages.add_message(request, messages.ERROR if result["is_error"] else messages.SUCCESS, result["text"])
+        return None
+    return result
 
 
 def campaign_detail(request, slug):
@@ -126,24 +145,17 @@ def call_log(request, slug):
                 error = _error_text(exc) if isinstance(exc, ValidationError) else str(exc)
 
     if not request.htmx:
-        if error:
-            messages.error(request, error)
-        else:
-            messages.success(request, f"Thank you! Logged: {call.get_outcome_display().lower()}.")
-        anchor = f"#target-{form.cleaned_data.get('action')}-{form.cleaned_data.get('office')}" if call else ""
-        return redirect(reverse("campaigns:detail", args=[campaign.slug]) + anchor)
+        return _call_log_redirect(request, campaign, form, call, error)
 
     if call is None and not form.is_valid():
         return HttpResponse(error, status=400)
     target, action_targets = _target_for(request, campaign, form.cleaned_data["action"], form.cleaned_data["office"])
     if target is None:
-        # Not one of the caller's targets (so refused above): the reason goes where the form was.
-        return render(
-            request,
-            "campaigns/includes/_call_refused.html",
-            {"dom_id": f"target-{form.cleaned_data['action']}-{form.cleaned_data['office']}", "error": error},
-        )
-    return render(
+        # Not one of the caller's targets (so refused above): the reason goes in the card's live region.
+        dom_id = selectors.target_dom_id(action_id=form.cleaned_data["action"], office_id=form.cleaned_data["office"])
+        response = render(request, "campaigns/includes/_call_refused.html", {"dom_id": dom_id, "error": error})
+        return trigger_client_event(response, "call-logged", {"status": f"{dom_id}-status"}, after="settle")
+    response = render(
         request,
         "campaigns/includes/_call_logged.html",
         {
@@ -152,11 +164,27 @@ def call_log(request, slug):
             "action_targets": action_targets,
             "call": call,
             "error": error,
+            # A refused call keeps the caller's note in the field, to send with the next try.
+            "note": form.cleaned_data["note"] if error else "",
             "progress": selectors.campaign_progress(campaign=campaign),
             "call_outcomes": CALL_OUTCOMES,
             "is_active": True,
         },
     )
+    # campaigns.js moves focus to the card's live region once htmx has settled the new content.
+    return trigger_client_event(response, "call-logged", {"status": f"{target.dom_id}-status"}, after="settle")
+
+
+def _call_log_redirect(request, campaign, form, call, error):
+    """No JavaScript: back to the page, landing on the card's live region with the result in it."""
+    url = reverse("campaigns:detail", args=[campaign.slug])
+    if not form.is_valid():
+        messages.error(request, error)
+        return redirect(url + "#actions")
+    dom_id = selectors.target_dom_id(action_id=form.cleaned_data["action"], office_id=form.cleaned_data["office"])
+    text = error or f"Thank you! Logged: {call.get_outcome_display().lower()}."
+    request.session[CALL_RESULT_SESSION_KEY] = {"dom_id": dom_id, "text": text, "is_error": bool(error)}
+    return redirect(f"{url}#{dom_id}-status")
 
 
 @login_required

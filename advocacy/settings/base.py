@@ -105,6 +105,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Before anything reads the body: a 413 in the API error shape for a big API body.
     "advocacy.middleware.ApiBodyLimitMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -334,6 +336,46 @@ SPECTACULAR_SETTINGS = {
         "advocacy.api.schemas.document_errors",
     ],
 }
+
+# ------------------------------------------------------------------------------
+# Content-Security-Policy (django-csp) and Permissions-Policy (django-permissions-policy)
+# ------------------------------------------------------------------------------
+# Every environment sends the production headers, so a violation shows up while developing and in
+# the browser tests. Scripts come only from our own static files: no inline script, no eval.
+# Styles allow inline because progress bars carry their width in a style attribute and htmx and
+# Swagger UI inject small <style> blocks; no script can come in that way.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        # Officials' photos are hot-linked from public sources; the TOTP QR code and Swagger's icons are data: URIs.
+        "img-src": ["'self'", "data:", "https:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        # Nothing frames the site, except the tally widget (its view replaces this rule).
+        "frame-ancestors": ["'none'"],
+    }
+}
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "autoplay": [],
+    "camera": [],
+    "display-capture": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "usb": [],
+    # The "Copy" buttons on scripts, join links and API keys.
+    "clipboard-write": ["self"],
+}
+
 
 # ------------------------------------------------------------------------------
 # Project data

@@ -1,3 +1,4 @@
+import re
 import uuid
 from http import HTTPStatus
 
@@ -206,7 +207,12 @@ def test_one_tap_logs_a_call_with_htmx_and_updates_the_counts(client, volunteer,
     assert call.person.name == "Catherine Hanaway"
     html = response.content.decode()
     assert "Logged: left a voicemail" in html
-    assert f'id="action-progress-{call_action.pk}" hx-swap-oob="true"' in html
+    # The counters and the card's live region are updated in place (their elements stay on the page).
+    assert f'id="action-progress-{call_action.pk}" hx-swap-oob="innerHTML"' in html
+    assert 'id="campaign-progress" hx-swap-oob="innerHTML"' in html
+    status_id = f"target-{call_action.pk}-{mo['attorney_general'].pk}-status"
+    assert f'id="{status_id}" role="status" hx-swap-oob="innerHTML"' in html
+    assert status_id in response["HX-Trigger-After-Settle"]
     assert "1 of 1</strong> called" in html
     assert "<strong>1</strong> of 500" in html
 
@@ -233,11 +239,73 @@ def test_without_javascript_the_form_posts_and_redirects_back(client, volunteer,
     client.force_login(volunteer)
     response = client.post(log_url(demo), log_data(write_action, mo["doj"], outcome=Outcome.SENT))
     assert response.status_code == HTTPStatus.FOUND
-    assert response["Location"].startswith(detail_url(demo))
+    # The redirect lands on the card's live region, which holds the confirmation (not the top of the page).
+    status_id = f"target-{write_action.pk}-{mo['doj'].pk}-status"
+    assert response["Location"] == f"{detail_url(demo)}#{status_id}"
     assert CallLog.objects.get().outcome == Outcome.SENT
-    page = client.get(response["Location"])
-    assert b"You logged: sent" in page.content
-    assert b"1 of 1</strong> sent" in page.content
+    page = client.get(response["Location"]).content.decode()
+    status = page.split(f'id="{status_id}"')[1].split("</div>")[0]
+    assert "Thank you! Logged: sent." in status
+    assert "1 of 1</strong> sent" in page
+    assert "Thank you! Logged" not in page.split('<main id="main"')[1].split("<article")[0]  # not twice
+
+
+def test_without_javascript_a_refused_call_shows_the_reason_in_the_cards_live_region(
+    client, volunteer, demo, call_action, mo
+):
+    client.force_login(volunteer)
+    data = log_data(call_action, mo["attorney_general"])
+    client.post(log_url(demo), data)
+    # The same button again with another outcome: refused, and the reason lands where the anchor does.
+    response = client.post(log_url(demo), {**data, "outcome": Outcome.REACHED})
+    status_id = f"target-{call_action.pk}-{mo['attorney_general'].pk}-status"
+    assert response["Location"] == f"{detail_url(demo)}#{status_id}"
+    page = client.get(response["Location"]).content.decode()
+    status = page.split(f'id="{status_id}"')[1].split("</div>")[0]
+    assert 'class="log-error"' in status
+    assert "This button was already used for another call" in status
+    assert CallLog.objects.count() == 1
+    # Shown once: the next visit shows the last logged outcome again.
+    assert "You logged: left a voicemail." in client.get(detail_url(demo)).content.decode()
+
+
+def test_without_javascript_a_refusal_for_an_office_not_on_the_page_shows_at_the_top(
+    client, volunteer, demo, call_action, mo
+):
+    client.force_login(volunteer)
+    response = client.post(log_url(demo), log_data(call_action, mo["governor"]), follow=True)
+    assert CallLog.objects.count() == 0
+    messages = [str(m) for m in response.context["messages"]]
+    assert len(messages) == 1
+    assert 'class="messages" role="status"' in response.content.decode()
+
+
+def test_with_htmx_a_refused_call_keeps_the_note_and_says_why_in_the_live_region(
+    client, volunteer, demo, call_action, mo
+):
+    client.force_login(volunteer)
+    data = log_data(call_action, mo["attorney_general"])
+    client.post(log_url(demo), data, HTTP_HX_REQUEST="true")
+    response = client.post(
+        log_url(demo), {**data, "outcome": Outcome.REACHED, "note": "They hung up"}, HTTP_HX_REQUEST="true"
+    )
+    html = response.content.decode()
+    status_id = f"target-{call_action.pk}-{mo['attorney_general'].pk}-status"
+    status = html.split(f'id="{status_id}"')[1].split("</div>")[0]
+    assert "This button was already used for another call" in status
+    assert 'value="They hung up"' in html
+    assert CallLog.objects.count() == 1
+
+
+def test_the_call_form_cannot_be_submitted_by_enter_with_an_outcome(client, volunteer, demo, call_action, mo):
+    """Implicit submission (Enter in the note) clicks the form's first submit button: a disabled one."""
+    client.force_login(volunteer)
+    html = client.get(detail_url(demo)).content.decode()
+    form = html.split('class="log-form"')[1].split("</form>")[0]
+    first_button = re.search(r"<button[^>]*>", form).group(0)
+    assert 'type="submit"' in first_button
+    assert "disabled" in first_button
+    assert "name=" not in first_button
 
 
 def test_logging_an_office_that_is_not_a_target_is_refused(client, volunteer, demo, call_action, mo):

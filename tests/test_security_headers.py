@@ -1,0 +1,79 @@
+"""Content-Security-Policy and Permissions-Policy: every page gets them, production included; no
+template carries an inline script or event handler the policy would block."""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from django.conf import settings
+
+from campaigns.services import campaign_demo_create
+
+TEMPLATES = Path(settings.BASE_DIR) / "templates"
+
+
+def _directives(header: str) -> dict[str, list[str]]:
+    return {part.split()[0]: part.split()[1:] for part in (p.strip() for p in header.split(";")) if part}
+
+
+def test_pages_send_a_csp_without_inline_scripts_and_a_permissions_policy(client, db):
+    response = client.get("/")
+
+    csp = _directives(response["Content-Security-Policy"])
+    assert csp["script-src"] == ["'self'"]
+    assert csp["default-src"] == ["'self'"]
+    assert csp["object-src"] == ["'none'"]
+    assert csp["frame-ancestors"] == ["'none'"]
+    policy = response["Permissions-Policy"]
+    assert "camera=()" in policy
+    assert "microphone=()" in policy
+    assert "geolocation=()" in policy
+    assert "clipboard-write=(self)" in policy
+
+
+def test_the_widget_keeps_its_own_frame_ancestors_rule(client, db):
+    campaign = campaign_demo_create(chapter=None)
+
+    response = client.get(f"/campaigns/{campaign.slug}/widget/")
+
+    csp = _directives(response["Content-Security-Policy"])
+    assert csp["frame-ancestors"] == ["*"]
+    assert csp["script-src"] == ["'self'"]
+    assert "X-Frame-Options" not in response
+
+
+def test_production_settings_send_the_same_headers():
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "advocacy.settings.production",
+        "DJANGO_SECRET_KEY": "x" * 60,
+        "DJANGO_ALLOWED_HOSTS": "calls.example.org",
+        "DATABASE_URL": "postgres://u@127.0.0.1:5432/unused",
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
+    }
+    script = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print('csp.middleware.CSPMiddleware' in s.MIDDLEWARE, "
+        "'django_permissions_policy.PermissionsPolicyMiddleware' in s.MIDDLEWARE, "
+        "s.CONTENT_SECURITY_POLICY['DIRECTIVES']['script-src'], bool(s.PERMISSIONS_POLICY))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], env=env, cwd=settings.BASE_DIR, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "True True [\"'self'\"] True"
+
+
+def test_no_template_has_an_inline_script_or_event_handler():
+    """Emails are not pages (no CSP there); every page's script is a static file."""
+    offenders = []
+    for path in TEMPLATES.rglob("*.html"):
+        if "email" in path.parts:
+            continue
+        text = path.read_text()
+        for tag in re.findall(r"<script\b[^>]*>", text):
+            if "src=" not in tag:
+                offenders.append(f"{path.relative_to(TEMPLATES)}: {tag}")
+        offenders += [f"{path.relative_to(TEMPLATES)}: {m}" for m in re.findall(r"<[^>]*\son[a-z]+=[^>]*>", text)]
+    assert not offenders, offenders
