@@ -8,9 +8,8 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
-from officials.importers import ImportFileError, import_divisions, import_state_executives
+from officials.importers import ImportFileError, import_divisions, import_openstates_executives, import_state_executives
 from officials.models import ContactPoint, Office, Term
-from officials.openstates import import_openstates_executives
 
 EXECUTIVE_ROLES = ["governor", "attorney_general", "secretary_of_state"]
 # The only offices where the derived CSV and its YAML disagree: the CSV's curators overrode an end

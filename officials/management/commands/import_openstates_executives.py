@@ -1,5 +1,4 @@
-from officials.importers import EXECUTIVE_ROLES
-from officials.openstates import import_openstates_executives
+from officials.importers import EXECUTIVE_ROLES, import_openstates_executives
 
 from ._base import ImportCommand
 
