@@ -148,3 +148,17 @@ def test_a_broken_tarball_is_a_clear_error(executives, serve, tmp_path):
     (tmp_path / "main.tar.gz").write_bytes(b"not a tarball")
     with pytest.raises(ImportFileError, match="not a readable .tar.gz"):
         import_openstates_executives(source=serve(tmp_path) + "main.tar.gz")
+
+
+def test_the_command_imports_only_the_roles_asked_for(executives):
+    call_command(
+        "import_openstates_executives",
+        str(executives / "openstates-executive"),
+        "--roles",
+        "Governor",
+        "--no-progress",
+        stdout=StringIO(),
+        stderr=StringIO(),
+    )
+
+    assert set(Office.objects.filter(role__in=EXECUTIVE_ROLES).values_list("role", flat=True)) == {"governor"}
