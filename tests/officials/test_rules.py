@@ -1,10 +1,17 @@
-"""Rules officials owns for everyone: an office's state, and which divisions are state-level."""
+"""Rules officials owns for everyone (an office's state, which divisions are state-level) and its boundaries."""
+
+import ast
+from pathlib import Path
 
 import pytest
+from django.core.exceptions import ValidationError
+from rest_framework.exceptions import APIException
 
 from officials.importers.ocd import division_fields, state_names
 from officials.models import STATE_LEVEL_KINDS, Division, OfficeRole
-from tests.factories.officials import DivisionFactory, OfficeFactory
+from officials.selectors import office_entry
+from officials.services import wrong_number_report_create
+from tests.factories.officials import ContactPointFactory, DivisionFactory, OfficeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -58,3 +65,51 @@ def test_state_names_come_from_state_level_divisions_only():
     ]
 
     assert state_names(divisions) == {"MO": "Missouri", "DC": "District of Columbia", "GU": "Guam"}
+
+
+# ------------------------------------------------------------------------------
+# Boundaries: officials sits below the features and its domain layer knows no HTTP
+# ------------------------------------------------------------------------------
+OFFICIALS = Path(__file__).resolve().parents[2] / "officials"
+FEATURE_APPS = {"campaigns", "tallies", "reminders", "rally"}
+
+
+def imported_modules(path: Path) -> set[str]:
+    modules = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            modules |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            modules |= {node.module} | {f"{node.module}.{alias.name}" for alias in node.names}
+    return modules
+
+
+def test_officials_imports_no_feature_app():
+    offenders = {
+        str(path.relative_to(OFFICIALS)): sorted(m for m in imported_modules(path) if m.split(".")[0] in FEATURE_APPS)
+        for path in OFFICIALS.rglob("*.py")
+    }
+
+    assert {path: modules for path, modules in offenders.items() if modules} == {}
+
+
+def test_the_officials_domain_layer_raises_no_http_errors():
+    domain = [OFFICIALS / "selectors.py", OFFICIALS / "services.py", OFFICIALS / "refresh.py"]
+    domain += sorted((OFFICIALS / "importers").glob("*.py"))
+    web = ("rest_framework", "django.http", "django.shortcuts")
+
+    assert [p.name for p in domain if any(m.startswith(web) for m in imported_modules(p))] == []
+
+
+def test_an_unknown_office_is_none_for_the_view_to_map():
+    assert office_entry(office_id=987654) is None
+
+
+def test_a_bad_wrong_number_report_is_a_plain_validation_error():
+    contact_point = ContactPointFactory()
+
+    with pytest.raises(ValidationError) as caught:
+        wrong_number_report_create(contact_point=contact_point, reporter=None, reason="  ")
+
+    assert not isinstance(caught.value, APIException)
+    assert "reason" in caught.value.message_dict
