@@ -39,6 +39,11 @@ class Division(models.Model):
         return self.name
 
 
+# Divisions that are a state for the caller: states, territories and DC. Their OCD type
+# ("state:", "territory:", "district:") is also the kind, which the importers rely on.
+STATE_LEVEL_KINDS = (Division.Kind.STATE, Division.Kind.TERRITORY, Division.Kind.DISTRICT)
+
+
 class OfficeRole(models.TextChoices):
     US_SENATE = "us_senate", "U.S. Senator"
     US_HOUSE = "us_house", "U.S. Representative"
@@ -80,6 +85,11 @@ class Office(models.Model):
 
     def __str__(self):
         return self.name or self.title
+
+    @property
+    def state_code(self) -> str:
+        """The USPS code of the office's state; "US" for national offices and organisations."""
+        return (self.division.state if self.division else "") or "US"
 
     @property
     def is_organisation(self) -> bool:

@@ -26,7 +26,6 @@ from django.utils import timezone
 
 from . import importers
 from .models import ContactPoint, Office, RefreshRun, Term
-from .openstates import import_openstates_executives
 from .selectors import LAST_REFRESH_CACHE_KEY
 
 logger = logging.getLogger(__name__)
@@ -220,7 +219,9 @@ def refresh_steps(sources: dict[str, str], *, progress: bool = False):
             lambda: (
                 importers.import_state_executives(source=get("executives"), governor_updates=updates, progress=progress)
                 if str(get("executives")).endswith(".csv")
-                else import_openstates_executives(source=get("executives"), updates=updates, progress=progress)
+                else importers.import_openstates_executives(
+                    source=get("executives"), updates=updates, progress=progress
+                )
             ),
         ),
     ]

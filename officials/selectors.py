@@ -12,7 +12,17 @@ from django.db.models import Q
 from django.utils import timezone
 
 from . import cache as officials_cache
-from .models import ContactPoint, Division, Office, OfficeRole, Person, RefreshRun, Term, ZipDivision
+from .models import (
+    STATE_LEVEL_KINDS,
+    ContactPoint,
+    Division,
+    Office,
+    OfficeRole,
+    Person,
+    RefreshRun,
+    Term,
+    ZipDivision,
+)
 
 ZIP_RE = re.compile(r"^\s*(\d{5})(?:-?\d{4})?\s*$")
 
@@ -198,9 +208,6 @@ def _entries_for_offices(offices) -> list[OfficialEntry]:
 def office_entries(*, offices) -> list[OfficialEntry]:
     """Entries for fixed offices (for example the Department of Justice)."""
     return _entries_for_offices(Office.objects.filter(pk__in=[o.pk for o in offices]))
-
-
-STATE_LEVEL_KINDS = [Division.Kind.STATE, Division.Kind.TERRITORY, Division.Kind.DISTRICT]
 
 
 def officials_for_zip(*, zip_code: str, district_ocd_id: str = "", use_cache: bool = True) -> OfficialsLookup:

@@ -558,7 +558,7 @@ def tally_dashboard(
     board.by_office = sorted(((o, office_counts[o.pk]) for o in offices), key=lambda r: (-r[1], str(r[0])))
     state_counts: dict[str, int] = defaultdict(int)
     for office, n in board.by_office:
-        state_counts[(office.division.state if office.division else "") or "US"] += n
+        state_counts[office.state_code] += n
     board.by_state = sorted(state_counts.items(), key=lambda r: (-r[1], r[0]))
 
     member_counts = {k1: n for (k1, _), n in figures["member"].items()}

@@ -62,7 +62,7 @@ _DELETED = mark_safe('<span class="muted">Deleted account</span>')
 
 
 def _office_state(office) -> str:
-    return (office.division.state if office.division else "") or "US"
+    return office.state_code
 
 
 def _zone(chapter):

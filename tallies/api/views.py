@@ -84,7 +84,7 @@ class ChapterTallyApi(APIView):
                 {
                     "office_id": office.pk,
                     "office": str(office),
-                    "state": (office.division.state if office.division else "") or "US",
+                    "state": office.state_code,
                     "calls": n,
                 }
                 for office, n in board.by_office

@@ -8,9 +8,8 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
-from officials.importers import ImportFileError, import_divisions, import_state_executives
+from officials.importers import ImportFileError, import_divisions, import_openstates_executives, import_state_executives
 from officials.models import ContactPoint, Office, Term
-from officials.openstates import import_openstates_executives
 
 EXECUTIVE_ROLES = ["governor", "attorney_general", "secretary_of_state"]
 # The only offices where the derived CSV and its YAML disagree: the CSV's curators overrode an end
@@ -149,3 +148,17 @@ def test_a_broken_tarball_is_a_clear_error(executives, serve, tmp_path):
     (tmp_path / "main.tar.gz").write_bytes(b"not a tarball")
     with pytest.raises(ImportFileError, match="not a readable .tar.gz"):
         import_openstates_executives(source=serve(tmp_path) + "main.tar.gz")
+
+
+def test_the_command_imports_only_the_roles_asked_for(executives):
+    call_command(
+        "import_openstates_executives",
+        str(executives / "openstates-executive"),
+        "--roles",
+        "Governor",
+        "--no-progress",
+        stdout=StringIO(),
+        stderr=StringIO(),
+    )
+
+    assert set(Office.objects.filter(role__in=EXECUTIVE_ROLES).values_list("role", flat=True)) == {"governor"}

@@ -4,7 +4,7 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from officials.importers import ImportFileError, ImportResult
+from officials.importers import EXECUTIVE_ROLES, ImportFileError, ImportResult, executive_role_name
 
 
 class ImportCommand(BaseCommand):
@@ -19,6 +19,26 @@ class ImportCommand(BaseCommand):
             default=None,
             help="YYYY-MM-DD: terms of holders missing from the file end on this day (default: the day before today).",
         )
+
+    def add_roles(self, parser):
+        # `choices` makes a misspelt role exit 2 with the list, instead of quietly importing every role.
+        parser.add_argument(
+            "--roles",
+            nargs="+",
+            type=executive_role_name,
+            choices=sorted(EXECUTIVE_ROLES),
+            metavar="ROLE",
+            help=(
+                "Import only these roles, as written in the data, any case, underscores for spaces: "
+                '--roles governor "attorney general" (default: all: %(choices)s).'
+            ),
+        )
+
+    @staticmethod
+    def roles(options) -> list[str] | None:
+        """The OfficeRole values chosen with --roles, or None for every role."""
+        names = options.get("roles")
+        return [EXECUTIVE_ROLES[name] for name in names] if names else None
 
     def run_import(self, func, **kwargs) -> ImportResult:
         try:

@@ -1,5 +1,4 @@
-from officials.importers import EXECUTIVE_ROLES
-from officials.openstates import import_openstates_executives
+from officials.importers import import_openstates_executives
 
 from ._base import ImportCommand
 
@@ -16,23 +15,16 @@ class Command(ImportCommand):
         parser.add_argument(
             "--updates", help="A second folder of person files (for example an unmerged upstream change) that wins."
         )
-        parser.add_argument(
-            "--roles",
-            default="governor,attorney general,secretary of state",
-            help='Comma-separated roles as written in the files (default: "governor,attorney general,secretary of state").',
-        )
+        self.add_roles(parser)
         self.add_snapshot_date(parser)
         super().add_arguments(parser)
 
     def handle(self, *args, **options):
-        roles = [
-            EXECUTIVE_ROLES[r.strip().lower()] for r in options["roles"].split(",") if r.strip() in EXECUTIVE_ROLES
-        ]
         self.run_import(
             import_openstates_executives,
             source=options["source"],
             updates=options["updates"],
-            roles=roles,
+            roles=self.roles(options),
             dry_run=options["dry_run"],
             snapshot_date=options["snapshot_date"],
             no_progress=options["no_progress"],

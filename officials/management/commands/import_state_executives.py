@@ -1,4 +1,4 @@
-from officials.importers import EXECUTIVE_ROLES, import_state_executives
+from officials.importers import import_state_executives
 
 from ._base import ImportCommand
 
@@ -15,23 +15,16 @@ class Command(ImportCommand):
             "--governor-updates",
             help="The governor-updates-pr3367-unmerged.csv (same shape); it wins for the offices it lists.",
         )
-        parser.add_argument(
-            "--roles",
-            default="governor,attorney general,secretary of state",
-            help='Comma-separated roles as written in the file (default: "governor,attorney general,secretary of state").',
-        )
+        self.add_roles(parser)
         self.add_snapshot_date(parser)
         super().add_arguments(parser)
 
     def handle(self, *args, **options):
-        roles = [
-            EXECUTIVE_ROLES[r.strip().lower()] for r in options["roles"].split(",") if r.strip() in EXECUTIVE_ROLES
-        ]
         self.run_import(
             import_state_executives,
             source=options["source"],
             governor_updates=options["governor_updates"],
-            roles=roles,
+            roles=self.roles(options),
             dry_run=options["dry_run"],
             snapshot_date=options["snapshot_date"],
             no_progress=options["no_progress"],

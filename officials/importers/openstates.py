@@ -15,40 +15,25 @@ A source is a directory laid out as `<st>/*.yml` or `<st>/executive/*.yml` (the 
     links: [{url: http://aws.state.ak.us/CrmForms/Home/Feedback, note: webform}]
 
 Each executive role becomes one row of the state-executives.csv shape, and the rows go through
-the same checks and writer as that CSV (officials/importers.py), so both give the same officials.
+the same checks and writer as that CSV (executives.py, writer.py), so both give the same officials.
 """
 
 from __future__ import annotations
 
 import datetime
-import io
-import re
-import tarfile
-import urllib.parse
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 
 import yaml
 from django.db import transaction
 from django.utils import timezone
 
-from . import cache as officials_cache
-from .importers import (
-    EXECUTIVE_ROLES,
-    ImportFileError,
-    ImportResult,
-    _decode,
-    _finish,
-    is_url,
-    merge_executive_plans,
-    plan_executive_rows,
-    read_source,
-    write_executive_plans,
-)
-from .models import Division
+from .. import cache as officials_cache
+from ..models import Division
+from .common import ImportFileError, ImportResult, finish
+from .executives import EXECUTIVE_ROLES, merge_executive_plans, plan_executive_rows, write_executive_plans
+from .sources import decode_text, read_tree
 
-OPENSTATES_SOURCE = "openstates_yaml"
-_SKIP_DIRS = {"legislature", "municipalities", "retired", "committees"}
-_HREF_RE = re.compile(r"""href=["']([^"'?#]+)["']""", re.IGNORECASE)
+_SKIP_DIRS = frozenset({"legislature", "municipalities", "retired", "committees"})
 
 
 def _wanted(path: PurePosixPath) -> bool:
@@ -62,54 +47,13 @@ def _wanted(path: PurePosixPath) -> bool:
 # ------------------------------------------------------------------------------
 # Reading the files: a directory, a directory over HTTP, or a .tar.gz
 # ------------------------------------------------------------------------------
-def _local_files(source: Path) -> list[tuple[str, bytes]]:
-    if not source.is_dir():
-        raise ImportFileError(file=str(source), row=0, field="-", reason="not a directory")
-    files = []
-    for path in sorted(source.rglob("*")):
-        relative = PurePosixPath(path.relative_to(source).as_posix())
-        if path.is_file() and _wanted(relative) and not _SKIP_DIRS & set(relative.parts):
-            files.append((str(path), path.read_bytes()))
-    return files
-
-
-def _tar_files(url: str) -> list[tuple[str, bytes]]:
-    data = read_source(url)
-    files = []
-    try:
-        with tarfile.open(fileobj=io.BytesIO(data), mode="r:*") as archive:
-            for member in archive:
-                path = PurePosixPath(member.name)
-                if member.isfile() and _wanted(path) and "executive" in path.parts:
-                    files.append((f"{url}!{member.name}", archive.extractfile(member).read()))
-    except tarfile.TarError as exc:
-        raise ImportFileError(file=url, row=0, field="-", reason=f"not a readable .tar.gz: {exc}") from exc
-    return sorted(files)
-
-
-def _http_files(url: str, *, depth: int = 0) -> list[tuple[str, bytes]]:
-    """Follow a directory index page (nginx, Apache, `python -m http.server`) down to the YAML files."""
-    base = url if url.endswith("/") else url + "/"
-    page = _decode(read_source(base), base)
-    files = []
-    for href in sorted(set(_HREF_RE.findall(page))):
-        if href.startswith(("/", "..", "http:", "https:")):
-            continue
-        target = urllib.parse.urljoin(base, href)
-        name = urllib.parse.unquote(href.rstrip("/"))
-        if href.endswith("/"):
-            if depth < 3 and name not in _SKIP_DIRS:
-                files += _http_files(target, depth=depth + 1)
-        elif _wanted(PurePosixPath(urllib.parse.urlparse(target).path)):
-            files.append((target, read_source(target)))
-    return files
+def _wanted_in_archive(path: PurePosixPath) -> bool:
+    # The repository's tarball holds every folder; only its executive ones are read.
+    return _wanted(path) and "executive" in path.parts
 
 
 def read_person_files(source) -> list[tuple[str, bytes]]:
-    text = str(source)
-    if is_url(text):
-        return _tar_files(text) if text.endswith((".tar.gz", ".tgz")) else _http_files(text)
-    return _local_files(Path(text))
+    return read_tree(source, wanted=_wanted, wanted_in_archive=_wanted_in_archive, skip_dirs=_SKIP_DIRS)
 
 
 # ------------------------------------------------------------------------------
@@ -129,7 +73,7 @@ def _division_for(jurisdiction: str) -> str:
 def person_rows(name: str, data: bytes) -> list[tuple[str, dict]]:
     """(where, row) for each executive role of one person file."""
     try:
-        person = yaml.load(_decode(data, name), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
+        person = yaml.load(decode_text(data, name), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
     except yaml.YAMLError as exc:
         raise ImportFileError(file=name, row=0, field="-", reason=f"cannot parse YAML: {exc}") from exc
     if not isinstance(person, dict):
@@ -224,4 +168,4 @@ def import_openstates_executives(
             snapshot_date=snapshot_date,
             progress=progress,
         )
-        return _finish(result, dry_run)
+        return finish(result, dry_run)

@@ -1,0 +1,322 @@
+"""The writer every holder importer shares: people, offices, terms and contact points, upserted.
+
+A snapshot is planned first (PlannedHolding, PlannedContact), then written here. A newer
+snapshot ends the terms of holders who left (on `snapshot_date`, else the day before the
+import), starts terms for arrivals, retires contact points that disappeared (is_active=False)
+and updates the ones that changed. Person rows are never deleted or merged, so a CallLog keeps
+pointing at whoever held the office when the call was made.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from ..models import ContactPoint, ContactPointChange, Division, Office, Person, Term
+from .common import ImportResult
+
+
+@dataclass
+class PlannedContact:
+    source_key: str
+    kind: str
+    value: str
+    label: str = ""
+    address: str = ""
+    hours: str = ""
+    is_capitol: bool = False
+    position: int = 0
+
+
+@dataclass
+class PlannedHolding:
+    """One person holding one office, as a snapshot says."""
+
+    person_key: str  # bioguide or Open States id
+    person_fields: dict
+    role: str
+    division_id: str  # OCD id
+    seat: str
+    title: str
+    start: datetime.date | None
+    party: str
+    contacts: list[PlannedContact]
+    where: str  # file and row, for messages
+    end: datetime.date | None = None  # the scheduled last day, when the data knows it
+
+
+class HoldingWriter:
+    """Writes planned holdings: upserts people and offices, moves terms, syncs contact points.
+
+    Everything it may touch is loaded up front, so a run that changes nothing costs a
+    handful of queries whatever the size of the file.
+    """
+
+    def __init__(
+        self,
+        *,
+        result: ImportResult,
+        source: str,
+        person_key_field: str,
+        roles: list[str],
+        end_date: datetime.date,
+        contact_prefix: str,
+        knows_term_ends: bool = False,
+    ):
+        # True when the source gives every term's scheduled end (executives); Congress files leave
+        # a current term's end to the next snapshot, so an end staff set by hand is not cleared.
+        self.knows_term_ends = knows_term_ends
+        self.result = result
+        self.source = source
+        self.key_field = person_key_field
+        self.roles = roles
+        self.end_date = end_date
+        self.contact_prefix = contact_prefix
+        self.divisions = {d.ocd_id: d for d in Division.objects.all()}
+        self.people = {
+            getattr(p, person_key_field): p for p in Person.objects.filter(**{f"{person_key_field}__isnull": False})
+        }
+        self.offices = {(o.role, o.division_id, o.seat): o for o in Office.objects.filter(role__in=roles)}
+        self.today = timezone.localdate()
+        self.open_terms = list(
+            Term.objects.filter(office__role__in=roles).current(on=self.today).select_related("person")
+        )
+        # Terms that start later (a successor imported ahead of the change-over).
+        self.future_terms = list(Term.objects.filter(office__role__in=roles, start__gt=self.today))
+        # Contact points this importer owns, by upstream key.
+        self.contacts = {
+            cp.source_key: cp
+            for cp in ContactPoint.objects.filter(source_key__startswith=contact_prefix, is_active=True)
+        }
+        # A value staff corrected by hand is kept over the upstream one.
+        self.staff_fixed = set(
+            ContactPointChange.objects.filter(changed_by__isnull=False, field="value").values_list(
+                "contact_point_id", flat=True
+            )
+        )
+        self.seen_contacts: set[str] = set()
+        self.kept_terms: set[int] = set()
+
+    # -- offices ----------------------------------------------------------------
+    def office(self, *, role: str, division: Division, seat: str, title: str) -> Office:
+        key = (role, division.pk, seat)
+        office = self.offices.get(key)
+        if office is None:
+            office = Office.objects.create(role=role, division=division, seat=seat, title=title)
+            self.offices[key] = office
+            self.result.add("office", "created")
+        elif office.title != title or not office.is_active:
+            office.title, office.is_active = title, True
+            office.save(update_fields=["title", "is_active"])
+            self.result.add("office", "updated")
+        else:
+            self.result.add("office", "unchanged")
+        return office
+
+    # -- people -----------------------------------------------------------------
+    def person(self, key: str, fields: dict) -> Person:
+        person = self.people.get(key)
+        if person is None:
+            person = Person.objects.create(**{self.key_field: key}, **fields)
+            self.people[key] = person
+            self.result.add("person", "created")
+            return person
+        changed = [k for k, v in fields.items() if getattr(person, k) != v]
+        if changed:
+            for k in changed:
+                setattr(person, k, fields[k])
+            person.save(update_fields=changed)
+            self.result.add("person", "updated")
+        else:
+            self.result.add("person", "unchanged")
+        return person
+
+    # -- terms ------------------------------------------------------------------
+    def _end(self, term: Term, on: datetime.date) -> None:
+        term.end = max(on, term.start) if term.start else on
+        term.save(update_fields=["end"])
+        self.result.add("term", "ended")
+        # The holder's own contact points for that office go with them.
+        for cp in ContactPoint.objects.filter(office=term.office, person=term.person, is_active=True):
+            cp.is_active = False
+            cp.save(update_fields=["is_active", "updated_at"])
+            self.contacts.pop(cp.source_key, None)
+            self.result.add("contact point", "ended")
+
+    def hold(self, holding: PlannedHolding, office: Office, person: Person) -> Term:
+        """Make `person` the current holder of `office`, ending whoever held it (or held another seat)."""
+        term = next((t for t in self.open_terms if t.office_id == office.pk and t.person_id == person.pk), None)
+        if term is not None:
+            if self.knows_term_ends:
+                self._update_term(term, party=holding.party, end=holding.end)
+            else:
+                self._update_term(term, party=holding.party)
+            self.kept_terms.add(term.pk)
+            return term
+        for other in [t for t in self.open_terms if t.office_id == office.pk or t.person_id == person.pk]:
+            # Someone else held this seat, or this person held another seat (House -> Senate).
+            self._end(other, self._end_before(holding.start))
+            self.open_terms.remove(other)
+        term = Term.objects.create(
+            person=person, office=office, start=holding.start, end=holding.end, party=holding.party, source=self.source
+        )
+        self.open_terms.append(term)
+        self.kept_terms.add(term.pk)
+        self.result.add("term", "created")
+        return term
+
+    def _update_term(self, term: Term, **values) -> None:
+        changed = [k for k, v in values.items() if getattr(term, k) != v]
+        for k in changed:
+            setattr(term, k, values[k])
+        if changed:
+            term.save(update_fields=changed)
+        self.result.add("term", "updated" if changed else "unchanged")
+
+    def hold_from(self, holding: PlannedHolding, office: Office, person: Person) -> Term:
+        """A term that starts later: stored now, current from its first day.
+
+        Whoever holds the office then leaves the day before, unless the data ends them earlier.
+        """
+        last_day = holding.start - datetime.timedelta(days=1)
+        for other in self.open_terms:
+            if (
+                other.office_id == office.pk
+                and other.person_id != person.pk
+                and (other.end is None or other.end > last_day)
+            ):
+                other.end = max(last_day, other.start) if other.start else last_day
+                other.save(update_fields=["end"])
+                self.result.add("term", "updated")
+        term = next((t for t in self.future_terms if t.office_id == office.pk and t.person_id == person.pk), None)
+        if term is not None:
+            self._update_term(term, start=holding.start, end=holding.end, party=holding.party)
+        else:
+            term = Term.objects.create(
+                person=person,
+                office=office,
+                start=holding.start,
+                end=holding.end,
+                party=holding.party,
+                source=self.source,
+            )
+            self.future_terms.append(term)
+            self.result.add("term", "created")
+        self.kept_terms.add(term.pk)
+        return term
+
+    def drop_unlisted_future(self, *, office_ids: set[int]) -> None:
+        """Forget terms that were to start later and that the data no longer lists: they never began."""
+        for term in list(self.future_terms):
+            if term.pk not in self.kept_terms and term.office_id in office_ids:
+                term.delete()
+                self.future_terms.remove(term)
+                self.result.add("term", "ended")
+
+    def adopt_person_contacts(self, *, office: Office, contacts: list[PlannedContact]) -> None:
+        """Earlier imports stored an executive's lines on the person; they become the office's.
+
+        Keeping the row (rather than retiring it and making a new one) keeps its reports and a
+        number staff corrected.
+        """
+        for planned in contacts:
+            if planned.source_key in self.contacts:
+                continue
+            old = next(
+                (
+                    cp
+                    for key, cp in self.contacts.items()
+                    if key.startswith("openstates:ocd-person/")
+                    and cp.office_id == office.pk
+                    and cp.kind == planned.kind
+                ),
+                None,
+            )
+            if old is None:
+                continue
+            del self.contacts[old.source_key]
+            old.source_key, old.person = planned.source_key, None
+            old.save(update_fields=["source_key", "person", "updated_at"])
+            self.contacts[planned.source_key] = old
+            self.result.add("contact point", "updated")
+
+    def _end_before(self, start: datetime.date | None) -> datetime.date:
+        """The last day of the outgoing term: the day before the arrival started, if that is known and earlier."""
+        if start is not None:
+            return min(self.end_date, start - datetime.timedelta(days=1))
+        return self.end_date
+
+    def end_unlisted(self, *, office_ids: set[int] | None = None) -> None:
+        """End open terms the snapshot no longer lists (only on `office_ids` when given)."""
+        for term in list(self.open_terms):
+            if term.pk in self.kept_terms:
+                continue
+            if office_ids is not None and term.office_id not in office_ids:
+                continue
+            self._end(term, self.end_date)
+            self.open_terms.remove(term)
+
+    def end_person_on_office(self, *, person_key: str, office: Office, on: datetime.date) -> None:
+        person = self.people.get(person_key)
+        if person is None:
+            return
+        for term in [t for t in self.open_terms if t.office_id == office.pk and t.person_id == person.pk]:
+            self._end(term, on)
+            self.open_terms.remove(term)
+
+    # -- contact points ---------------------------------------------------------
+    def contact(self, planned: PlannedContact, *, office: Office, person: Person | None) -> None:
+        self.seen_contacts.add(planned.source_key)
+        cp = self.contacts.get(planned.source_key)
+        fields = {
+            "office": office,
+            "person": person,
+            "kind": planned.kind,
+            "value": planned.value,
+            "label": planned.label[:200],
+            "address": planned.address[:500],
+            "hours": planned.hours[:200],
+            "is_capitol": planned.is_capitol,
+            "position": planned.position,
+        }
+        if cp is not None and (cp.office_id != office.pk or cp.kind != planned.kind):
+            # The holder moved to another office (House -> Senate): the old line is history.
+            cp.is_active = False
+            cp.save(update_fields=["is_active", "updated_at"])
+            self.result.add("contact point", "ended")
+            cp = None
+        if cp is None:
+            self.contacts[planned.source_key] = ContactPoint.objects.create(source_key=planned.source_key, **fields)
+            self.result.add("contact point", "created")
+            return
+        if cp.pk in self.staff_fixed:
+            fields.pop("value")
+        changed = [
+            k
+            for k, v in fields.items()
+            if (getattr(cp, f"{k}_id") != (v.pk if v else None) if k in ("office", "person") else getattr(cp, k) != v)
+        ]
+        if not changed:
+            self.result.add("contact point", "unchanged")
+            return
+        if "value" in changed:
+            ContactPointChange.objects.create(
+                contact_point=cp, changed_by=None, field="value", old_value=cp.value, new_value=planned.value
+            )
+        for k in changed:
+            setattr(cp, k, fields[k])
+        cp.save(update_fields=[*changed, "updated_at"])
+        self.result.add("contact point", "updated")
+
+    def retire_unseen_contacts(self, *, only_keys_with: set[str] | None = None) -> None:
+        for key, cp in list(self.contacts.items()):
+            if key in self.seen_contacts:
+                continue
+            if only_keys_with is not None and not any(key.startswith(p) for p in only_keys_with):
+                continue
+            cp.is_active = False
+            cp.save(update_fields=["is_active", "updated_at"])
+            del self.contacts[key]
+            self.result.add("contact point", "ended")
