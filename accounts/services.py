@@ -137,7 +137,7 @@ def chapter_join(*, user: User, chapter: Chapter) -> tuple[Membership, bool]:
 
 def chapter_join_link_rotate(*, chapter: Chapter, user: User) -> Chapter:
     """A new join link for the chapter: every link given out before stops working at once."""
-    if not Membership.objects.filter(chapter=chapter, user=user, role=Membership.Role.LEAD).exists():
+    if not Membership.objects.leads().filter(chapter=chapter, user=user).exists():
         raise PermissionDenied("Only the chapter's leads can make a new join link.")
     Chapter.objects.filter(pk=chapter.pk).update(join_link_version=F("join_link_version") + 1)
     chapter.refresh_from_db(fields=["join_link_version"])

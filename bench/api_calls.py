@@ -15,7 +15,7 @@ loopback port. Each request is a distinct call: its own Idempotency-Key, round-r
 Prints calls/s (the median second and the slowest second of the steady state), p50/p95/p99
 latency, errors (anything but 201, socket errors, timeouts), and the same run's baseline: raw
 single-row INSERTs/s by pgbench into a scratch table with as many clients as the server has
-database connections. Goals (DESIGN.md): >= 1,000 calls/s for 60 s, p99 <= 50 ms, 0 errors,
+database connections. Goals: >= 1,000 calls/s for 60 s, p99 <= 50 ms, 0 errors,
 never below 500/s; calls/s / INSERTs/s >= 0.10.
 """
 

@@ -2,13 +2,13 @@
 
 import logging
 
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.selectors import chapter_is_led_by
+from advocacy.cache import window_count
 from officials.models import ContactPoint, Division, Office, OfficeRole
 
 from .models import Action, Campaign, Reply
@@ -152,13 +152,7 @@ def campaign_archive(*, campaign: Campaign, user) -> Campaign:
 # ------------------------------------------------------------------------------
 def _reply_rate_check(*, user) -> None:
     """At most REPLY_RATE_LIMIT replies per user per window; a cache outage lets replies through."""
-    key = f"campaigns:reply-rate:{user.pk}"
-    try:
-        cache.add(key, 0, timeout=REPLY_RATE_WINDOW)
-        count = cache.incr(key)
-    except Exception:  # noqa: BLE001 (a cache outage must not stop replies)
-        logger.warning("reply rate limit skipped: cache unavailable", exc_info=True)
-        return
+    count = window_count(f"campaigns:reply-rate:{user.pk}", timeout=REPLY_RATE_WINDOW)
     if count > REPLY_RATE_LIMIT:
         raise ReplyRateLimited(
             f"You have posted {REPLY_RATE_LIMIT} replies in the last {REPLY_RATE_WINDOW // 60} minutes. "
@@ -195,7 +189,7 @@ def reply_hide(*, reply: Reply, user) -> Reply:
 
 
 # ------------------------------------------------------------------------------
-# The demo campaign (DESIGN.md: the 2017 call to action)
+# The demo campaign (the 2017 call to action)
 # ------------------------------------------------------------------------------
 DEMO_TITLE = "Oppose excessive, ineffective, expensive, and discriminatory sentencing of low-level drug offenders"
 DEMO_SLUG = "oppose-excessive-sentencing-of-low-level-drug-offenders"

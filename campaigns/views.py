@@ -9,7 +9,7 @@ from django_htmx.http import trigger_client_event
 
 from accounts.selectors import chapter_list_led_by
 from accounts.services import user_location_set
-from advocacy.api.exceptions import ApplicationError
+from advocacy.errors import ApplicationError
 from officials.models import Office
 from tallies.models import Outcome, Source
 from tallies.rate_limits import calls_rate_allows_user
@@ -140,7 +140,7 @@ def call_log(request, slug):
             except IdempotencyKeyReused:
                 error = "This button was already used for another call. Reload the page to log a new one."
             except ApplicationError as exc:  # the same refusals, and words, as the API's
-                error = str(exc.detail)
+                error = exc.message
             except (ValidationError, PermissionDenied) as exc:
                 error = _error_text(exc) if isinstance(exc, ValidationError) else str(exc)
 

@@ -5,4 +5,9 @@ class TalliesConfig(AppConfig):
     name = "tallies"
 
     def ready(self):
+        from accounts.data_export import data_export_section_register
+
         from . import signals  # noqa: F401 - connects the account-deletion hook
+        from .selectors import calls_for_data_export
+
+        data_export_section_register(name="calls", position=10, read=calls_for_data_export)

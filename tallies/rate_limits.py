@@ -4,15 +4,17 @@ A fixed-window counter: one cache INCR a request. DRF's sliding window reads and
 whole list of recent request times (up to 600 for the calls rate) on every request; at 1,000
 calls/s that list traffic dominates. A fixed window lets a client burst up to twice the rate
 across a window edge, which is fine for a limit meant to stop runaway clients. A cache outage
-must not stop calls being logged, so errors let the calls through.
+must not stop calls being logged: while Redis is down the counter counts nothing (see
+advocacy.cache.window_count), so the calls go through.
 """
 
 import logging
 import math
 import time
 
-from django.core.cache import cache
 from rest_framework.throttling import ScopedRateThrottle
+
+from advocacy.cache import window_count
 
 logger = logging.getLogger(__name__)
 
@@ -31,14 +33,7 @@ def calls_rate_take(*, ident: str, n: int = 1, rate: str | None = None) -> tuple
     window = int(now // duration)
     key = f"{ident}:{window}"
     wait = max(0.0, (window + 1) * duration - now)
-    try:
-        try:
-            count = cache.incr(key, n)
-        except ValueError:  # the first request of this window
-            count = n if cache.add(key, n, duration + 1) else cache.incr(key, n)
-    except Exception:
-        logger.warning("the calls rate could not reach the cache; letting the calls through", exc_info=True)
-        return n, 0.0
+    count = window_count(key, n=n, timeout=duration + 1)
     return max(0, min(n, limit - (count - n))), wait
 
 

@@ -128,7 +128,7 @@ class RollupResult:
     skipped: bool = False  # another rollup held the lock
 
 
-def _ensure_state_row() -> None:
+def rollup_state_ensure() -> None:
     RollupState.objects.bulk_create([RollupState(name=STATE_NAME)], ignore_conflicts=True)
 
 
@@ -238,7 +238,7 @@ def rollup_calls(*, batch_size: int = DEFAULT_BATCH_SIZE, max_batches: int = 100
     With wait=False a rollup that finds another one running returns at once (skipped=True):
     the running one, or the next beat, picks up the new calls.
     """
-    _ensure_state_row()
+    rollup_state_ensure()
     result = RollupResult()
     for _ in range(max_batches):
         outcome = _rollup_batch(batch_size=batch_size, wait=wait)
@@ -274,20 +274,13 @@ def mark_floor() -> int:
     """
     from django.core.cache import cache
 
-    try:
-        return int(cache.get(_floor_key()) or 0)
-    except Exception:  # a cache outage makes reads slower, never wrong
-        logger.warning("could not read the tally mark floor", exc_info=True)
-        return 0
+    return int(cache.get(_floor_key()) or 0)
 
 
 def _store_mark_floor(mark: int) -> None:
     from django.core.cache import cache
 
-    try:
-        cache.set(_floor_key(), mark, timeout=None)
-    except Exception:
-        logger.warning("could not store the tally mark floor", exc_info=True)
+    cache.set(_floor_key(), mark, timeout=None)
 
 
 def rollup_mark() -> int:

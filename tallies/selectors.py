@@ -192,8 +192,8 @@ class Dashboard:
 
 
 # The rollup-side half of the dashboard figures is cached per view (chapters and date range) and
-# used only while the rollup state is exactly as it was when it was read (STYLE 10: keyed to what
-# changes it). Every read still takes the live tail from CallLog, so figures stay exact.
+# used only while the rollup state is exactly as it was when it was read (keyed to what changes
+# it). Every read still takes the live tail from CallLog, so figures stay exact.
 DASHBOARD_CACHE_VERSION = 1
 DASHBOARD_CACHE_SECONDS = 3600  # entries for an old state are never read again; this only frees them
 
@@ -423,20 +423,13 @@ def _dashboard_cache_key(chapter_ids: list[int] | None, date_range: DateRange, t
 def _cache_get(key: str):
     from django.core.cache import cache
 
-    try:
-        return cache.get(key)
-    except Exception:  # a cache outage makes reads slower, never wrong
-        logger.warning("could not read the dashboard cache", exc_info=True)
-        return None
+    return cache.get(key)
 
 
 def _cache_set(key: str, value) -> None:
     from django.core.cache import cache
 
-    try:
-        cache.set(key, value, timeout=DASHBOARD_CACHE_SECONDS)
-    except Exception:
-        logger.warning("could not store the dashboard cache", exc_info=True)
+    cache.set(key, value, timeout=DASHBOARD_CACHE_SECONDS)
 
 
 def _dashboard_figures(
@@ -540,15 +533,14 @@ def tally_dashboard(
     for campaign in campaigns:
         counts = campaign_counts.get(campaign.pk, {})
         everyone = totals.get(campaign.pk, 0)
-        goal = campaign.call_goal or 0
         rows.append(
             {
                 "campaign": campaign,
                 "n": sum(counts.values()),
                 "by_outcome": {value: counts.get(value, 0) for value in Outcome.values},
                 "total": everyone,
-                "goal": goal or None,
-                "progress": min(100, round(100 * everyone / goal)) if goal else None,
+                "goal": campaign.call_goal or None,
+                "progress": campaign.goal_percent(everyone),
             }
         )
     board.by_campaign = sorted(rows, key=lambda r: (-r["n"], r["campaign"].title))
@@ -758,3 +750,26 @@ def weekly_streaks(weeks: set[dt.date], *, this_week: dt.date) -> tuple[int, int
             week += step
         longest = max(longest, run)
     return current, longest
+
+
+def calls_for_data_export(*, user) -> list[dict]:
+    """The volunteer's own calls with their notes, for "Download my data" (see accounts.data_export)."""
+    from accounts.data_export import when
+
+    return [
+        {
+            "id": c.pk,
+            "campaign": c.campaign.slug,
+            "action": c.action_id,
+            "office": str(c.office),
+            "official": c.person.name if c.person else None,
+            "outcome": c.outcome,
+            "note": c.note,
+            "source": c.source,
+            "client_timestamp": when(c.client_timestamp),
+            "created_at": when(c.created_at),
+        }
+        for c in CallLog.objects.filter(user=user)
+        .select_related("campaign", "office", "person")
+        .order_by("created_at", "id")
+    ]

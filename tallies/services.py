@@ -9,11 +9,11 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import Membership
-from advocacy.api.exceptions import ApplicationError, UnprocessableError
+from advocacy.errors import ApplicationError, LimitReached, Unprocessable
+from campaigns.errors import CampaignNotFound
 from campaigns.models import Action, Campaign
 from officials.models import Office, Person, Term
 from officials.selectors import office_ids_for_caller
@@ -40,21 +40,20 @@ def max_calls_per_office() -> int:
     return settings.CALLS_PER_OFFICE_PER_DAY
 
 
-class IdempotencyKeyReused(UnprocessableError):
-    default_code = "idempotency_key_reused"
-    default_detail = "This Idempotency-Key was already used for a different call."
+class IdempotencyKeyReused(Unprocessable):
+    code = "idempotency_key_reused"
+    default_message = "This Idempotency-Key was already used for a different call."
 
 
 class ZipCodeRequired(ApplicationError):
-    default_code = "zip_code_required"
-    default_detail = (
+    code = "zip_code_required"
+    default_message = (
         "Set your ZIP code on your profile first: calls to your own officials count only from their constituents."
     )
 
 
-class TooManyCallsToOffice(ApplicationError):
-    status_code = 429
-    default_code = "too_many_calls_to_office"
+class TooManyCallsToOffice(LimitReached):
+    code = "too_many_calls_to_office"
 
     def __init__(self):
         super().__init__(
@@ -73,13 +72,6 @@ def caller_office_ids(*, user) -> frozenset[int] | None:
 def _request_hash(*, campaign_id, action_id, office_id, outcome, note) -> str:
     material = f"{campaign_id}|{action_id}|{office_id}|{outcome}|{note}"
     return hashlib.sha256(material.encode()).hexdigest()
-
-
-def caller_chapter_id(*, user, campaign: Campaign) -> int | None:
-    """The chapter a call counts for: the campaign's own, else the caller's first chapter."""
-    if campaign.chapter_id is not None:
-        return campaign.chapter_id
-    return _first_chapter_query(user_id=user.pk).values_list("chapter_id", flat=True).first()
 
 
 def _first_chapter_query(*, user_id):
@@ -115,15 +107,10 @@ def call_rule_violation(
         return ValidationError({"action": "This action belongs to another campaign."})
     # Another chapter's campaign, or a draft nobody may call yet, answers like a missing one.
     if campaign.chapter_id is not None and not is_member():
-        return Http404("No such campaign.")
+        return CampaignNotFound()
     if campaign.status == Campaign.Status.DRAFT and campaign.chapter_id is None:
-        return Http404("No such campaign.")
-    now = timezone.now()
-    if (
-        campaign.status != Campaign.Status.ACTIVE
-        or (campaign.starts_at is not None and campaign.starts_at > now)
-        or (campaign.ends_at is not None and campaign.ends_at <= now)
-    ):
+        return CampaignNotFound()
+    if not campaign.accepts_calls():
         return ValidationError({"campaign": "This campaign is not accepting calls."})
     if outcome not in _OUTCOMES:
         return ValidationError({"outcome": f"Unknown outcome {outcome!r}."})
@@ -360,12 +347,10 @@ class BatchResult:
 def _item_error(exc: Exception) -> dict:
     if isinstance(exc, ItemError):
         return {"code": exc.code, "message": exc.message, "fields": exc.fields}
-    if isinstance(exc, Http404):
-        return {"code": "not_found", "message": str(exc), "fields": {"campaign": [str(exc)]}}
     if isinstance(exc, PermissionDenied):
         return {"code": "permission_denied", "message": str(exc), "fields": {}}
     if isinstance(exc, ApplicationError):
-        return {"code": exc.default_code, "message": str(exc.detail), "fields": {}}
+        return {"code": exc.code, "message": exc.message, "fields": exc.fields}
     fields = exc.message_dict if hasattr(exc, "error_dict") else {}
     message = next(iter(next(iter(fields.values()), exc.messages)), "This call is not valid.")
     return {"code": "invalid", "message": message, "fields": fields}
@@ -617,11 +602,11 @@ def rollup_nudge() -> None:
             if now - _last_local_nudge < NUDGE_DEBOUNCE_SECONDS:
                 return
             _last_local_nudge = now
+    if not cache.add(NUDGE_CACHE_KEY, 1, timeout=NUDGE_DEBOUNCE_SECONDS) or not cache_available():
+        return
     try:
-        if not cache.add(NUDGE_CACHE_KEY, 1, timeout=NUDGE_DEBOUNCE_SECONDS) or not cache_available():
-            return
         rollup_calls_task.apply_async(retry=False, expires=30)
-    except Exception:  # the call is logged; a missed nudge is caught up by the beat
+    except Exception:  # the broker, not the cache: the call is logged; a missed nudge is caught up by the beat
         logger.warning("could not nudge the tally rollup", exc_info=True)
 
 
@@ -635,9 +620,9 @@ def tally_user_forget(*, user_id: int) -> None:
     from django.db import connection
 
     from .models import RollupState
-    from .rollups import STATE_NAME, _ensure_state_row, tally_specs
+    from .rollups import STATE_NAME, rollup_state_ensure, tally_specs
 
-    _ensure_state_row()
+    rollup_state_ensure()
     with transaction.atomic():
         RollupState.objects.select_for_update().filter(name=STATE_NAME).first()
         with connection.cursor() as cursor:

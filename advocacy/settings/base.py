@@ -98,7 +98,7 @@ THIRD_PARTY_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
 ]
-LOCAL_APPS = ["accounts", "officials", "campaigns", "tallies", "reminders", "rally"]
+LOCAL_APPS = ["accounts", "officials", "campaigns", "tallies", "reminders", "rally", "advocacy"]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
@@ -117,6 +117,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "accounts.middleware.StaffMFARequiredMiddleware",
+    # Domain errors (advocacy.errors) raised by a page: 404, 400, 409, 422 or 429.
+    "advocacy.middleware.DomainErrorMiddleware",
 ]
 
 # ------------------------------------------------------------------------------
@@ -295,7 +297,6 @@ REST_FRAMEWORK = {
         "anon": env("API_THROTTLE_ANON", default="120/min"),
         "user": env("API_THROTTLE_USER", default="6000/min"),
         "calls": env("API_THROTTLE_CALLS", default="600/min"),
-        "replies": env("API_THROTTLE_REPLIES", default="10/min"),
     },
     "NUM_PROXIES": env.int("DJANGO_NUM_PROXIES", default=None),
     "TEST_REQUEST_DEFAULT_FORMAT": "json",

@@ -2,7 +2,6 @@
 
 import logging
 
-from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
@@ -12,6 +11,7 @@ from rest_framework.response import Response
 from advocacy.api.pagination import StandardCursorPagination
 from advocacy.api.schemas import ErrorResponse
 from advocacy.api.throttling import AnonRateThrottle
+from campaigns.errors import CampaignNotFound
 from campaigns.models import Action, Campaign
 from officials.models import Office
 from tallies.batch import IDEMPOTENCY_KEY_RE, MAX_BATCH_ITEMS, MAX_ID, TIMESTAMP_MESSAGE, client_timestamp_in_utc
@@ -160,7 +160,8 @@ class CallListCreateView(generics.ListCreateAPIView):
         )
         errors = {}
         if action is None:
-            get_object_or_404(Campaign, slug=values["campaign"])
+            if not Campaign.objects.filter(slug=values["campaign"]).exists():
+                raise CampaignNotFound()
             errors["action"] = ["No such action in this campaign."]
         else:
             campaign = action.campaign

@@ -41,6 +41,9 @@ class CampaignTallyOutputSerializer(serializers.Serializer):
     title = serializers.CharField()
     total = serializers.IntegerField(help_text="Every call logged for the campaign, exact at the time of the response.")
     goal = serializers.IntegerField(allow_null=True)
+    progress_percent = serializers.IntegerField(
+        allow_null=True, help_text="Percent of the goal (Campaign.goal_percent, as on every page); null without one."
+    )
     by_outcome = OutcomeCountSerializer(many=True)
 
 

@@ -1,4 +1,4 @@
-"""DESIGN.md "Reliability": tallies equal COUNT(*) after a Redis restart, two beats and repeated kills.
+"""Reliability: tallies equal COUNT(*) after a Redis restart, two beats and repeated kills.
 
 Each test runs its OWN redis-server on a free loopback port (the shared Redis on 6379 is never
 stopped or flushed) and points everything at it: the worker and beat subprocesses through
