@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export DJANGO_SETTINGS_MODULE ?= advocacy.settings.local
 
-.PHONY: install install-dev run worker beat test lint format migrations-check reset-local-db bench-lookup
+.PHONY: install install-dev run worker beat test test-sqlite lint format migrations-check reset-local-db bench-lookup
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,13 @@ beat: install var
 
 test: install-dev
 	DJANGO_SETTINGS_MODULE=advocacy.settings.test $(BIN)/pytest $(PYTEST_ARGS)
+
+# The tallies' SQL has a PostgreSQL path and a SQLite path: CI runs `make test` on PostgreSQL, then
+# this, so every SQLite path runs too (tests that need PostgreSQL or Redis are left out here).
+SQLITE_TESTS ?= tests/tallies tests/campaigns tests/reminders tests/rally tests/test_sqlite.py
+test-sqlite: install-dev
+	env -u DATABASE_URL -u REDIS_URL DJANGO_SETTINGS_MODULE=advocacy.settings.test \
+		$(BIN)/pytest $(SQLITE_TESTS) -m "not postgres and not redis and not browser" $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .

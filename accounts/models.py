@@ -1,4 +1,5 @@
 import zoneinfo
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.validators import RegexValidator
@@ -63,6 +64,11 @@ class User(AbstractUser):
     )
     # A chapter lead's "call now" messages; off by the profile or the link in one of them.
     call_now_emails = models.BooleanField("“Call now” messages from my chapters' leads", default=True)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The volunteer's own time zone (their weeks on "My impact" and in the digest)."""
+        return zone(self.time_zone)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

@@ -100,9 +100,9 @@ def drop_cached_figures(chapter_id: int) -> None:
     """Forget the cached rollup half, as after a rollup: the next request reads the rollup tables."""
     from django.core.cache import cache
 
-    from tallies.selectors import DateRange, _dashboard_cache_key
+    from tallies.selectors import DateRange, dashboard_cache_key
 
-    cache.delete(_dashboard_cache_key([chapter_id], DateRange()))
+    cache.delete(dashboard_cache_key([chapter_id], DateRange()))
 
 
 def month_query() -> str:

@@ -240,7 +240,7 @@ CELERY_BEAT_SCHEDULE: dict = {
         "options": {"expires": 5.0},
     },
     # Runs every 10 minutes: emails volunteers who chose "when a new campaign starts" about
-    # campaigns that became active since (reminders/services.py). Reruns send nothing twice.
+    # campaigns that became active since (reminders/services/). Reruns send nothing twice.
     "reminders-send-new-campaigns": {
         "task": "reminders.send_new_campaigns",
         "schedule": 600.0,
