@@ -1,3 +1,4 @@
+import hashlib
 import zoneinfo
 from zoneinfo import ZoneInfo
 
@@ -144,6 +145,11 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} in {self.chapter} ({self.role})"
+
+
+def hash_token_key(key: str) -> str:
+    """What is stored of an API token: its SHA-256 (the key itself is shown once, then forgotten)."""
+    return hashlib.sha256(key.encode()).hexdigest()
 
 
 class ApiTokenQuerySet(models.QuerySet):

@@ -5,8 +5,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from .api.authentication import hash_token_key
-from .models import ZIP_CODE_VALIDATOR, ApiToken, Chapter, Membership, User
+from .models import ZIP_CODE_VALIDATOR, ApiToken, Chapter, Membership, User, hash_token_key
 
 
 def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:

@@ -1,18 +1,12 @@
-import hashlib
-
 from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
-from accounts.models import ApiToken
+from accounts.models import ApiToken, hash_token_key
 from accounts.two_factor import MESSAGE, staff_two_factor_missing
 
 # last_used_at is advisory; writing it on every request would turn each read into a write.
 _LAST_USED_RESOLUTION_SECONDS = 300
-
-
-def hash_token_key(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
 
 
 class HashedTokenAuthentication(authentication.BaseAuthentication):

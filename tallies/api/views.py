@@ -19,7 +19,7 @@ from .serializers import (
 )
 
 
-class CampaignTallyApi(APIView):
+class CampaignTallyView(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(
@@ -42,7 +42,7 @@ class CampaignTallyApi(APIView):
         return Response(CampaignTallyOutputSerializer(data).data)
 
 
-class ChapterTallyApi(APIView):
+class ChapterTallyView(APIView):
     @extend_schema(
         operation_id="chapter_tally",
         summary="A chapter's dashboard figures (its leads and staff only)",
@@ -101,7 +101,7 @@ class ChapterTallyApi(APIView):
         return Response(ChapterTallyOutputSerializer(data).data)
 
 
-class MyImpactApi(APIView):
+class MyImpactView(APIView):
     @extend_schema(
         operation_id="my_impact",
         summary="My calls by outcome and campaign, and my weekly streak",
