@@ -48,7 +48,7 @@ def _detail_context(request, campaign: Campaign) -> dict:
         "campaign": campaign,
         "targets": targets,
         "progress": selectors.campaign_progress(campaign=campaign),
-        "is_active": campaign.status == Campaign.Status.ACTIVE,
+        "is_active": campaign.accepts_calls(),
         "can_manage": user.is_authenticated and selectors.campaign_can_manage(campaign=campaign, user=user),
         "can_moderate": can_moderate,
         "replies": list(replies[:50]),

@@ -47,12 +47,6 @@ def call_now_recipients(*, chapter: Chapter, campaign) -> QuerySet[User]:
     )
 
 
-def call_day_today(*, chapter: Chapter, campaign, now: dt.datetime | None = None) -> CallDay | None:
-    """The campaign's call day for the chapter if today (in the chapter's zone) is one."""
-    today = local_today(chapter.zone, now)
-    return CallDay.objects.filter(chapter=chapter, campaign=campaign, day=today).first()
-
-
 def call_day_calls_so_far(*, call_day: CallDay) -> int:
     """The chapter's calls in the campaign since the call day's local midnight: exact, from CallLog."""
     start, end = call_day.window(call_day.chapter.zone)

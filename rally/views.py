@@ -32,7 +32,7 @@ def _chapter_for_lead(request, slug: str) -> Chapter:
 
 
 def _campaign_for(chapter: Chapter, campaign_slug: str) -> Campaign:
-    campaign = get_object_or_404(Campaign.objects.exclude(status=Campaign.Status.DRAFT), slug=campaign_slug)
+    campaign = get_object_or_404(Campaign.objects.published(), slug=campaign_slug)
     if campaign.chapter_id not in (None, chapter.pk):
         raise PermissionDenied("That campaign belongs to another chapter.")
     return campaign
