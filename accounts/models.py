@@ -146,6 +146,11 @@ class Membership(models.Model):
     def __str__(self):
         return f"{self.user} in {self.chapter} ({self.role})"
 
+    @property
+    def is_lead(self) -> bool:
+        """One loaded membership's side of MembershipQuerySet.leads()."""
+        return self.role == Membership.Role.LEAD
+
 
 def hash_token_key(key: str) -> str:
     """What is stored of an API token: its SHA-256 (the key itself is shown once, then forgotten)."""
