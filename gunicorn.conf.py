@@ -14,8 +14,8 @@ around one PostgreSQL statement and one Redis round trip:
 Every value can be overridden by the environment (GUNICORN_WORKERS, GUNICORN_THREADS, GUNICORN_BIND)
 or on the command line (flags win over this file).
 
-GUNICORN_PROFILE_DIR=<dir> profiles the application code of every request with cProfile (one
-profile per worker thread, written when the worker exits): `bench/api_calls.py --profile` uses it
+GUNICORN_PROFILE_DIR=<dir> profiles the application code of every request with cProfile, in
+thread CPU time (one profile per worker thread, written when the worker exits): `bench/api_calls.py --profile` uses it
 and `bench/profile_table.py` turns the files into the table in bench/README.md.
 """
 
@@ -39,6 +39,7 @@ _PROFILE_DIR = os.environ.get("GUNICORN_PROFILE_DIR", "")
 if _PROFILE_DIR:
     import cProfile
     import threading
+    import time
 
     _profiles: dict[int, cProfile.Profile] = {}
     _local = threading.local()
@@ -47,7 +48,9 @@ if _PROFILE_DIR:
         # cProfile sees only the thread it is enabled in, so each request thread has its own.
         profile = getattr(_local, "profile", None)
         if profile is None:
-            profile = _local.profile = _profiles[threading.get_ident()] = cProfile.Profile()
+            # CPU time of this thread, not wall time: on a shared, loaded machine the wall clock
+            # mostly measures waiting for a core.
+            profile = _local.profile = _profiles[threading.get_ident()] = cProfile.Profile(time.thread_time)
         profile.enable()
 
     def post_request(worker, req, environ, resp):

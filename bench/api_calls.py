@@ -82,6 +82,7 @@ function response(status, headers, body)
     per_second[s] = (per_second[s] or 0) + 1
   else
     bad[status] = (bad[status] or 0) + 1
+    if sample == nil then sample = string.sub(body or "", 1, 300) end
   end
 end
 
@@ -95,6 +96,10 @@ function done(summary, latency, requests)
     local parts = {}
     for k, v in pairs(t) do parts[#parts + 1] = string.format('"%s": %d', k, v) end
     return "{" .. table.concat(parts, ", ") .. "}"
+  end
+  for _, t in ipairs(threads) do
+    local s = t:get("sample")
+    if s ~= nil then io.write("first error body: " .. s .. "\n") break end
   end
   local e = summary.errors
   io.write(string.format(
@@ -265,6 +270,9 @@ def run_wrk(
     ]
     print("$", " ".join(cmd), flush=True)
     out = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=duration + 60, check=False)
+    for ln in out.stdout.splitlines():
+        if ln.startswith("first error body: "):
+            print(ln)
     line = next((ln for ln in out.stdout.splitlines() if ln.startswith("BENCH_JSON ")), None)
     if line is None:
         sys.exit(f"wrk failed ({out.returncode}):\n{out.stdout}\n{out.stderr}")
@@ -291,11 +299,30 @@ def run_pgbench(*, url: str, clients: int, jobs: int, duration: int, script: Pat
     return float(tps.split()[2])
 
 
-def report(result: dict, *, duration: int) -> dict:
-    seconds = sorted((int(s), n) for s, n in result["per_second"].items())
-    # The first and last seconds are partial (wrk starts and stops mid-second).
-    steady = [n for _, n in seconds[1:-1]] or [n for _, n in seconds]
-    ok = sum(n for _, n in seconds)
+def merge(results: list[dict]) -> dict:
+    """One endpoint's wrk slices as one result: steady seconds of every slice, the worst slice's tail latency."""
+    steady, calls, bad = [], 0, {}
+    for result in results:
+        seconds = sorted((int(s), n) for s, n in result["per_second"].items())
+        # The first and last seconds of a slice are partial (wrk starts and stops mid-second).
+        steady += [n for _, n in seconds[1:-1]] or [n for _, n in seconds]
+        calls += sum(n for _, n in seconds)
+        for status, n in result["bad"].items():
+            bad[status] = bad.get(status, 0) + n
+    return {
+        "steady": steady,
+        "calls": calls,
+        "duration_us": sum(r["duration_us"] for r in results),
+        "p50_us": statistics.median(r["p50_us"] for r in results),
+        **{key: max(r[key] for r in results) for key in ("p95_us", "p99_us", "max_us")},
+        **{key: sum(r[key] for r in results) for key in ("connect", "read", "write", "timeout")},
+        "bad": bad,
+    }
+
+
+def report(result: dict) -> dict:
+    steady = result["steady"]
+    ok = result["calls"]
     socket_errors = result["connect"] + result["read"] + result["write"] + result["timeout"]
     bad = sum(result["bad"].values())
     figures = {
@@ -315,8 +342,8 @@ def report(result: dict, *, duration: int) -> dict:
         f"mean {figures['mean_per_s']:.0f} ({len(steady)} steady seconds)"
     )
     print(
-        f"latency: p50 {figures['p50_ms']:.1f} ms, p95 {figures['p95_ms']:.1f} ms, "
-        f"p99 {figures['p99_ms']:.1f} ms, max {figures['max_ms']:.1f} ms"
+        f"latency: p50 {figures['p50_ms']:.1f} ms (median of slices), p95 {figures['p95_ms']:.1f} ms, "
+        f"p99 {figures['p99_ms']:.1f} ms, max {figures['max_ms']:.1f} ms (worst slice)"
     )
     print(
         f"errors: {figures['errors']} (non-201 by status: {result['bad'] or '{}'}; connect {result['connect']}, "
@@ -332,36 +359,73 @@ def count_rows(url: str) -> int:
         return conn.execute("SELECT count(*) FROM tallies_calllog").fetchone()[0]
 
 
-def drive(*, name: str, path: str, body: dict, port: int, url: str, args, tokens: Path, lua: Path) -> dict:
-    """One wrk run against one endpoint; prints its figures and checks rows against 201 answers."""
-    print(f"--- {name}: POST {path}", flush=True)
-    before = count_rows(url)
-    result = run_wrk(
-        port=port,
-        path=path,
-        duration=args.duration,
-        connections=args.connections,
-        threads=args.wrk_threads,
-        tokens=tokens,
-        body=body,
-        lua=lua,
-    )
-    time.sleep(1)  # the requests wrk left in flight finish
-    figures = report(result, duration=args.duration)
-    rows = count_rows(url) - before
-    # wrk stops with up to --connections requests in flight; the server still logs those.
-    in_flight = rows - figures["calls"]
-    figures["consistent"] = 0 <= in_flight <= args.connections
-    print(
-        f"rows written: {rows} ({in_flight} answered after wrk stopped; "
-        f"{'no call lost' if figures['consistent'] else 'INCONSISTENT'})"
-    )
+def server_cpu_seconds(master_pid: int) -> float:
+    """User + system CPU of gunicorn's workers so far (Linux /proc): the server's own cost, whatever the load."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    children = Path(f"/proc/{master_pid}/task/{master_pid}/children")
+    for pid in children.read_text().split() if children.exists() else []:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+    return total
+
+
+def drive(endpoints: dict, *, port: int, url: str, args, tokens: Path, lua: Path, server_pid: int) -> dict:
+    """Drive the endpoints with the same wrk settings in interleaved slices (A B B A ...), so that a
+    change in the machine's load during the run weighs on both alike; prints each one's figures and
+    checks the rows written against its 201 answers."""
+    names = list(endpoints)
+    order = []
+    for r in range(args.rounds):
+        order += names if r % 2 == 0 else names[::-1]
+    slice_seconds = max(3, args.duration // args.rounds)
+    slices = {name: [] for name in names}
+    rows = dict.fromkeys(names, 0)
+    cpu = dict.fromkeys(names, 0.0)
+    for name in order:
+        path, body = endpoints[name]
+        before = count_rows(url)
+        cpu_before = server_cpu_seconds(server_pid)
+        slices[name].append(
+            run_wrk(
+                port=port,
+                path=path,
+                duration=slice_seconds,
+                connections=args.connections,
+                threads=args.wrk_threads,
+                tokens=tokens,
+                body=body,
+                lua=lua,
+            )
+        )
+        time.sleep(1)  # the requests wrk left in flight finish
+        rows[name] += count_rows(url) - before
+        cpu[name] += server_cpu_seconds(server_pid) - cpu_before
+    figures = {}
+    for name in names:
+        print(f"--- {name}: POST {endpoints[name][0]} ({len(slices[name])} slices of {slice_seconds} s)")
+        figures[name] = report(merge(slices[name]))
+        # wrk stops with up to --connections requests in flight per slice; the server still logs those.
+        in_flight = rows[name] - figures[name]["calls"]
+        figures[name]["consistent"] = 0 <= in_flight <= args.connections * len(slices[name])
+        print(
+            f"rows written: {rows[name]} ({in_flight} answered after wrk stopped; "
+            f"{'no call lost' if figures[name]['consistent'] else 'INCONSISTENT'})"
+        )
+        figures[name]["cpu_ms"] = cpu[name] * 1000 / max(rows[name], 1)
+        print(f"server CPU per call (gunicorn workers, user + system): {figures[name]['cpu_ms']:.2f} ms")
     return figures
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--duration", type=int, default=60, help="seconds of load on each endpoint (default 60)")
+    parser.add_argument(
+        "--rounds", type=int, default=2, help="slices per endpoint, interleaved A B B A ... (default 2)"
+    )
     parser.add_argument("--baseline-duration", type=int, default=20, help="seconds of pgbench (default 20)")
     parser.add_argument("--users", type=int, default=1000, help="volunteers whose tokens the load rotates over")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
@@ -424,20 +488,12 @@ def main() -> None:
         )
         drf = None
         try:
-            product = drive(
-                name="the product", path=PRODUCT_PATH, body=body, port=port, url=url, args=args, tokens=tokens, lua=lua
-            )
+            endpoints = {"the product": (PRODUCT_PATH, body)}
             if not args.no_drf and not args.profile:
-                drf = drive(
-                    name="plain DRF CreateAPIView (baseline)",
-                    path=BASELINE_PATH,
-                    body=baseline_body,
-                    port=port,
-                    url=url,
-                    args=args,
-                    tokens=tokens,
-                    lua=lua,
-                )
+                endpoints["plain DRF CreateAPIView (baseline)"] = (BASELINE_PATH, baseline_body)
+            figures = drive(endpoints, port=port, url=url, args=args, tokens=tokens, lua=lua, server_pid=server.pid)
+            product = figures["the product"]
+            drf = figures.get("plain DRF CreateAPIView (baseline)")
         finally:
             stop(server)
             server_log = (tmp_path / "gunicorn.log").read_text()
@@ -454,6 +510,10 @@ def main() -> None:
                 f"product {product['median_per_s']:.0f} calls/s (p99 {product['p99_ms']:.1f} ms), plain DRF "
                 f"{drf['median_per_s']:.0f} calls/s (p99 {drf['p99_ms']:.1f} ms): "
                 f"ratio {product['median_per_s'] / drf['median_per_s']:.2f} (goal >= 2.5)"
+            )
+            print(
+                f"server CPU per call: product {product['cpu_ms']:.2f} ms, plain DRF {drf['cpu_ms']:.2f} ms: "
+                f"the product does {drf['cpu_ms'] / product['cpu_ms']:.2f}x the calls per CPU second"
             )
         if not args.no_baseline and not args.profile:
             script = tmp_path / "insert.sql"

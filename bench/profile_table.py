@@ -3,7 +3,8 @@
     .venv/bin/python bench/profile_table.py var/profile      # files written by GUNICORN_PROFILE_DIR
 
 Sums every worker thread's profile and prints, per request (the number of WSGI calls), the
-cumulative milliseconds of each stage that appears in the profile, the SQL statements and Redis
+cumulative CPU milliseconds (gunicorn.conf.py profiles in thread CPU time, so waiting on the
+network or for a core does not count) of each stage that appears in the profile, the SQL statements and Redis
 round trips per request, and the functions with the most own time. cProfile roughly doubles the
 cost of Python function calls, so compare the shares, not the absolute figures, with a real run.
 """
@@ -16,7 +17,7 @@ from pathlib import Path
 STAGES = [
     ("whole request (Django's WSGI handler)", "django/core/handlers/wsgi.py", "__call__"),
     ("  middleware chain + URL routing + view", "django/core/handlers/base.py", "get_response"),
-    ("  fast path: the whole call (middleware)", "tallies/api/fast_path.py", "__call__"),
+    ("  CallFastPathMiddleware (all of it when it answers)", "tallies/api/fast_path.py", "__call__"),
     ("    token (process cache, DB on a miss)", "tallies/api/fast_path.py", "_authenticate"),
     ("    Redis pipeline: calls rate + generations", "tallies/api/fast_path.py", "_redis_round_trip"),
     ("    JSON body parse + field checks", "tallies/api/fast_path.py", "_parse"),
@@ -31,6 +32,9 @@ STAGES = [
     ("    response serializer (.data)", "rest_framework/serializers.py", "data"),
     ("    rendering (JSONRenderer)", "rest_framework/response.py", "rendered_content"),
     ("call_log_create (rules + INSERT)", "tallies/services.py", "call_log_create"),
+    ("call_log_create_batch (rules + INSERT)", "tallies/services.py", "call_log_create_batch"),
+    ("  items parsed (parse_item)", "tallies/batch.py", "parse_item"),
+    ("  the multi-row INSERT", "tallies/services.py", "_insert_many"),
     ("  the rules (call_rule_violation)", "tallies/services.py", "call_rule_violation"),
     ("  the caller's officials", "officials/selectors.py", "office_ids_for_caller"),
     ("  the INSERT statement", "tallies/services.py", "_insert_one_returning"),
@@ -63,7 +67,7 @@ def main(argv=None) -> None:
     n = requests[0]
     total = requests[2]
     print(f"profile: {len(files)} worker threads, {n} requests")
-    print("| stage | ms per request | share | calls per request |")
+    print("| stage | CPU ms per request | share | calls per request |")
     print("| --- | --- | --- | --- |")
     for label, fragment, name in STAGES:
         found = find(fragment, name)
