@@ -177,7 +177,9 @@ def main() -> None:
         try:
             send_all(port=port, batches=warmup, clients=args.clients)  # imports, connections, prepared plans
             before = api_calls.count_rows(url)
+            cpu_before = api_calls.server_cpu_seconds(server.pid)
             wall, latencies, errors = send_all(port=port, batches=batches, clients=args.clients)
+            cpu = api_calls.server_cpu_seconds(server.pid) - cpu_before
             after = api_calls.count_rows(url)
         finally:
             api_calls.stop(server)
@@ -192,6 +194,10 @@ def main() -> None:
         f"p95 {latencies[int(len(latencies) * 0.95) - 1] * 1000:.0f} ms, max {latencies[-1] * 1000:.0f} ms"
     )
     print(f"errors: {len(errors)}{' ' + '; '.join(errors[:3]) if errors else ''}")
+    print(
+        f"server CPU (gunicorn workers, user + system): {cpu * 1000 / args.batches:.0f} ms per batch, "
+        f"{cpu * 1e6 / calls:.0f} us per call: {calls / cpu:,.0f} calls per CPU second"
+    )
     print(
         f"rows added to tallies_calllog: {after - before} ({'consistent' if after - before == calls else 'INCONSISTENT'})"
     )

@@ -199,7 +199,13 @@ def _parse(request) -> dict:
         raise _Fallthrough
     campaign, outcome = data.get("campaign"), data.get("outcome")
     note = data.get("note", "")
-    if type(campaign) is not str or not SLUG_RE.match(campaign) or outcome not in _OUTCOMES or type(note) is not str:
+    if (
+        type(campaign) is not str
+        or not SLUG_RE.match(campaign)
+        or type(outcome) is not str
+        or outcome not in _OUTCOMES
+        or type(note) is not str
+    ):
         raise _Fallthrough
     note = note.strip()
     if len(note) > MAX_NOTE_LENGTH or "\x00" in note:

@@ -293,8 +293,11 @@ def test_a_generated_client_runs_the_volunteers_whole_flow(
     assert impact.parsed.total == 2
     assert impact.parsed.called_this_week is True
 
-    # A chapter's tally is for its leads: a member gets a 403.
-    error(gen.chapter_tally.sync_detailed(world.chapter.slug, client=me), 403, "permission_denied")
+    # A chapter's tally is for its leads: a member gets the 404 of a chapter that does not exist.
+    error(gen.chapter_tally.sync_detailed(world.chapter.slug, client=me), 404, "not_found")
+    # Staff without two-factor get a 403 on every operation, their tokens too.
+    _, staff_key = api_token_create(user=UserFactory(email="staff@example.org", is_staff=True), name="staff")
+    error(gen.me_retrieve.sync_detailed(client=authenticated(staff_key)), 403, "two_factor_required")
 
     # Over the calls rate: 429 with Retry-After.
     monkeypatch.setattr(CallsRateThrottle, "THROTTLE_RATES", {"calls": "1/min"})
