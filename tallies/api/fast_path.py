@@ -12,12 +12,13 @@ after the security and body-size middleware, answers the common case itself:
   usual errors. Nothing is written or counted before that decision.
 - the rules stay in tallies.services.call_log_create, which this path calls like the view does;
   the campaign, action and office lookups and their errors are the view's (`call_targets`).
-- one Redis round trip: the calls rate (INCRBY + EXPIRE) and the generations that validate the
-  process caches (the token's user, campaigns, officials) in one pipeline. Redis down: the
-  rate lets calls through and nothing cached is trusted (the database is read), as elsewhere.
+- one Redis round trip: the calls rate (INCRBY + EXPIRE), the token's shared entry and the
+  generations that validate it and the process caches (the token's user, campaigns, officials),
+  in one pipeline. Redis down: the rate lets calls through and nothing cached is trusted (the
+  database is read), as elsewhere.
 - one PostgreSQL statement for a warm national call: the INSERT with the per-office limit, the
-  holder and the chapter inside it. Tokens (accounts/api/token_cache.py), campaigns with their
-  actions, offices and the caller's officials per ZIP are served from per-process caches,
+  holder and the chapter inside it. Tokens come from Redis (accounts/api/token_cache.py);
+  campaigns with their actions, offices and the caller's officials per ZIP from per-process caches,
   each trusted only under the generation it was read with: campaign and action writes
   (signals below, and the admin's bulk actions) replace the campaigns generation, officials
   writes the officials lookup cache's generation, token revocations and user changes the
@@ -30,6 +31,7 @@ import hashlib
 import json
 import threading
 import uuid
+from dataclasses import replace
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
@@ -240,35 +242,63 @@ def _idempotency_key(request) -> str | None:
     return key
 
 
-def _authenticate(key_hash: str):
-    """The token's entry before the Redis read (from this process, else the database), and whether it is fresh."""
-    entry = token_cache.cached(key_hash)
-    if entry is not None:
-        return entry, False
-    entry = token_cache.load(key_hash)
-    if entry is None:
-        raise _Fallthrough  # unknown or revoked: the DRF view answers 401
-    return entry, True
-
-
 def _usable(entry) -> bool:
     return entry is not None and entry.is_active and not entry.is_staff
 
 
-def _redis_round_trip(user_id: int):
-    """The calls rate and the three generations, in one round trip: (granted, wait, user, campaigns, officials)."""
+def _redis_round_trip(user_id: int, key_hash: str, *, new_token: bool):
+    """The calls rate, the token's shared entry and the three generations, in one round trip.
+
+    Returns (granted, wait, user generation, token entry as published, campaigns generation,
+    officials generation); the last four None when Redis was not reached.
+    """
 
     def queue_more(pipe, make_key):
-        user_key = make_key(token_cache.generation_key(user_id))
+        generation_key = make_key(token_cache.generation_key(user_id))
         campaigns_key = make_key(CAMPAIGNS_GENERATION_KEY)
-        pipe.set(user_key, token_cache.new_generation(), nx=True)
+        pipe.set(generation_key, token_cache.new_generation(), nx=True)
         pipe.set(campaigns_key, uuid.uuid4().hex, nx=True)
-        pipe.mget(user_key, campaigns_key, make_key(OFFICIALS_GENERATION_KEY))
+        if new_token:  # tell the other processes whose token it is
+            pipe.set(make_key(token_cache.user_key(key_hash)), user_id)
+        pipe.mget(
+            generation_key, make_key(token_cache.entry_key(key_hash)), campaigns_key, make_key(OFFICIALS_GENERATION_KEY)
+        )
 
     granted, wait, more = calls_rate_take_with(ident=calls_rate_key(user_id=user_id), queue_more=queue_more)
     if more is None:
-        return granted, wait, None, None, None
-    return granted, wait, *more[2]
+        return granted, wait, None, None, None, None
+    return granted, wait, *more[-1]
+
+
+def _authenticate(key_hash: str):
+    """(token entry, calls granted, wait, campaigns generation, officials generation), or fall through.
+
+    A token this process knows the user of is checked by the Redis round trip alone, while the
+    entry another request published is still under the user's generation; otherwise it is read
+    from the database (after the generation, so it is published for the next requests).
+    """
+    user_id = token_cache.user_id_for(key_hash)
+    first_sight = None
+    if user_id is None:
+        first_sight = token_cache.load(key_hash)
+        if not _usable(first_sight):
+            raise _Fallthrough  # unknown, revoked, inactive or staff: the DRF view answers
+        user_id = first_sight.user_id
+        token_cache.learn_user(key_hash, user_id)
+    granted, wait, generation, published, campaigns, officials = _redis_round_trip(
+        user_id, key_hash, new_token=first_sight is not None
+    )
+    if first_sight is not None:
+        entry = first_sight  # read before the generation: good for this request, not published
+    else:
+        entry = token_cache.trusted(published, generation)
+        if entry is None:
+            entry = token_cache.load(key_hash)
+            if entry is not None and generation is not None:
+                token_cache.publish(key_hash, entry, generation)
+        if not _usable(entry):
+            raise _Fallthrough  # revoked, deactivated or made staff meanwhile: the view decides
+    return entry, granted, wait, generation, campaigns, officials
 
 
 def _targets(values, generations):
@@ -314,23 +344,14 @@ def _caller_offices(entry, generations):
 
 
 def _log(request, key_hash: str, values: dict, idempotency_key: str | None) -> HttpResponse:
-    entry, fresh = _authenticate(key_hash)
-    if not _usable(entry):
-        raise _Fallthrough
-    granted, wait, user_generation, campaigns_generation, officials_generation = _redis_round_trip(entry.user_id)
-    if fresh:
-        entry = token_cache.remember(key_hash, entry, generation=user_generation, confirmed=False)
-    elif not token_cache.trusted(entry, user_generation):
-        entry = token_cache.load(key_hash)  # read after the generation: safe to trust under it
-        if not _usable(entry):
-            raise _Fallthrough  # revoked, deactivated or made staff meanwhile: the view decides
-        entry = token_cache.remember(key_hash, entry, generation=user_generation, confirmed=True)
+    entry, granted, wait, user_generation, campaigns_generation, officials_generation = _authenticate(key_hash)
     if granted < 1:
         raise Throttled(wait=wait)
     now = timezone.now()
     if entry.last_used_at is None or (now - entry.last_used_at).total_seconds() > _LAST_USED_RESOLUTION_SECONDS:
         ApiToken.objects.filter(pk=entry.token_id).update(last_used_at=now)
-        token_cache.touched(key_hash, entry, now)
+        if user_generation is not None:
+            token_cache.publish(key_hash, replace(entry, last_used_at=now), user_generation)
 
     generations = (campaigns_generation, officials_generation)
     campaign, action, office = _targets(values, generations)

@@ -151,3 +151,23 @@ def test_over_the_calls_rate_is_a_429_with_retry_after(settings_high_limit, monk
     refused = post(client, body)
     assert refused.json()["error"]["code"] == "throttled"
     assert 0 < int(refused["Retry-After"]) <= 60
+
+
+def test_another_process_reads_a_published_token_from_redis_not_the_database(
+    settings_high_limit, token_client, volunteer, body
+):
+    from accounts.api import token_cache
+
+    client = token_client(volunteer)
+    for _ in range(2):  # the first read learns the user, the second publishes the entry under the generation
+        assert post(client, body).status_code == HTTPStatus.CREATED
+    token_cache.clear()  # a process that has never seen this token
+    fast_path.clear_process_caches()
+    post(client, body)  # warms that process's campaign and officials caches
+
+    token_cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        response = post(client, body)
+
+    assert response.status_code == HTTPStatus.CREATED
+    assert [q["sql"][:27] for q in queries.captured_queries] == ["INSERT INTO tallies_calllog"]
