@@ -271,7 +271,8 @@ def _redis_round_trip(user_id: int, key_hash: str, *, new_token: bool):
 
 
 def _authenticate(key_hash: str):
-    """(token entry, calls granted, wait, campaigns generation, officials generation), or fall through.
+    """(token entry, calls granted, wait, the generation the entry may be published under or None,
+    campaigns generation, officials generation), or fall through.
 
     A token this process knows the user of is checked by the Redis round trip alone, while the
     entry another request published is still under the user's generation; otherwise it is read
@@ -289,7 +290,8 @@ def _authenticate(key_hash: str):
         user_id, key_hash, new_token=first_sight is not None
     )
     if first_sight is not None:
-        entry = first_sight  # read before the generation: good for this request, not published
+        entry = first_sight  # read before the generation: good for this request, never published
+        generation = None
     else:
         entry = token_cache.trusted(published, generation)
         if entry is None:
