@@ -106,6 +106,5 @@ def test_comments_and_docs_point_only_at_files_that_exist():
             if not any(c.exists() for c in candidates):
                 missing.append(f"{name}: {found}")
     assert missing == []
-    assert not [
-        n for n in tracked if n.endswith((".py", ".md")) and "DESIGN.md" in (ROOT / n).read_text(errors="ignore")
-    ]
+    design = "".join(["DESIGN", ".md"])  # a planning document that is not in the repository
+    assert [n for n in tracked if n.endswith((".py", ".md")) and design in (ROOT / n).read_text(errors="ignore")] == []
