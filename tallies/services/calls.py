@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from django.db import connection, transaction
+from django.db.models import BigIntegerField, DateField
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from accounts.models import Membership
@@ -95,43 +97,32 @@ def call_log_create(
 CONFLICT_TARGET = "(user_id, idempotency_key) WHERE idempotency_key IS NOT NULL"  # calllog_unique_idempotency_key
 
 
-# Compiling the two subqueries through the ORM cost ~10% of a logged call's CPU, so each is
-# compiled once per database with stand-in values, whose slots are then filled per call. The
-# querysets stay the one definition of "current holder" and "first chapter".
-_STAND_IN_ID = -7_777_777_777
-_STAND_IN_DAY = date(1901, 2, 3)
+# The two lookups inside the INSERT are the ORM's own querysets ("current holder": Term's
+# current(); "first chapter": the caller's first membership), so they stay the one definition.
+# Compiling them cost ~10% of a logged call's CPU, so each is compiled once per database, with
+# its inputs read from the statement's one-row `call_in` table rather than from parameters.
 _compiled_subqueries: dict = {}
 
 
-def _subquery_sql(kind: str, *, id_value: int) -> tuple[str, list]:
+def _subquery_sql(kind: str) -> str:
     key = (connection.alias, connection.vendor, kind)
-    compiled = _compiled_subqueries.get(key)
-    if compiled is None:
+    sql = _compiled_subqueries.get(key)
+    if sql is None:
         if kind == "holder":
-            queryset = Term.objects.current(on=_STAND_IN_DAY).filter(office_id=_STAND_IN_ID).values("person_id")
+            queryset = (
+                Term.objects.current(on=RawSQL("call_in.today", (), output_field=DateField()))
+                .filter(office_id=RawSQL("call_in.office_id", (), output_field=BigIntegerField()))
+                .values("person_id")
+            )
         else:
-            queryset = first_chapter_query(user_id=_STAND_IN_ID).values("chapter_id")
+            queryset = first_chapter_query(
+                user_id=RawSQL("call_in.user_id", (), output_field=BigIntegerField())
+            ).values("chapter_id")
         sql, params = queryset[:1].query.get_compiler(connection=connection).as_sql()
-        slots = []
-        for param in params:
-            if param == _STAND_IN_ID:
-                slots.append(("id", None))
-            elif param == _STAND_IN_DAY or param == str(_STAND_IN_DAY):
-                slots.append(("day", type(param)))
-            else:
-                slots.append(("value", param))
-        compiled = _compiled_subqueries[key] = (f"({sql})", slots)
-    sql, slots = compiled
-    today = timezone.localdate()
-    params = []
-    for slot, value in slots:
-        if slot == "id":
-            params.append(id_value)
-        elif slot == "day":
-            params.append(today if value is date else str(today))
-        else:
-            params.append(value)
-    return sql, params
+        if params:  # every input comes from call_in; a constant parameter would need a slot
+            raise ValueError(f"the {kind} lookup compiled with parameters: {params!r}")
+        sql = _compiled_subqueries[key] = f"({sql})"
+    return sql
 
 
 def _insert_one_returning(call: CallLog) -> bool:
@@ -142,17 +133,18 @@ def _insert_one_returning(call: CallLog) -> bool:
     the row, so the response needs no query for the person.
     """
     ops = connection.ops
-    holder_sql, holder_params = _subquery_sql("holder", id_value=call.office_id)
+    holder_sql = _subquery_sql("holder")
     if call.chapter_id is not None:
         chapter_sql, chapter_params = "%s", [call.chapter_id]
     else:
-        chapter_sql, chapter_params = _subquery_sql("first_chapter", id_value=call.user_id)
+        chapter_sql, chapter_params = _subquery_sql("first_chapter"), []
     table = CallLog._meta.db_table
     person_table = Person._meta.db_table
     sql = (
         f"INSERT INTO {table} (user_id, campaign_id, action_id, office_id, outcome, source, idempotency_key, "  # noqa: S608
         f"request_hash, client_timestamp, created_at, note, person_id, chapter_id) "
         f"SELECT %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, {holder_sql}, {chapter_sql} "
+        f"FROM (SELECT %s AS user_id, %s AS office_id, %s AS today) AS call_in "
         # The per-office limit rides in the same statement: no extra round trip on the hot path.
         f"WHERE (SELECT count(*) FROM {table} c WHERE c.user_id = %s AND c.action_id = %s AND c.office_id = %s "
         f"AND c.created_at > %s) < %s "
@@ -172,8 +164,10 @@ def _insert_one_returning(call: CallLog) -> bool:
         ops.adapt_datetimefield_value(call.client_timestamp),
         ops.adapt_datetimefield_value(call.created_at),
         call.note,
-        *holder_params,
         *chapter_params,
+        call.user_id,
+        call.office_id,
+        ops.adapt_datefield_value(timezone.localdate()),
         call.user_id,
         call.action_id,
         call.office_id,
