@@ -359,12 +359,16 @@ def invitations_send(*, invitation_ids: list[int]) -> int:
                 "site_name": mailer.site_name,
                 "days": INVITATION_VALID_FOR.days,
             }
-            email = EmailMultiAlternatives(
-                subject=f"[{mailer.site_name}] You're invited to join {invitation.chapter.name}",
-                body=render_to_string("rally/email/invitation.txt", context),
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                to=[invitation.email],
-            )
+            # The invitee has no account yet: the email goes out in the inviting lead's language.
+            inviter = invitation.invited_by
+            with translation.override((inviter.language if inviter else "") or settings.LANGUAGE_CODE):
+                email = EmailMultiAlternatives(
+                    subject=f"[{mailer.site_name}] "
+                    + gettext("You're invited to join %(chapter)s") % {"chapter": invitation.chapter.name},
+                    body=render_to_string("rally/email/invitation.txt", context),
+                    from_email=settings.DEFAULT_FROM_EMAIL,
+                    to=[invitation.email],
+                )
             try:
                 connection.send_messages([email])
             except (smtplib.SMTPException, OSError) as exc:
