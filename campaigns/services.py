@@ -20,8 +20,31 @@ logger = logging.getLogger(__name__)
 RESERVED_SLUGS = {"manage", "new"}
 REPLY_RATE_LIMIT = 5
 REPLY_RATE_WINDOW = 10 * 60  # seconds
-CAMPAIGN_FIELDS = ("title", "slug", "summary", "background", "starts_at", "ends_at", "call_goal")
-ACTION_FIELDS = ("kind", "title", "position", "instructions", "script", "voicemail_script", "target_roles")
+CAMPAIGN_FIELDS = (
+    "title",
+    "slug",
+    "summary",
+    "background",
+    "title_es",
+    "summary_es",
+    "background_es",
+    "starts_at",
+    "ends_at",
+    "call_goal",
+)
+ACTION_FIELDS = (
+    "kind",
+    "title",
+    "position",
+    "instructions",
+    "script",
+    "voicemail_script",
+    "title_es",
+    "instructions_es",
+    "script_es",
+    "voicemail_script_es",
+    "target_roles",
+)
 
 
 class ReplyRateLimited(ValidationError):
