@@ -6,7 +6,7 @@ import pytest
 
 from campaigns.services import campaign_demo_create
 from officials.models import Person
-from tests.browser.test_campaign_flow import CHROMIUM_ARGS, sign_in
+from tests.browser.test_campaign_flow import sign_in
 from tests.factories.accounts import UserFactory
 from tests.factories.officials import missouri_officials
 
@@ -14,17 +14,6 @@ ARTIFACTS = Path(__file__).resolve().parent.parent.parent / "test-artifacts"
 # A 1x1 PNG: a photo that loads, without the network.
 PIXEL = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
 BROKEN_IMAGES = "[...document.images].filter(i => i.complete && i.naturalWidth === 0).length"
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.mark.browser

@@ -7,7 +7,7 @@ import pytest
 from accounts.models import Membership
 from campaigns.services import campaign_demo_create
 from rally.models import CallNowMessage
-from tests.browser.test_campaign_flow import ARTIFACTS, browser, sign_in  # noqa: F401 - the browser fixture
+from tests.browser.test_campaign_flow import ARTIFACTS, sign_in
 from tests.factories.accounts import ChapterFactory, MembershipFactory, UserFactory
 from tests.factories.officials import missouri_officials
 from tests.integration.conftest import worker  # noqa: F401 - a real Celery worker
