@@ -117,3 +117,28 @@ class RedisCache(DjangoRedisCache):
     delete = _fail_soft(_false)(DjangoRedisCache.delete)
     delete_many = _fail_soft(_nothing)(DjangoRedisCache.delete_many)
     incr = _fail_soft(_missing)(DjangoRedisCache.incr)
+
+
+def redis_round_trip(queue_commands) -> list | None:
+    """Send several Redis commands in one round trip through the default cache's client, fail-soft.
+
+    `queue_commands(pipe, make_key)` queues them on a non-transactional pipeline (`make_key` adds
+    the cache's key prefix, so keys match those of `cache.get` and friends). Returns their
+    results in order, or None when the default cache is not Redis, is backing off after a
+    failure, or fails now (which starts the back-off, as any cache call does). Values written
+    here are raw Redis values: integers and strings read back by `cache.get` only when they are
+    integers (Django stores ints unpickled) — keep other keys private to their callers.
+    """
+    from django.core.cache import caches
+
+    backend = caches["default"]
+    if not isinstance(backend, RedisCache) or time.monotonic() < backend._unusable_until:
+        return None
+    try:
+        pipe = backend._cache.get_client(write=True).pipeline(transaction=False)
+        queue_commands(pipe, backend.make_key)
+        return pipe.execute()
+    except RedisError:
+        backend._unusable_until = time.monotonic() + BACKOFF_SECONDS
+        logger.warning("Redis cache unavailable for %ss; carrying on without it", BACKOFF_SECONDS, exc_info=True)
+        return None

@@ -3,7 +3,7 @@
     .venv/bin/python bench/batch_upload.py                        # 50 batches of 1,000, 2 clients
     .venv/bin/python bench/batch_upload.py --batches 100 --size 1000 --clients 4 --workers 2
 
-Uses bench/api_calls.py's database (DATABASE_URL, default .../adv_bench_api), seed (a chapter's
+The server is the production command, `gunicorn -c gunicorn.conf.py advocacy.wsgi`. Uses bench/api_calls.py's database (DATABASE_URL, default .../adv_bench_api), seed (a chapter's
 volunteers, Missouri's officials, the demo campaign), and server (gunicorn gthread, production
 settings, Redis cache). Each batch is one volunteer's `size` distinct calls with fresh
 idempotency keys; --clients Python threads send them over keep-alive connections.
@@ -138,7 +138,14 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=2, help="gunicorn threads per worker")
     parser.add_argument("--users", type=int, default=50, help="volunteers whose tokens the batches rotate over")
+    parser.add_argument("--profile", type=Path, metavar="DIR", help="cProfile every request (slower), then the table")
     args = parser.parse_args()
+    if args.profile:
+        import shutil
+
+        args.profile = args.profile.resolve()
+        shutil.rmtree(args.profile, ignore_errors=True)
+        args.profile.mkdir(parents=True)
 
     url = os.environ.get("DATABASE_URL") or api_calls.DEFAULT_URL
     if not url.startswith("postgres"):
@@ -153,8 +160,8 @@ def main() -> None:
         log_path = Path(tmp) / "gunicorn.log"
         port = api_calls.free_port()
         print(
-            f"server: gunicorn advocacy.wsgi, {args.workers} workers x {args.threads} threads (gthread), "
-            f"production settings, 127.0.0.1:{port}; database {url.rpartition('/')[2]}; "
+            f"server: gunicorn -c gunicorn.conf.py advocacy.wsgi, {args.workers} workers x {args.threads} threads "
+            f"(gthread), bench settings (production + the DRF baseline URL), 127.0.0.1:{port}; database {url.rpartition('/')[2]}; "
             f"{args.batches} batches x {args.size} calls, {args.clients} clients over HTTP keep-alive",
             flush=True,
         )
@@ -165,11 +172,14 @@ def main() -> None:
             workers=args.workers,
             threads=args.threads,
             log_path=log_path,
+            profile_dir=args.profile,
         )
         try:
             send_all(port=port, batches=warmup, clients=args.clients)  # imports, connections, prepared plans
             before = api_calls.count_rows(url)
+            cpu_before = api_calls.server_cpu_seconds(server.pid)
             wall, latencies, errors = send_all(port=port, batches=batches, clients=args.clients)
+            cpu = api_calls.server_cpu_seconds(server.pid) - cpu_before
             after = api_calls.count_rows(url)
         finally:
             api_calls.stop(server)
@@ -185,6 +195,10 @@ def main() -> None:
     )
     print(f"errors: {len(errors)}{' ' + '; '.join(errors[:3]) if errors else ''}")
     print(
+        f"server CPU (gunicorn workers, user + system): {cpu * 1000 / args.batches:.0f} ms per batch, "
+        f"{cpu * 1e6 / calls:.0f} us per call: {calls / cpu:,.0f} calls per CPU second"
+    )
+    print(
         f"rows added to tallies_calllog: {after - before} ({'consistent' if after - before == calls else 'INCONSISTENT'})"
     )
     print(f"load average after (1/5/15 min, {os.cpu_count()} CPUs): {'/'.join(f'{x:.1f}' for x in os.getloadavg())}")
@@ -194,6 +208,10 @@ def main() -> None:
     print(f"baseline: raw unnest INSERTs of {args.size} rows by psycopg, one connection: {baseline:,.0f} rows/s")
     print(f"ratio: calls/s / raw rows/s = {rate / baseline:.3f}")
     print(f"goal (>= 20,000 calls/s): {'met' if rate >= 20000 and not errors else 'NOT met'}")
+    if args.profile:
+        import profile_table
+
+        profile_table.main([str(args.profile)])
 
 
 if __name__ == "__main__":

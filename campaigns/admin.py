@@ -99,10 +99,19 @@ class CampaignAdmin(admin.ModelAdmin):
     def publish(self, request, queryset):
         queryset.filter(published_at__isnull=True).update(published_at=timezone.now())
         queryset.update(status=Campaign.Status.ACTIVE)
+        _campaigns_changed()
 
     @admin.action(description="Archive the selected campaigns")
     def archive(self, request, queryset):
         queryset.update(status=Campaign.Status.ARCHIVED)
+        _campaigns_changed()
+
+
+def _campaigns_changed() -> None:
+    """A bulk update sends no signal: tell the call endpoint's campaign cache (tallies/api/fast_path.py)."""
+    from tallies.api.fast_path import invalidate_campaigns
+
+    invalidate_campaigns()
 
 
 @admin.register(Reply)

@@ -34,16 +34,26 @@ class CallLogQuerySet(models.QuerySet):
 
 
 class CallLog(models.Model):
+    # Indexes: every write pays for each one, so only those a query needs. user, campaign and
+    # chapter have none of their own: the (user, created_at), (campaign, created_at) and
+    # (chapter, created_at) indexes serve lookups by the column alone (and the deletion checks)
+    # as well. action, office and person keep theirs for the PROTECT checks when one is deleted.
     # Account deletion keeps the count and forgets the caller.
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="call_logs")
-    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.PROTECT, related_name="call_logs")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="call_logs", db_index=False
+    )
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", on_delete=models.PROTECT, related_name="call_logs", db_index=False
+    )
     action = models.ForeignKey("campaigns.Action", on_delete=models.PROTECT, related_name="call_logs")
     office = models.ForeignKey("officials.Office", on_delete=models.PROTECT, related_name="call_logs")
     # Who held the office when the call was made; a later change of holder never rewrites it.
     person = models.ForeignKey("officials.Person", null=True, on_delete=models.PROTECT, related_name="call_logs")
     outcome = models.CharField(max_length=10, choices=Outcome.choices)
     # The caller's chapter at that moment: the campaign's chapter, else their first chapter.
-    chapter = models.ForeignKey("accounts.Chapter", null=True, on_delete=models.PROTECT, related_name="call_logs")
+    chapter = models.ForeignKey(
+        "accounts.Chapter", null=True, on_delete=models.PROTECT, related_name="call_logs", db_index=False
+    )
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.WEB)
     idempotency_key = models.CharField(max_length=100, null=True, blank=True)
     # Fingerprint of the request body, so the same key with another body is refused.

@@ -163,6 +163,7 @@ def call_log_create(
     source: str = Source.WEB,
     idempotency_key: str | None = None,
     client_timestamp: datetime | None = None,
+    caller_offices=None,
 ) -> tuple[CallLog, bool]:
     """Log one call. Returns (call, created).
 
@@ -170,6 +171,8 @@ def call_log_create(
     INSERT and never waits on Redis or Celery. The same idempotency key with the same call
     returns the first row (created=False); with a different call it raises IdempotencyKeyReused.
     The returned call has its person loaded (id and name), so a response needs no other query.
+    `caller_offices`, when given, answers caller_office_ids(user=user) from a cache (the API's
+    fast path keeps one per process, invalidated with the officials' lookup cache).
     """
     note = (note or "").strip()
     violation = call_rule_violation(
@@ -180,7 +183,7 @@ def call_log_create(
         note=note,
         is_fixed_target=lambda: action.target_offices.filter(pk=office.pk).exists(),
         is_member=lambda: Membership.objects.filter(user=user, chapter_id=campaign.chapter_id).exists(),
-        caller_offices=lambda: caller_office_ids(user=user),
+        caller_offices=caller_offices or (lambda: caller_office_ids(user=user)),
     )
     if violation is not None:
         raise violation

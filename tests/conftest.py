@@ -51,6 +51,12 @@ def _clear_cache():
     # Redis must not leave the next one without rate limits.
     if hasattr(cache, "_unusable_until"):
         cache._unusable_until = 0.0
+    # The call endpoint's per-process caches (tokens, campaigns, officials per ZIP).
+    from accounts.api import token_cache
+    from tallies.api import fast_path
+
+    token_cache.clear()
+    fast_path.clear_process_caches()
 
 
 @pytest.fixture

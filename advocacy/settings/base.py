@@ -112,6 +112,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Before anything reads the body: a 413 in the API error shape for a big API body.
     "advocacy.middleware.ApiBodyLimitMiddleware",
+    # POST /api/v1/calls/ with a token is answered here, without the pages' middleware and DRF
+    # (tallies/api/fast_path.py); every other request goes on down the list.
+    "tallies.api.fast_path.CallFastPathMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

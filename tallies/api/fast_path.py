@@ -1,0 +1,404 @@
+"""POST /api/v1/calls/ with an API token, without the per-request cost of the HTML pages' middleware and DRF.
+
+Why: the call endpoint is the platform's hot path (every volunteer's tap on a national call
+day). Through the full middleware stack and DRF, a call cost several milliseconds of Python
+and seven SQL statements; the profile is in bench/README.md. This middleware, placed right
+after the security and body-size middleware, answers the common case itself:
+
+- a token request (`Authorization: Token|Bearer`) with a JSON body whose fields are plainly
+  valid, by a caller who is active and not staff. Anything else (session requests, staff, whose
+  two-factor check lives in the token authentication, malformed input, an unknown or revoked
+  token) goes on, untouched, to the DRF view (tallies/api/calls.py), which answers with its
+  usual errors. Nothing is written or counted before that decision.
+- the rules stay in tallies.services.call_log_create, which this path calls like the view does;
+  the campaign, action and office lookups and their errors are the view's (`call_targets`).
+- one Redis round trip: the calls rate (INCRBY + EXPIRE), the token's shared entry and the
+  generations that validate it and the process caches (the token's user, campaigns, officials),
+  in one pipeline. Redis down: the rate lets calls through and nothing cached is trusted (the
+  database is read), as elsewhere.
+- one PostgreSQL statement for a warm national call: the INSERT with the per-office limit, the
+  holder and the chapter inside it. Tokens come from Redis (accounts/api/token_cache.py);
+  campaigns with their actions, offices and the caller's officials per ZIP from per-process caches,
+  each trusted only under the generation it was read with: campaign and action writes
+  (signals below, and the admin's bulk actions) replace the campaigns generation, officials
+  writes the officials lookup cache's generation, token revocations and user changes the
+  user's generation.
+- errors raised after the rate was taken (the rules, 404/400 for unknown targets, 429, a
+  database outage's 503) go through the API's exception handler, so their shape is the API's.
+"""
+
+import hashlib
+import json
+import threading
+import uuid
+from dataclasses import replace
+
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from rest_framework.exceptions import Throttled
+from rest_framework.renderers import JSONRenderer
+
+from accounts.api import token_cache
+from accounts.api.authentication import _LAST_USED_RESOLUTION_SECONDS
+from accounts.models import ApiToken, User
+from advocacy.api.exceptions import api_exception_handler
+from advocacy.cache import redis_round_trip
+from campaigns.models import Action, Campaign
+from officials.cache import GENERATION_KEY as OFFICIALS_GENERATION_KEY
+from officials.selectors import office_ids_for_caller
+from tallies.batch import IDEMPOTENCY_KEY_RE, MAX_ID, MAX_NOTE_LENGTH, SLUG_RE, client_timestamp_in_utc
+from tallies.models import Outcome, Source
+from tallies.rate_limits import calls_rate_key, calls_rate_take_with
+from tallies.services import call_log_create
+
+from .calls import call_targets, find_action, find_office
+
+PATH = "/api/v1/calls/"
+CAMPAIGNS_GENERATION_KEY = "campaigns:generation"
+_TOKEN_KEYWORDS = (b"token", b"bearer")
+_OUTCOMES = frozenset(Outcome.values)
+_FIELDS = frozenset({"campaign", "action", "office", "outcome", "note", "client_timestamp"})
+_MAX_CACHED = 10_000
+
+
+class _Fallthrough(Exception):
+    """The request is not the common case: the DRF view answers it."""
+
+
+class _Targets:
+    """Campaigns with their actions, offices and callers' offices of this process, under two generations."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.generations = None
+        self.actions: dict = {}
+        self.offices: dict = {}
+        self.caller_offices: dict = {}
+
+    def scope(self, generations):
+        """The dicts valid under these generations (emptied when they changed); None: do not cache."""
+        if generations is None or None in generations:
+            return None
+        with self.lock:
+            if generations != self.generations or len(self.actions) + len(self.caller_offices) > _MAX_CACHED:
+                self.generations = generations
+                self.actions, self.offices, self.caller_offices = {}, {}, {}
+            return self.actions, self.offices, self.caller_offices
+
+
+_lookups = _Targets()
+
+
+def clear_process_caches() -> None:
+    """Forget this process's campaigns, actions, offices and callers' offices (tests)."""
+    with _lookups.lock:
+        _lookups.generations = None
+        _lookups.actions, _lookups.offices, _lookups.caller_offices = {}, {}, {}
+
+
+def invalidate_campaigns() -> None:
+    """Every process drops its cached campaigns and actions (now, and when the transaction commits)."""
+    from django.db import transaction
+
+    def bump():
+        redis_round_trip(lambda pipe, make_key: pipe.set(make_key(CAMPAIGNS_GENERATION_KEY), uuid.uuid4().hex))
+
+    bump()
+    transaction.on_commit(bump)
+
+
+@receiver(post_save, sender=Campaign, dispatch_uid="fast_path_campaign_saved")
+@receiver(post_delete, sender=Campaign, dispatch_uid="fast_path_campaign_deleted")
+@receiver(post_save, sender=Action, dispatch_uid="fast_path_action_saved")
+@receiver(post_delete, sender=Action, dispatch_uid="fast_path_action_deleted")
+@receiver(m2m_changed, sender=Action.target_offices.through, dispatch_uid="fast_path_action_targets")
+def _campaigns_changed(sender, **kwargs):
+    invalidate_campaigns()
+
+
+@receiver(post_save, sender=ApiToken, dispatch_uid="fast_path_token_saved")
+@receiver(post_delete, sender=ApiToken, dispatch_uid="fast_path_token_deleted")
+def _token_changed(sender, instance, **kwargs):
+    token_cache.invalidate_user(user_id=instance.user_id)
+
+
+@receiver(post_save, sender=User, dispatch_uid="fast_path_user_saved")
+@receiver(post_delete, sender=User, dispatch_uid="fast_path_user_deleted")
+def _user_changed(sender, instance, update_fields=None, **kwargs):
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return  # a sign-in changes nothing the token cache holds
+    token_cache.invalidate_user(user_id=instance.pk)
+
+
+def _datetime(value):
+    """As DRF's DateTimeField renders it (UTC, 'Z')."""
+    if value is None:
+        return None
+    text = timezone.localtime(value).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def _render(call, *, campaign, office, status: int) -> HttpResponse:
+    """The body of CallOutputSerializer(call).data, without building a serializer per call."""
+    person = call.person if call.person_id is not None else None
+    data = {
+        "id": call.pk,
+        "campaign": campaign.slug,
+        "action": call.action_id,
+        "office": call.office_id,
+        "office_title": str(office),
+        "person": call.person_id,
+        "person_name": person.name if person is not None else None,
+        "outcome": call.outcome,
+        "note": call.note,
+        "source": call.source,
+        "client_timestamp": _datetime(call.client_timestamp),
+        "created_at": _datetime(call.created_at),
+    }
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return _response(body.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").encode(), status)
+
+
+def _response(body: bytes, status: int, headers=()) -> HttpResponse:
+    response = HttpResponse(body, content_type="application/json", status=status)
+    response["Vary"] = "Accept"
+    response["Allow"] = "GET, POST, HEAD, OPTIONS"
+    for name, value in headers:
+        if name.lower() != "content-type":
+            response[name] = value
+    return response
+
+
+def _token_hash(request) -> str:
+    header = request.META.get("HTTP_AUTHORIZATION", "").encode("latin-1", errors="replace").split()
+    if len(header) != 2 or header[0].lower() not in _TOKEN_KEYWORDS:
+        raise _Fallthrough
+    try:
+        key = header[1].decode()
+    except UnicodeError as exc:
+        raise _Fallthrough from exc
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def _positive_id(value) -> int:
+    if type(value) is not int or not 1 <= value <= MAX_ID:
+        raise _Fallthrough
+    return value
+
+
+def _parse(request) -> dict:
+    """The body when every field is plainly valid (what the DRF serializer would accept), else fall through."""
+    if request.content_type != "application/json":
+        raise _Fallthrough
+    try:
+        data = json.loads(request.body)
+    except (ValueError, RecursionError) as exc:
+        raise _Fallthrough from exc
+    if type(data) is not dict or not data.keys() <= _FIELDS:
+        raise _Fallthrough
+    campaign, outcome = data.get("campaign"), data.get("outcome")
+    note = data.get("note", "")
+    if (
+        type(campaign) is not str
+        or not SLUG_RE.match(campaign)
+        or type(outcome) is not str
+        or outcome not in _OUTCOMES
+        or type(note) is not str
+    ):
+        raise _Fallthrough
+    note = note.strip()
+    if len(note) > MAX_NOTE_LENGTH or "\x00" in note:
+        raise _Fallthrough
+    try:
+        note.encode()
+    except UnicodeEncodeError as exc:
+        raise _Fallthrough from exc
+    stamp = data.get("client_timestamp")
+    if stamp is not None:
+        try:
+            parsed = parse_datetime(stamp) if type(stamp) is str else None
+        except ValueError as exc:  # well formed but out of range, e.g. month 13
+            raise _Fallthrough from exc
+        stamp = client_timestamp_in_utc(parsed) if parsed is not None else None
+        if stamp is None:
+            raise _Fallthrough
+    return {
+        "campaign": campaign,
+        "action": _positive_id(data.get("action")),
+        "office": _positive_id(data.get("office")),
+        "outcome": outcome,
+        "note": note,
+        "client_timestamp": stamp,
+    }
+
+
+def _idempotency_key(request) -> str | None:
+    key = request.META.get("HTTP_IDEMPOTENCY_KEY")
+    if key is not None and not IDEMPOTENCY_KEY_RE.match(key):
+        raise _Fallthrough
+    return key
+
+
+def _usable(entry) -> bool:
+    return entry is not None and entry.is_active and not entry.is_staff
+
+
+def _redis_round_trip(user_id: int, key_hash: str, *, new_token: bool):
+    """The calls rate, the token's shared entry and the three generations, in one round trip.
+
+    Returns (granted, wait, user generation, token entry as published, campaigns generation,
+    officials generation); the last four None when Redis was not reached.
+    """
+
+    def queue_more(pipe, make_key):
+        generation_key = make_key(token_cache.generation_key(user_id))
+        campaigns_key = make_key(CAMPAIGNS_GENERATION_KEY)
+        pipe.set(generation_key, token_cache.new_generation(), nx=True)
+        pipe.set(campaigns_key, uuid.uuid4().hex, nx=True)
+        if new_token:  # tell the other processes whose token it is
+            pipe.set(make_key(token_cache.user_key(key_hash)), user_id)
+        pipe.mget(
+            generation_key, make_key(token_cache.entry_key(key_hash)), campaigns_key, make_key(OFFICIALS_GENERATION_KEY)
+        )
+
+    granted, wait, more = calls_rate_take_with(ident=calls_rate_key(user_id=user_id), queue_more=queue_more)
+    if more is None:
+        return granted, wait, None, None, None, None
+    return granted, wait, *more[-1]
+
+
+def _authenticate(key_hash: str):
+    """(token entry, calls granted, wait, the generation the entry may be published under or None,
+    campaigns generation, officials generation), or fall through.
+
+    A token this process knows the user of is checked by the Redis round trip alone, while the
+    entry another request published is still under the user's generation; otherwise it is read
+    from the database (after the generation, so it is published for the next requests).
+    """
+    user_id = token_cache.user_id_for(key_hash)
+    first_sight = None
+    if user_id is None:
+        first_sight = token_cache.load(key_hash)
+        if not _usable(first_sight):
+            raise _Fallthrough  # unknown, revoked, inactive or staff: the DRF view answers
+        user_id = first_sight.user_id
+        token_cache.learn_user(key_hash, user_id)
+    granted, wait, generation, published, campaigns, officials = _redis_round_trip(
+        user_id, key_hash, new_token=first_sight is not None
+    )
+    if first_sight is not None:
+        entry = first_sight  # read before the generation: good for this request, never published
+        generation = None
+    else:
+        entry = token_cache.trusted(published, generation)
+        if entry is None:
+            entry = token_cache.load(key_hash)
+            if entry is not None and generation is not None:
+                token_cache.publish(key_hash, entry, generation)
+        if not _usable(entry):
+            raise _Fallthrough  # revoked, deactivated or made staff meanwhile: the view decides
+    return entry, granted, wait, generation, campaigns, officials
+
+
+def _targets(values, generations):
+    scope = _lookups.scope(generations)
+    if scope is None:
+        return call_targets(campaign_slug=values["campaign"], action_id=values["action"], office_id=values["office"])
+    actions, offices, _ = scope
+
+    def action_lookup(slug, action_id):
+        key = (slug, action_id)
+        if key not in actions:
+            actions[key] = find_action(slug, action_id)
+        return actions[key]
+
+    def office_lookup(office_id):
+        if office_id not in offices:
+            offices[office_id] = find_office(office_id)
+        return offices[office_id]
+
+    return call_targets(
+        campaign_slug=values["campaign"],
+        action_id=values["action"],
+        office_id=values["office"],
+        action_lookup=action_lookup,
+        office_lookup=office_lookup,
+    )
+
+
+def _caller_offices(entry, generations):
+    scope = _lookups.scope(generations)
+    if scope is None:
+        return lambda: office_ids_for_caller(zip_code=entry.zip_code, district_ocd_id=entry.district_ocd_id)
+    mine = scope[2]
+    # The holder of an office, and so the ZIP map in force, is a matter of the date.
+    key = (entry.zip_code, entry.district_ocd_id, timezone.localdate())
+
+    def lookup():
+        if key not in mine:
+            mine[key] = office_ids_for_caller(zip_code=entry.zip_code, district_ocd_id=entry.district_ocd_id)
+        return mine[key]
+
+    return lookup
+
+
+def _log(request, key_hash: str, values: dict, idempotency_key: str | None) -> HttpResponse:
+    entry, granted, wait, user_generation, campaigns_generation, officials_generation = _authenticate(key_hash)
+    if granted < 1:
+        raise Throttled(wait=wait)
+    now = timezone.now()
+    if entry.last_used_at is None or (now - entry.last_used_at).total_seconds() > _LAST_USED_RESOLUTION_SECONDS:
+        ApiToken.objects.filter(pk=entry.token_id).update(last_used_at=now)
+        if user_generation is not None:
+            token_cache.publish(key_hash, replace(entry, last_used_at=now), user_generation)
+
+    generations = (campaigns_generation, officials_generation)
+    campaign, action, office = _targets(values, generations)
+    user = User(
+        pk=entry.user_id,
+        is_active=True,
+        is_staff=False,
+        zip_code=entry.zip_code,
+        district_ocd_id=entry.district_ocd_id,
+    )
+    user._state.adding = False
+    call, created = call_log_create(
+        user=user,
+        campaign=campaign,
+        action=action,
+        office=office,
+        outcome=values["outcome"],
+        note=values["note"],
+        source=Source.API,
+        idempotency_key=idempotency_key,
+        client_timestamp=values["client_timestamp"],
+        caller_offices=_caller_offices(entry, generations),
+    )
+    return _render(call, campaign=campaign, office=office, status=201 if created else 200)
+
+
+class CallFastPathMiddleware:
+    """Answers POST /api/v1/calls/ with a token itself; every other request goes on unchanged."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method != "POST" or request.path_info != PATH:
+            return self.get_response(request)
+        try:
+            key_hash = _token_hash(request)
+            values = _parse(request)
+            idempotency_key = _idempotency_key(request)
+            return _log(request, key_hash, values, idempotency_key)
+        except _Fallthrough:
+            return self.get_response(request)
+        except Exception as exc:
+            response = api_exception_handler(exc, {"request": request})
+            if response is None:
+                raise
+            body = JSONRenderer().render(response.data)
+            return _response(body, response.status_code, response.items())
