@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from accounts.selectors import chapter_is_led_by
 from officials.models import ContactPoint, Division, Office, OfficeRole
@@ -19,8 +20,31 @@ logger = logging.getLogger(__name__)
 RESERVED_SLUGS = {"manage", "new"}
 REPLY_RATE_LIMIT = 5
 REPLY_RATE_WINDOW = 10 * 60  # seconds
-CAMPAIGN_FIELDS = ("title", "slug", "summary", "background", "starts_at", "ends_at", "call_goal")
-ACTION_FIELDS = ("kind", "title", "position", "instructions", "script", "voicemail_script", "target_roles")
+CAMPAIGN_FIELDS = (
+    "title",
+    "slug",
+    "summary",
+    "background",
+    "title_es",
+    "summary_es",
+    "background_es",
+    "starts_at",
+    "ends_at",
+    "call_goal",
+)
+ACTION_FIELDS = (
+    "kind",
+    "title",
+    "position",
+    "instructions",
+    "script",
+    "voicemail_script",
+    "title_es",
+    "instructions_es",
+    "script_es",
+    "voicemail_script_es",
+    "target_roles",
+)
 
 
 class ReplyRateLimited(ValidationError):
@@ -29,7 +53,7 @@ class ReplyRateLimited(ValidationError):
 
 def _require_lead(*, campaign: Campaign, user) -> None:
     if campaign.chapter_id is None or not chapter_is_led_by(chapter=campaign.chapter, user=user):
-        raise PermissionDenied("Only a lead of this campaign's chapter can change it.")
+        raise PermissionDenied(_("Only a lead of this campaign's chapter can change it."))
 
 
 def _unique_slug(*, title: str, slug: str = "", exclude_pk=None) -> str:
@@ -45,14 +69,14 @@ def _unique_slug(*, title: str, slug: str = "", exclude_pk=None) -> str:
 
 def _validate_dates(campaign: Campaign) -> None:
     if campaign.starts_at and campaign.ends_at and campaign.ends_at <= campaign.starts_at:
-        raise ValidationError({"ends_at": "The end must come after the start."})
+        raise ValidationError({"ends_at": _("The end must come after the start.")})
 
 
 @transaction.atomic
 def campaign_create(*, user, chapter, categories=(), **data) -> Campaign:
     """A draft campaign for a chapter the user leads."""
     if chapter is None or not chapter_is_led_by(chapter=chapter, user=user):
-        raise PermissionDenied("You can only create campaigns for a chapter you lead.")
+        raise PermissionDenied(_("You can only create campaigns for a chapter you lead."))
     fields = {k: data[k] for k in CAMPAIGN_FIELDS if k in data}
     fields["slug"] = _unique_slug(title=fields.get("title", ""), slug=fields.get("slug", ""))
     campaign = Campaign(chapter=chapter, created_by=user, status=Campaign.Status.DRAFT, **fields)
@@ -119,7 +143,7 @@ def action_update(*, action: Action, user, target_offices=None, **data) -> Actio
 def action_delete(*, action: Action, user) -> None:
     _require_lead(campaign=action.campaign, user=user)
     if action.call_logs.exists():
-        raise ValidationError("Calls were logged for this action, so it stays. Archive the campaign instead.")
+        raise ValidationError(_("Calls were logged for this action, so it stays. Archive the campaign instead."))
     action.delete()
 
 
@@ -130,9 +154,9 @@ def campaign_publish(*, campaign: Campaign, user) -> Campaign:
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     actions = list(campaign.actions.prefetch_related("target_offices"))
     if not actions:
-        raise ValidationError("Add at least one action before publishing.")
+        raise ValidationError(_("Add at least one action before publishing."))
     if any(not a.target_roles and not a.target_offices.all() for a in actions):
-        raise ValidationError("Every action needs a target: pick office roles or fixed offices.")
+        raise ValidationError(_("Every action needs a target: pick office roles or fixed offices."))
     campaign.status = Campaign.Status.ACTIVE
     campaign.published_at = campaign.published_at or timezone.now()
     campaign.save(update_fields=["status", "published_at", "updated_at"])
@@ -169,9 +193,9 @@ def _reply_rate_check(*, user) -> None:
 def reply_create(*, campaign: Campaign, user, body: str) -> Reply:
     body = (body or "").strip()
     if not body:
-        raise ValidationError({"body": "Write a few words about what the office said."})
+        raise ValidationError({"body": _("Write a few words about what the office said.")})
     if len(body) > 2000:
-        raise ValidationError({"body": "Keep replies under 2,000 characters."})
+        raise ValidationError({"body": _("Keep replies under 2,000 characters.")})
     _reply_rate_check(user=user)
     return Reply.objects.create(campaign=campaign, author=user, body=body)
 
@@ -187,7 +211,7 @@ def reply_can_moderate(*, reply: Reply, user) -> bool:
 
 def reply_hide(*, reply: Reply, user) -> Reply:
     if not reply_can_moderate(reply=reply, user=user):
-        raise PermissionDenied("Only the chapter's leads and staff can hide replies.")
+        raise PermissionDenied(_("Only the chapter's leads and staff can hide replies."))
     reply.is_hidden = True
     reply.hidden_by = user
     reply.save(update_fields=["is_hidden", "hidden_by"])
@@ -257,12 +281,107 @@ Will [STATE AG's NAME] speak out publicly against this policy? Thank you for you
 DEMO_VOICEMAIL = "IF LEAVING A VOICEMAIL please leave your full street address to ensure your call is tallied."
 
 
+# The Spanish version, written for the demo; the placeholders are the same as in the English texts.
+DEMO_TITLE_ES = "No a las condenas excesivas, ineficaces, costosas y discriminatorias por delitos menores de drogas"
+DEMO_SUMMARY_ES = (
+    "El Departamento de Justicia ordenó a los fiscales federales pedir los cargos más duros posibles, "
+    "lo que trae de vuelta las largas penas mínimas obligatorias para delitos menores de drogas. Escribe "
+    "al Departamento de Justicia y luego llama al fiscal general de tu estado."
+)
+DEMO_BACKGROUND_ES = """\
+En mayo de 2017, el Fiscal General ordenó a los fiscales federales "acusar y perseguir el delito más
+grave que se pueda probar fácilmente" en todos los casos
+([el memorando, en inglés](https://www.justice.gov/opa/press-release/file/965896/download)). Así
+revocó la política "Smart on Crime" de 2013, que permitía a los fiscales no mencionar las cantidades
+de droga que activan las penas mínimas obligatorias cuando acusaban a personas por **delitos de drogas
+menores y no violentos**.
+
+Acusar siempre por el delito más grave trae de vuelta esas penas mínimas para quienes están en el
+escalón más bajo del tráfico de drogas. Eso es:
+
+- **Excesivo:** años o décadas de cárcel por delitos pequeños y no violentos;
+- **Ineficaz:** las condenas más largas no han reducido el consumo ni los delitos de drogas;
+- **Costoso:** las prisiones federales ya se llevan una gran parte del presupuesto del Departamento de Justicia;
+- **Discriminatorio:** las penas mínimas por drogas golpean más fuerte a las comunidades negras y latinas.
+
+Dos cosas que puedes hacer hoy:
+
+1. **Escribe** al Departamento de Justicia de EE. UU. con su
+   [formulario de contacto](https://www.justice.gov/contact-us) y pide que retire esta política.
+2. **Llama al fiscal general de tu estado** y pídele que la condene en público. Si dejas un
+   mensaje de voz, di tu dirección completa para que tu llamada se cuente.
+"""
+DEMO_LETTER_ES = """\
+Estimado Fiscal General:
+
+Le escribo desde [CITY, STATE] para pedir al Departamento de Justicia que retire su política de \
+acusar y perseguir el delito más grave que se pueda probar fácilmente contra personas acusadas de delitos \
+menores de drogas.
+
+Las penas mínimas obligatorias por delitos de drogas pequeños y no violentos son excesivas, ineficaces, \
+costosas y discriminatorias. Mantienen a personas en prisión durante años con un gran costo para los \
+contribuyentes, no han hecho más seguras nuestras comunidades y afectan sobre todo a las comunidades de color.
+
+Le pido que devuelva a los fiscales la libertad de acusar a las personas con delitos de drogas menores y no \
+violentos sin activar las penas mínimas obligatorias.
+
+Atentamente,
+[YOUR NAME]
+[CITY, ZIP]"""
+DEMO_CALL_SCRIPT_ES = """\
+Hola, me llamo [YOUR NAME] y llamo desde [CITY, ZIP].
+
+Llamo para pedir que [STATE AG's NAME] condene la nueva política del Departamento de Justicia de \
+buscar los cargos más duros posibles y penas mínimas obligatorias contra personas acusadas de delitos \
+menores de drogas. Esas penas son excesivas, ineficaces, costosas y discriminatorias.
+
+¿Va a hablar [STATE AG's NAME] públicamente en contra de esta política? Gracias por su tiempo."""
+DEMO_VOICEMAIL_ES = (
+    "SI DEJAS UN MENSAJE DE VOZ, di tu dirección completa (calle y número) para que tu llamada se cuente."
+)
+DEMO_ACTIONS_ES = {
+    1: {
+        "title_es": "Escribe al Departamento de Justicia de EE. UU.",
+        "instructions_es": (
+            f"Abre el [formulario de contacto]({DOJ_CONTACT_FORM}) del Departamento de Justicia, pega la carta "
+            "de abajo (cámbiala con tus propias palabras si quieres), envíala y toca **Ya lo envié**."
+        ),
+        "script_es": DEMO_LETTER_ES,
+    },
+    2: {
+        "title_es": "Llama al fiscal general de tu estado",
+        "instructions_es": (
+            "Llama en horario de oficina. Sé amable y breve: la persona que conteste anotará tu opinión."
+        ),
+        "script_es": DEMO_CALL_SCRIPT_ES,
+        "voicemail_script_es": DEMO_VOICEMAIL_ES,
+    },
+}
+
+
+def _demo_spanish_fill(campaign: Campaign) -> None:
+    """Give the demo campaign its Spanish texts, leaving any Spanish text already written alone."""
+    texts = {"title_es": DEMO_TITLE_ES, "summary_es": DEMO_SUMMARY_ES, "background_es": DEMO_BACKGROUND_ES}
+    changed = [name for name, text in texts.items() if not getattr(campaign, name)]
+    for name in changed:
+        setattr(campaign, name, texts[name])
+    if changed:
+        campaign.save(update_fields=changed)
+    for action in campaign.actions.all():
+        texts = DEMO_ACTIONS_ES.get(action.position, {})
+        changed = [name for name, text in texts.items() if not getattr(action, name)]
+        for name in changed:
+            setattr(action, name, texts[name])
+        if changed:
+            action.save(update_fields=changed)
+
+
 def doj_office_get_or_create() -> Office:
     """The Department of Justice as an organisation office (officials_load_demo normally makes it)."""
     office = Office.objects.filter(role=OfficeRole.ORGANISATION, name=DOJ_NAME).order_by("pk").first()
     if office is not None:
         return office
-    country, _ = Division.objects.get_or_create(
+    country, _created = Division.objects.get_or_create(
         ocd_id="ocd-division/country:us", defaults={"name": "United States", "kind": Division.Kind.COUNTRY}
     )
     office = Office.objects.create(
@@ -281,7 +400,10 @@ def doj_office_get_or_create() -> Office:
 
 @transaction.atomic
 def campaign_demo_create(*, chapter=None) -> Campaign:
-    """The 2017 demo campaign, national when `chapter` is None. Running it again changes nothing."""
+    """The 2017 demo campaign in English and Spanish, national when `chapter` is None.
+
+    Running it again changes nothing, except that a demo campaign made before it had Spanish texts gets them.
+    """
     slug = DEMO_SLUG if chapter is None else f"{DEMO_SLUG}-{chapter.slug}"[:300]
     campaign, created = Campaign.objects.get_or_create(
         slug=slug,
@@ -320,4 +442,5 @@ def campaign_demo_create(*, chapter=None) -> Campaign:
             voicemail_script=DEMO_VOICEMAIL,
             target_roles=[OfficeRole.ATTORNEY_GENERAL],
         )
+    _demo_spanish_fill(campaign)
     return campaign

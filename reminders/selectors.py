@@ -17,7 +17,7 @@ from django.db.models.functions import Mod, TruncWeek
 from django.utils import timezone
 
 from accounts.models import Membership, User
-from campaigns.models import Campaign
+from campaigns.models import BilingualMixin, Campaign
 from tallies.models import CallLog
 from tallies.selectors import weekly_streaks
 
@@ -72,13 +72,17 @@ def week_start_for(moment: dt.datetime) -> dt.date:
 
 
 @dataclass(frozen=True)
-class DigestCampaign:
+class DigestCampaign(BilingualMixin):
     id: int
     title: str
     slug: str
     summary: str
     chapter_id: int | None
     chapter_name: str
+    title_es: str = ""
+    summary_es: str = ""
+
+    TRANSLATED_FIELDS = ("title", "summary")
 
 
 @dataclass
@@ -95,9 +99,12 @@ def digest_active_campaigns(*, now: dt.datetime) -> list[DigestCampaign]:
     rows = (
         Campaign.objects.active(now=now)
         .order_by("-published_at", "-id")
-        .values_list("id", "title", "slug", "summary", "chapter_id", "chapter__name")
+        .values_list("id", "title", "slug", "summary", "chapter_id", "chapter__name", "title_es", "summary_es")
     )
-    return [DigestCampaign(i, t, s, summary, ch, ch_name or "") for i, t, s, summary, ch, ch_name in rows]
+    return [
+        DigestCampaign(i, t, s, summary, ch, ch_name or "", t_es, summary_es)
+        for i, t, s, summary, ch, ch_name, t_es, summary_es in rows
+    ]
 
 
 def _zone(name: str) -> dt.tzinfo:

@@ -38,8 +38,9 @@ from django.db.models import F, QuerySet
 from django.db.models.functions import Mod
 from django.template.loader import get_template
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import conditional_escape
+from django.utils.translation import gettext, ngettext
 
 from accounts.models import User
 from accounts.services import user_profile_update
@@ -135,7 +136,7 @@ class _Mailer:
         Rendering is the costliest step of a send, and most volunteers' emails differ only in
         those two, so bodies are cached per run by what else they show (`cache_key`).
         """
-        key = (template, frequency, cache_key)
+        key = (translation.get_language(), template, frequency, cache_key)
         if cache_key is None or key not in self.bodies:
             context = {
                 **context,
@@ -157,15 +158,22 @@ class _Mailer:
             self.bodies[key] = bodies
         return self.bodies[key]
 
-    def message(
-        self, *, user: User, subject: str, template: str, context: dict, cache_key=None
-    ) -> EmailMultiAlternatives:
-        """One volunteer's email. Pass cache_key only if `context` is fully described by it."""
+    def message(self, *, user: User, subject, template: str, context: dict, cache_key=None) -> EmailMultiAlternatives:
+        """One volunteer's email, in their language. Pass cache_key only if `context` is fully described by it.
+
+        `subject` is a string or a callable that makes one, called in the volunteer's language.
+        """
+        with translation.override(user.language or settings.LANGUAGE_CODE):
+            return self._message(user=user, subject=subject, template=template, context=context, cache_key=cache_key)
+
+    def _message(self, *, user: User, subject, template: str, context: dict, cache_key) -> EmailMultiAlternatives:
+        if callable(subject):
+            subject = subject()
         unsubscribe_url = self.url(self.unsubscribe_path.replace("TOKEN", unsubscribe_token_make(user_id=user.pk)))
         text, html = self._bodies(
             template=template, context=context, frequency=user.reminder_frequency, cache_key=cache_key
         )
-        name = user.name or "there"
+        name = user.name or gettext("there")
         message = EmailMultiAlternatives(
             subject=f"[{self.site_name}] {subject}",
             body=text.replace(_NAME, name).replace(_UNSUBSCRIBE, unsubscribe_url),
@@ -435,7 +443,9 @@ def reminders_fail_unsent(*, kind: str, key: str, error: str, part: int = 0, par
 def _new_campaign_builder(*, mailer: _Mailer, campaign: Campaign) -> Builder:
     campaign_url = mailer.url(reverse("campaigns:detail", args=[campaign.slug]))
     actions = list(campaign.actions.all())
-    subject = f"New campaign: {campaign.title}"
+
+    def subject():
+        return gettext("New campaign: %(title)s") % {"title": campaign.local.title}
 
     def build(users: list[User]) -> dict[int, EmailMultiAlternatives | None]:
         context = {"campaign": campaign, "campaign_url": campaign_url, "actions": actions}
@@ -504,7 +514,14 @@ def _digest_builder(*, mailer: _Mailer, now: dt.datetime) -> Builder:
                 messages[user.pk] = None
                 continue
             n = len(entry.open_campaigns) + entry.more_campaigns
-            subject = f"{n} campaign{'' if n == 1 else 's'} waiting for your call this week"
+
+            def subject(n=n):
+                return ngettext(
+                    "%(count)s campaign waiting for your call this week",
+                    "%(count)s campaigns waiting for your call this week",
+                    n,
+                ) % {"count": n}
+
             context = {
                 "entry": entry,
                 "campaigns": [(c, campaign_urls[c.id]) for c in entry.open_campaigns],

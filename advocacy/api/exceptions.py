@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import InterfaceError, OperationalError
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler
 
@@ -24,7 +25,7 @@ SERVICE_UNAVAILABLE_RETRY_AFTER = 5
 class ServiceUnavailable(exceptions.APIException):
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
     default_code = "service_unavailable"
-    default_detail = "The service is briefly unavailable. Try again in a few seconds."
+    default_detail = _("The service is briefly unavailable. Try again in a few seconds.")
 
 
 class ApplicationError(exceptions.APIException):
@@ -32,19 +33,19 @@ class ApplicationError(exceptions.APIException):
 
     status_code = status.HTTP_400_BAD_REQUEST
     default_code = "invalid"
-    default_detail = "The request could not be processed."
+    default_detail = _("The request could not be processed.")
 
 
 class ConflictError(ApplicationError):
     status_code = status.HTTP_409_CONFLICT
     default_code = "conflict"
-    default_detail = "The request conflicts with the current state."
+    default_detail = _("The request conflicts with the current state.")
 
 
 class UnprocessableError(ApplicationError):
     status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
     default_code = "unprocessable"
-    default_detail = "The request is well formed but cannot be processed."
+    default_detail = _("The request is well formed but cannot be processed.")
 
 
 def _django_validation_error_detail(exc: DjangoValidationError):
@@ -70,9 +71,9 @@ def _flat_fields(detail, prefix: str = "") -> dict[str, list[str]]:
 
 def _first_message(fields: dict[str, list[str]]) -> str:
     for key, messages in fields.items():
-        message = messages[0] if messages else "Invalid input."
+        message = messages[0] if messages else str(_("Invalid input."))
         return message if key in ("non_field_errors", "detail") else f"{key}: {message}"
-    return "Invalid input."
+    return str(_("Invalid input."))
 
 
 def api_exception_handler(exc, context):

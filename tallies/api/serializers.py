@@ -1,6 +1,7 @@
 """Output serializers of the tally endpoints, and the input serializer of their date range."""
 
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from tallies.models import Outcome
@@ -26,7 +27,7 @@ class DateRangeInputSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         if attrs.get("start") and attrs.get("end") and attrs["start"] > attrs["end"]:
-            raise serializers.ValidationError({"end": "The end date is before the start date."})
+            raise serializers.ValidationError({"end": _("The end date is before the start date.")})
         return attrs
 
 
