@@ -3,8 +3,9 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 export DJANGO_SETTINGS_MODULE ?= advocacy.settings.local
+MAKEMESSAGES_IGNORE := --ignore=.venv --ignore=tests --ignore=bench --ignore=var --ignore=test-artifacts
 
-.PHONY: install install-dev run worker beat test test-sqlite lint format migrations-check reset-local-db bench-lookup
+.PHONY: install install-dev catalogs messages run worker beat test test-sqlite lint format migrations-check reset-local-db bench-lookup
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,9 +18,19 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
 	$(BIN)/pip install --quiet -r requirements-dev.txt -c constraints.txt
 	touch $@
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed catalogs
 
-install-dev: $(VENV)/.installed-dev
+install-dev: $(VENV)/.installed-dev catalogs
+
+# The Spanish catalog, compiled from locale/es/LC_MESSAGES/django.po with Babel (pure Python).
+catalogs: $(VENV)/.installed
+	$(BIN)/python -m advocacy.catalogs
+
+# After changing a marked string: extract them again (needs GNU gettext's xgettext), then fill in
+# the Spanish in the .po; tests/test_i18n.py fails while an entry is missing, empty or fuzzy.
+messages: install
+	$(BIN)/python manage.py makemessages -l es --no-obsolete $(MAKEMESSAGES_IGNORE)
+	$(BIN)/python -m advocacy.catalogs
 
 var:
 	mkdir -p var/celery/queue var/celery/processed var/celery/control var/cache

@@ -1,8 +1,11 @@
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from .two_factor import MESSAGE, SETUP, staff_two_factor_missing
 
@@ -36,4 +39,39 @@ class StaffMFARequiredMiddleware:
                 query = urlencode({"next": request.get_full_path()})
                 target = "mfa_activate_totp" if missing == SETUP else "mfa_reauthenticate"
                 return redirect(f"{reverse(target)}?{query}")
+        return self.get_response(request)
+
+
+class ProfileLanguageMiddleware:
+    """The language a page is shown in: the profile's, else LocaleMiddleware's (switcher cookie, then browser).
+
+    The API follows `?lang=` or Accept-Language only, never the profile, so a client gets what it
+    asks for; an unknown `lang` is a 400 in the API's error shape.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith(_API_PREFIX):
+            lang = request.GET.get("lang")
+            if lang is not None:
+                if lang not in dict(settings.LANGUAGES):
+                    choices = ", ".join(code for code, _name in settings.LANGUAGES)
+                    message = gettext("Unknown language “%(lang)s”: use one of %(choices)s.") % {
+                        "lang": lang,
+                        "choices": choices,
+                    }
+                    return JsonResponse(
+                        {"error": {"code": "validation_error", "message": message, "fields": {"lang": [message]}}},
+                        status=400,
+                    )
+                translation.activate(lang)
+                request.LANGUAGE_CODE = lang
+        else:
+            user = getattr(request, "user", None)
+            language = getattr(user, "language", "") if user is not None and user.is_authenticated else ""
+            if language:
+                translation.activate(language)
+                request.LANGUAGE_CODE = language
         return self.get_response(request)

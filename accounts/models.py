@@ -2,15 +2,17 @@ import hashlib
 import zoneinfo
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .time_zones import CHAPTER_TIME_ZONE_CHOICES, time_zone_for_state, zone
 
 ZIP_CODE_VALIDATOR = RegexValidator(
-    r"^\d{5}(-\d{4})?$", "Enter a 5-digit ZIP code or ZIP+4 (for example 65101 or 65101-1234)."
+    r"^\d{5}(-\d{4})?$", _("Enter a 5-digit ZIP code or ZIP+4 (for example 65101 or 65101-1234).")
 )
 TIME_ZONE_CHOICES = [
     (tz, tz.replace("_", " "))
@@ -45,9 +47,9 @@ class User(AbstractUser):
     """A volunteer, chapter lead or organiser. Logs in with their email address."""
 
     class ReminderFrequency(models.TextChoices):
-        NEVER = "never", "Never"
-        NEW_CAMPAIGNS = "new_campaigns", "When a new campaign starts"
-        WEEKLY = "weekly", "Weekly digest"
+        NEVER = "never", _("Never")
+        NEW_CAMPAIGNS = "new_campaigns", _("When a new campaign starts")
+        WEEKLY = "weekly", _("Weekly digest")
 
     username = None
     first_name = None
@@ -62,6 +64,10 @@ class User(AbstractUser):
     time_zone = models.CharField(max_length=64, choices=TIME_ZONE_CHOICES, default="America/New_York")
     reminder_frequency = models.CharField(
         max_length=20, choices=ReminderFrequency.choices, default=ReminderFrequency.WEEKLY
+    )
+    # Empty: follow the switcher's cookie, then the browser. Reminder emails use it too (English when empty).
+    language = models.CharField(
+        _("language"), max_length=8, blank=True, choices=[("", _("Same as my browser")), *settings.LANGUAGES]
     )
     # A chapter lead's "call now" messages; off by the profile or the link in one of them.
     call_now_emails = models.BooleanField("“Call now” messages from my chapters' leads", default=True)
@@ -129,8 +135,8 @@ class MembershipQuerySet(models.QuerySet):
 
 class Membership(models.Model):
     class Role(models.TextChoices):
-        MEMBER = "member", "Member"
-        LEAD = "lead", "Lead"
+        MEMBER = "member", _("Member")
+        LEAD = "lead", _("Lead")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     chapter = models.ForeignKey(Chapter, on_delete=models.CASCADE, related_name="memberships")

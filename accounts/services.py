@@ -66,6 +66,7 @@ def user_profile_update(
     time_zone: str | None = None,
     reminder_frequency: str | None = None,
     call_now_emails: bool | None = None,
+    language: str | None = None,
 ) -> User:
     """Update the fields given (None leaves a field alone).
 
@@ -86,6 +87,9 @@ def user_profile_update(
     if call_now_emails is not None:
         user.call_now_emails = call_now_emails
         fields.append("call_now_emails")
+    if language is not None:
+        user.language = language
+        fields.append("language")
     if fields:
         user.clean_fields(exclude=[f.name for f in User._meta.concrete_fields if f.name not in fields])
         user.save(update_fields=fields)

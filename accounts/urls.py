@@ -3,6 +3,7 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
+    path("language/", views.language_set, name="language_set"),
     path("profile/", views.profile, name="profile"),
     path("profile/delete/", views.profile_delete, name="profile_delete"),
     path("profile/export/", views.profile_export, name="profile_export"),

@@ -6,9 +6,12 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -37,6 +40,7 @@ def profile(request):
         "time_zone": user.time_zone,
         "reminder_frequency": user.reminder_frequency,
         "call_now_emails": user.call_now_emails,
+        "language": user.language,
     }
     form = ProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -45,7 +49,7 @@ def profile(request):
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            messages.success(request, "Your profile is saved.")
+            messages.success(request, _("Your profile is saved."))
             return redirect("profile")
     status = HTTPStatus.BAD_REQUEST if form.errors else HTTPStatus.OK
     return render(request, "accounts/profile.html", {"form": form}, status=status)
@@ -59,7 +63,7 @@ def profile_delete(request):
         user = request.user
         logout(request)
         services.user_delete(user=user)
-        messages.success(request, "Your account is deleted. The calls you made still count.")
+        messages.success(request, _("Your account is deleted. The calls you made still count."))
         return redirect("home")
     return render(request, "accounts/profile_delete.html", {"form": form})
 
@@ -90,7 +94,9 @@ def api_token_revoke(request, token_id: int):
         token = services.api_token_revoke(user=request.user, token_id=token_id)
     except ApiToken.DoesNotExist as exc:
         raise Http404("No such token.") from exc
-    messages.success(request, f"The token “{token.name}” is revoked; apps using it can no longer sign in.")
+    messages.success(
+        request, _("The token “%(name)s” is revoked; apps using it can no longer sign in.") % {"name": token.name}
+    )
     return redirect("api_tokens")
 
 
@@ -145,7 +151,7 @@ def chapter_members(request, slug: str):
 def chapter_join_link_rotate(request, slug: str):
     membership = _membership_or_404(request, slug)
     services.chapter_join_link_rotate(chapter=membership.chapter, user=request.user)
-    messages.success(request, "New join link made: links shared before no longer work.")
+    messages.success(request, _("New join link made: links shared before no longer work."))
     return redirect("chapter_detail", slug=membership.chapter.slug)
 
 
@@ -159,11 +165,36 @@ def chapter_join(request, token: str):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     if request.method == "POST":
-        _, created = services.chapter_join(user=request.user, chapter=chapter)
+        _membership, created = services.chapter_join(user=request.user, chapter=chapter)
         if created:
-            messages.success(request, f"Welcome to {chapter.name}!")
+            messages.success(request, _("Welcome to %(chapter)s!") % {"chapter": chapter.name})
         else:
-            messages.info(request, f"You are already a member of {chapter.name}.")
+            messages.info(request, _("You are already a member of %(chapter)s.") % {"chapter": chapter.name})
         return redirect("chapter_detail", slug=chapter.slug)
     is_member = selectors.chapter_is_member(chapter=chapter, user=request.user)
     return render(request, "accounts/chapter_join.html", {"chapter": chapter, "is_member": is_member})
+
+
+@require_POST
+def language_set(request):
+    """The language switcher: same page, other language. Saved on the profile when signed in, and in a cookie."""
+    language = request.POST.get("language", "")
+    if language not in dict(settings.LANGUAGES):
+        return HttpResponseBadRequest(_("Unknown language."))
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = reverse("home")
+    if request.user.is_authenticated:
+        services.user_profile_update(user=request.user, language=language)
+    translation.activate(language)
+    response = redirect(next_url)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        secure=request.is_secure(),
+    )
+    return response

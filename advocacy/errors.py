@@ -6,10 +6,12 @@ They know nothing of HTTP. The web layer maps them to a status in one place each
 for people.
 """
 
+from django.utils.translation import gettext_lazy as _
+
 
 class ApplicationError(Exception):
     code = "invalid"
-    default_message = "The request could not be processed."
+    default_message = _("The request could not be processed.")
 
     def __init__(self, message: str | None = None, *, fields: dict | None = None):
         self.message = message or self.default_message
@@ -21,21 +23,21 @@ class NotFound(ApplicationError):
     """The thing does not exist, or the user may not know that it does: the same answer for both."""
 
     code = "not_found"
-    default_message = "Not found."
+    default_message = _("Not found.")
 
 
 class Conflict(ApplicationError):
     code = "conflict"
-    default_message = "The request conflicts with the current state."
+    default_message = _("The request conflicts with the current state.")
 
 
 class Unprocessable(ApplicationError):
     code = "unprocessable"
-    default_message = "The request is well formed but cannot be processed."
+    default_message = _("The request is well formed but cannot be processed.")
 
 
 class LimitReached(ApplicationError):
     """A per-user limit of the domain (not the API's rate throttle) refused this one."""
 
     code = "limit_reached"
-    default_message = "You have reached a limit; try again later."
+    default_message = _("You have reached a limit; try again later.")

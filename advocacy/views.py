@@ -5,6 +5,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views import defaults as default_views
 from django.views.decorators.cache import never_cache
 
@@ -27,7 +28,7 @@ def healthz(request):
 def page_not_found(request, exception=None):
     """API clients get the API's JSON error shape for unknown URLs; people get the HTML page."""
     if request.path.startswith("/api/"):
-        return JsonResponse({"error": {"code": "not_found", "message": "No API endpoint at this URL."}}, status=404)
+        return JsonResponse({"error": {"code": "not_found", "message": _("No API endpoint at this URL.")}}, status=404)
     return default_views.page_not_found(request, exception)
 
 

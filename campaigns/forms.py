@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from officials.models import Office, OfficeRole
 from tallies.models import Outcome
@@ -10,7 +11,7 @@ ROLE_CHOICES = [(value, label) for value, label in OfficeRole.choices if value !
 
 class LocationForm(forms.Form):
     zip_code = forms.CharField(
-        label="Your ZIP code",
+        label=_("Your ZIP code"),
         max_length=10,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code", "placeholder": "65101"}),
     )
@@ -27,10 +28,10 @@ class CallLogForm(forms.Form):
 
 class ReplyForm(forms.Form):
     body = forms.CharField(
-        label="Your reply",
+        label=_("Your reply"),
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "What did the office say?"}),
-        help_text="Short and factual: what the staffer said, the AG's position, a line that was busy.",
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": _("What did the office say?")}),
+        help_text=_("Short and factual: what the staffer said, the AG's position, a line that was busy."),
     )
 
 
@@ -43,7 +44,7 @@ class DateTimeInput(forms.DateTimeInput):
 
 class CampaignForm(forms.ModelForm):
     slug = forms.SlugField(
-        required=False, max_length=200, help_text="The web address. Leave empty to make one from the title."
+        required=False, max_length=200, help_text=_("The web address. Leave empty to make one from the title.")
     )
     categories = forms.ModelMultipleChoiceField(
         queryset=Category.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
@@ -51,14 +52,29 @@ class CampaignForm(forms.ModelForm):
 
     class Meta:
         model = Campaign
-        fields = ["title", "slug", "summary", "background", "starts_at", "ends_at", "call_goal", "categories"]
+        fields = [
+            "title",
+            "title_es",
+            "slug",
+            "summary",
+            "summary_es",
+            "background",
+            "background_es",
+            "starts_at",
+            "ends_at",
+            "call_goal",
+            "categories",
+        ]
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 2}),
             "background": forms.Textarea(attrs={"rows": 12}),
+            "summary_es": forms.Textarea(attrs={"rows": 2, "lang": "es"}),
+            "background_es": forms.Textarea(attrs={"rows": 12, "lang": "es"}),
+            "title_es": forms.TextInput(attrs={"lang": "es"}),
             "starts_at": DateTimeInput(),
             "ends_at": DateTimeInput(),
         }
-        help_texts = {"background": "Markdown: **bold**, *italic*, [links](https://example.org), lists, > quotes."}
+        help_texts = {"background": _("Markdown: **bold**, *italic*, [links](https://example.org), lists, > quotes.")}
 
 
 class CampaignCreateForm(CampaignForm):
@@ -77,26 +93,30 @@ class ActionForm(forms.ModelForm):
         choices=ROLE_CHOICES,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="Call or write to the caller's own",
-        help_text="Resolved from each caller's ZIP code.",
+        label=_("Call or write to the caller's own"),
+        help_text=_("Resolved from each caller's ZIP code."),
     )
     target_offices = forms.ModelMultipleChoiceField(
         queryset=Office.objects.organisations().filter(is_active=True),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="Fixed targets",
-        help_text="The same for every caller, such as the Department of Justice.",
+        label=_("Fixed targets"),
+        help_text=_("The same for every caller, such as the Department of Justice."),
     )
 
     class Meta:
         model = Action
         fields = [
             "kind",
-            "title",
             "position",
+            "title",
+            "title_es",
             "instructions",
+            "instructions_es",
             "script",
+            "script_es",
             "voicemail_script",
+            "voicemail_script_es",
             "target_roles",
             "target_offices",
         ]
@@ -104,15 +124,22 @@ class ActionForm(forms.ModelForm):
             "instructions": forms.Textarea(attrs={"rows": 3}),
             "script": forms.Textarea(attrs={"rows": 10}),
             "voicemail_script": forms.Textarea(attrs={"rows": 3}),
+            "title_es": forms.TextInput(attrs={"lang": "es"}),
+            "instructions_es": forms.Textarea(attrs={"rows": 3, "lang": "es"}),
+            "script_es": forms.Textarea(attrs={"rows": 10, "lang": "es"}),
+            "voicemail_script_es": forms.Textarea(attrs={"rows": 3, "lang": "es"}),
         }
         help_texts = {
-            "script": "Plain text with placeholders such as [OFFICIAL NAME], [YOUR NAME], [CITY, ZIP]. "
-            "See the placeholder guide below.",
-            "voicemail_script": "What to say when the call goes to voicemail (calls only).",
+            "script": _(
+                "Plain text with placeholders such as [OFFICIAL NAME], [YOUR NAME], [CITY, ZIP]. "
+                "See the placeholder guide below."
+            ),
+            "voicemail_script": _("What to say when the call goes to voicemail (calls only)."),
+            "script_es": _("The same placeholders as the English script. Empty: Spanish readers get the English one."),
         }
 
     def clean(self):
         data = super().clean()
         if not data.get("target_roles") and not data.get("target_offices"):
-            raise forms.ValidationError("Pick at least one office role or fixed target.")
+            raise forms.ValidationError(_("Pick at least one office role or fixed target."))
         return data

@@ -1,9 +1,69 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from officials.models import Office, OfficeRole
+
+# The language campaign content is authored in first, and the one with a version of each text beside it.
+CONTENT_LANGUAGE = "en"
+TRANSLATED_LANGUAGE = "es"
+
+
+class LocalizedText:
+    """A campaign's or action's texts in one language: the Spanish version where one exists, else English.
+
+    `campaign.local.title` in a template (or `.local_in("es")` in Python) gives the text for the
+    active language; `untranslated` says some text is shown in English for a Spanish reader.
+    """
+
+    def __init__(self, obj, language: str):
+        self._obj = obj
+        self._language = language
+
+    def __getattr__(self, name: str) -> str:
+        if name not in self._obj.TRANSLATED_FIELDS:
+            raise AttributeError(name)
+        if self._language == TRANSLATED_LANGUAGE:
+            translated = getattr(self._obj, f"{name}_{TRANSLATED_LANGUAGE}")
+            if translated.strip():
+                return translated
+        return getattr(self._obj, name)
+
+    @property
+    def language(self) -> str:
+        return self._language
+
+    @property
+    def untranslated(self) -> bool:
+        return self._language == TRANSLATED_LANGUAGE and self._obj.untranslated_fields()
+
+
+class BilingualMixin:
+    """Models whose TRANSLATED_FIELDS each have a `<field>_es` beside them."""
+
+    TRANSLATED_FIELDS: tuple[str, ...] = ()
+
+    @property
+    def local(self) -> LocalizedText:
+        return self.local_in(translation.get_language())
+
+    def local_in(self, language: str | None) -> LocalizedText:
+        language = (language or CONTENT_LANGUAGE).split("-")[0]
+        return LocalizedText(self, language)
+
+    def untranslated_fields(self) -> list[str]:
+        """Fields with English text and no Spanish version."""
+        return [
+            name
+            for name in self.TRANSLATED_FIELDS
+            if getattr(self, name).strip() and not getattr(self, f"{name}_{TRANSLATED_LANGUAGE}").strip()
+        ]
+
+    @property
+    def has_spanish(self) -> bool:
+        return any(getattr(self, f"{name}_{TRANSLATED_LANGUAGE}").strip() for name in self.TRANSLATED_FIELDS)
 
 
 class Category(models.Model):
@@ -47,16 +107,20 @@ class CampaignQuerySet(models.QuerySet):
         return self.filter(Q(chapter__isnull=True) | Q(chapter_id__in=mine))
 
 
-class Campaign(models.Model):
+class Campaign(BilingualMixin, models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        ACTIVE = "active", "Active"
-        ARCHIVED = "archived", "Archived"
+        DRAFT = "draft", _("Draft")
+        ACTIVE = "active", _("Active")
+        ARCHIVED = "archived", _("Archived")
 
     title = models.CharField(max_length=300)
     slug = models.SlugField(max_length=300, unique=True)
     summary = models.TextField(blank=True, help_text="One or two sentences, shown in lists.")
     background = models.TextField(blank=True, help_text="Markdown. HTML is removed when shown.")
+    # Spanish versions: shown to volunteers reading in Spanish, the English text where one is empty.
+    title_es = models.CharField("title (Spanish)", max_length=300, blank=True)
+    summary_es = models.TextField("summary (Spanish)", blank=True)
+    background_es = models.TextField("background (Spanish)", blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
     starts_at = models.DateTimeField(null=True, blank=True)
     ends_at = models.DateTimeField(null=True, blank=True)
@@ -78,6 +142,8 @@ class Campaign(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
 
     objects = CampaignQuerySet.as_manager()
+
+    TRANSLATED_FIELDS = ("title", "summary", "background")
 
     class Meta:
         ordering = ["-published_at", "-created_at"]
@@ -110,13 +176,13 @@ class Campaign(models.Model):
         )
 
 
-class Action(models.Model):
+class Action(BilingualMixin, models.Model):
     """One thing to do in a campaign: call, write through a contact form, or email."""
 
     class Kind(models.TextChoices):
-        CALL = "call", "Call"
-        WRITE = "write", "Write through a contact form"
-        EMAIL = "email", "Email"
+        CALL = "call", _("Call")
+        WRITE = "write", _("Write through a contact form")
+        EMAIL = "email", _("Email")
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="actions")
     position = models.PositiveSmallIntegerField(default=0)
@@ -125,10 +191,17 @@ class Action(models.Model):
     instructions = models.TextField(blank=True, help_text="Markdown, shown above the script.")
     script = models.TextField(blank=True, help_text="Plain text with [PLACEHOLDERS]. See the README.")
     voicemail_script = models.TextField(blank=True)
+    title_es = models.CharField("title (Spanish)", max_length=300, blank=True)
+    instructions_es = models.TextField("instructions (Spanish)", blank=True)
+    # The call script, or the letter for a write or email action; the same [PLACEHOLDERS] as the English one.
+    script_es = models.TextField("script or letter (Spanish)", blank=True)
+    voicemail_script_es = models.TextField("voicemail script (Spanish)", blank=True)
     # Roles resolved against each caller's own officials, e.g. ["attorney_general"].
     target_roles = models.JSONField(default=list, blank=True)
     # Fixed targets, the same for every caller, e.g. the Department of Justice.
     target_offices = models.ManyToManyField(Office, blank=True, related_name="+")
+
+    TRANSLATED_FIELDS = ("title", "instructions", "script", "voicemail_script")
 
     class Meta:
         ordering = ["campaign", "position", "id"]
@@ -138,7 +211,7 @@ class Action(models.Model):
 
     def get_target_roles_display(self) -> list[str]:
         labels = dict(OfficeRole.choices)
-        return [labels.get(role, role) for role in self.target_roles]
+        return [str(labels.get(role, role)) for role in self.target_roles]
 
 
 class Reply(models.Model):

@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 
 from accounts.models import Membership
 from accounts.selectors import chapter_is_led_by
@@ -205,6 +206,7 @@ def campaign_targets(
 
     result = []
     for action in actions:
+        local = action.local
         action_targets = ActionTargets(action=action)
         role_entries = lookup.for_roles(action.target_roles) if lookup else []
         found_roles = {e.role for e in role_entries}
@@ -220,10 +222,8 @@ def campaign_targets(
                 Target(
                     action=action,
                     entry=entry,
-                    script=render_script(action.script, official=entry, caller=caller, officials=officials),
-                    voicemail=render_script(
-                        action.voicemail_script, official=entry, caller=caller, officials=officials
-                    ),
+                    script=render_script(local.script, official=entry, caller=caller, officials=officials),
+                    voicemail=render_script(local.voicemail_script, official=entry, caller=caller, officials=officials),
                     is_fixed=is_fixed,
                     last_outcome=last_outcomes.get((action.pk, entry.office.pk), ""),
                 )
@@ -280,6 +280,9 @@ class PreviewTarget:
     entry: OfficialEntry
     script: RenderedScript
     voicemail: RenderedScript
+    # The Spanish versions, empty where the action has none.
+    script_es: RenderedScript | None = None
+    voicemail_es: RenderedScript | None = None
 
 
 @dataclass
@@ -305,10 +308,19 @@ def campaign_preview(*, campaign: Campaign, user) -> list[ActionPreview]:
             entries += office_entries(offices=fixed)
         found = {e.role for e in entries}
         warnings = []
-        for label, text in (("script", action.script), ("voicemail script", action.voicemail_script)):
-            warnings += [f"Unknown placeholder {p} in the {label}." for p in unknown_placeholders(text)]
+        texts = (
+            (_("script"), action.script),
+            (_("voicemail script"), action.voicemail_script),
+            (_("Spanish script"), action.script_es),
+            (_("Spanish voicemail script"), action.voicemail_script_es),
+        )
+        for label, text in texts:
+            warnings += [
+                _("Unknown placeholder %(placeholder)s in the %(text)s.") % {"placeholder": p, "text": label}
+                for p in unknown_placeholders(text)
+            ]
         if not action.target_roles and not fixed:
-            warnings.append("This action has no targets: pick office roles or fixed offices.")
+            warnings.append(_("This action has no targets: pick office roles or fixed offices."))
         previews.append(
             ActionPreview(
                 action=action,
@@ -317,6 +329,14 @@ def campaign_preview(*, campaign: Campaign, user) -> list[ActionPreview]:
                         entry=e,
                         script=render_script(action.script, official=e, caller=caller, officials=samples),
                         voicemail=render_script(action.voicemail_script, official=e, caller=caller, officials=samples),
+                        script_es=render_script(action.script_es, official=e, caller=caller, officials=samples)
+                        if action.script_es.strip()
+                        else None,
+                        voicemail_es=render_script(
+                            action.voicemail_script_es, official=e, caller=caller, officials=samples
+                        )
+                        if action.voicemail_script_es.strip()
+                        else None,
                     )
                     for e in entries
                 ],

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import trigger_client_event
 
@@ -91,7 +92,7 @@ def location_set(request, slug):
         except ValidationError as exc:
             messages.error(request, _error_text(exc))
     else:
-        messages.error(request, "Enter a 5-digit ZIP code, for example 65101.")
+        messages.error(request, _("Enter a 5-digit ZIP code, for example 65101."))
     return redirect(reverse("campaigns:detail", args=[campaign.slug]) + "#actions")
 
 
@@ -115,16 +116,18 @@ def call_log(request, slug):
     error = ""
     call = None
     if not form.is_valid():
-        error = "That didn't work: reload the page and try again."
+        error = _("That didn't work: reload the page and try again.")
     else:
         data = form.cleaned_data
         action = Action.objects.filter(pk=data["action"], campaign=campaign).first()
         office = Office.objects.filter(pk=data["office"]).first()
         allowed, wait = (False, 0) if action is None or office is None else calls_rate_allows_user(user=request.user)
         if action is None or office is None:
-            error = "That official is not part of this campaign any more. Reload the page."
+            error = _("That official is not part of this campaign any more. Reload the page.")
         elif not allowed:
-            error = f"You are logging calls faster than anyone can dial. Not logged: try again in {wait} seconds."
+            error = _(
+                "You are logging calls faster than anyone can dial. Not logged: try again in %(wait)s seconds."
+            ) % {"wait": wait}
         else:
             try:
                 call, _created = call_log_create(
@@ -138,7 +141,7 @@ def call_log(request, slug):
                     idempotency_key=data["idempotency_key"] or None,
                 )
             except IdempotencyKeyReused:
-                error = "This button was already used for another call. Reload the page to log a new one."
+                error = _("This button was already used for another call. Reload the page to log a new one.")
             except ApplicationError as exc:  # the same refusals, and words, as the API's
                 error = exc.message
             except (ValidationError, PermissionDenied) as exc:
@@ -182,7 +185,7 @@ def _call_log_redirect(request, campaign, form, call, error):
         messages.error(request, error)
         return redirect(url + "#actions")
     dom_id = selectors.target_dom_id(action_id=form.cleaned_data["action"], office_id=form.cleaned_data["office"])
-    text = error or f"Thank you! Logged: {call.get_outcome_display().lower()}."
+    text = error or _("Thank you! Logged: %(outcome)s.") % {"outcome": call.get_outcome_display().lower()}
     request.session[CALL_RESULT_SESSION_KEY] = {"dom_id": dom_id, "text": text, "is_error": bool(error)}
     return redirect(f"{url}#{dom_id}-status")
 
@@ -195,7 +198,7 @@ def reply_create(request, slug):
     if form.is_valid():
         try:
             services.reply_create(campaign=campaign, user=request.user, body=form.cleaned_data["body"])
-            messages.success(request, "Thanks: your reply is posted.")
+            messages.success(request, _("Thanks: your reply is posted."))
         except ValidationError as exc:
             messages.error(request, _error_text(exc))
     else:
@@ -209,7 +212,7 @@ def reply_hide(request, slug, reply_id):
     campaign = selectors.campaign_get_visible(slug=slug, user=request.user)
     reply = get_object_or_404(Reply.objects.select_related("campaign__chapter"), pk=reply_id, campaign=campaign)
     services.reply_hide(reply=reply, user=request.user)
-    messages.success(request, "The reply is hidden.")
+    messages.success(request, _("The reply is hidden."))
     return redirect(reverse("campaigns:detail", args=[campaign.slug]) + "#replies")
 
 
@@ -220,7 +223,7 @@ def _managed_campaign(request, slug) -> Campaign:
     """The campaign if the user leads its chapter; else 404 whether or not it exists (slugs cannot be probed)."""
     campaign = get_object_or_404(Campaign.objects.select_related("chapter"), slug=slug)
     if not selectors.campaign_can_manage(campaign=campaign, user=request.user):
-        raise Http404("No such campaign.")
+        raise Http404(_("No such campaign."))
     return campaign
 
 
@@ -236,7 +239,7 @@ def _apply_errors(form, exc: ValidationError) -> None:
 def campaign_manage(request):
     chapters = chapter_list_led_by(user=request.user)
     if not chapters.exists():
-        raise PermissionDenied("Only chapter leads author campaigns here.")
+        raise PermissionDenied(_("Only chapter leads author campaigns here."))
     return render(
         request,
         "campaigns/campaign_manage.html",
@@ -248,7 +251,7 @@ def campaign_manage(request):
 def campaign_create(request):
     chapters = chapter_list_led_by(user=request.user)
     if not chapters.exists():
-        raise PermissionDenied("Only chapter leads author campaigns here.")
+        raise PermissionDenied(_("Only chapter leads author campaigns here."))
     form = CampaignCreateForm(request.POST or None, chapters=chapters, initial={"chapter": chapters.first()})
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -259,7 +262,7 @@ def campaign_create(request):
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
-            messages.success(request, "Draft saved. Now add the actions: what callers do.")
+            messages.success(request, _("Draft saved. Now add the actions: what callers do."))
             return redirect("campaigns:action_create", slug=campaign.slug)
     return render(request, "campaigns/campaign_form.html", {"form": form, "campaign": None})
 
@@ -278,7 +281,7 @@ def campaign_edit(request, slug):
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
-            messages.success(request, "Campaign saved.")
+            messages.success(request, _("Campaign saved."))
             return redirect("campaigns:preview", slug=campaign.slug)
     actions = campaign.actions.order_by("position", "id")
     return render(request, "campaigns/campaign_form.html", {"form": form, "campaign": campaign, "actions": actions})
@@ -312,7 +315,7 @@ def _action_form(request, campaign, action):
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
-            messages.success(request, "Action saved. Check how the script reads in the preview.")
+            messages.success(request, _("Action saved. Check how the script reads in the preview."))
             return redirect("campaigns:preview", slug=campaign.slug)
     return render(request, "campaigns/action_form.html", {"form": form, "campaign": campaign, "action": action})
 
@@ -324,7 +327,7 @@ def action_delete(request, slug, action_id):
     action = get_object_or_404(Action, pk=action_id, campaign=campaign)
     try:
         services.action_delete(action=action, user=request.user)
-        messages.success(request, "Action deleted.")
+        messages.success(request, _("Action deleted."))
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
     return redirect("campaigns:preview", slug=campaign.slug)
@@ -349,7 +352,7 @@ def campaign_publish(request, slug):
     campaign = _managed_campaign(request, slug)
     try:
         services.campaign_publish(campaign=campaign, user=request.user)
-        messages.success(request, "Published: your chapter's members can call now.")
+        messages.success(request, _("Published: your chapter's members can call now."))
         return redirect("campaigns:detail", slug=campaign.slug)
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
@@ -361,5 +364,5 @@ def campaign_publish(request, slug):
 def campaign_archive(request, slug):
     campaign = _managed_campaign(request, slug)
     services.campaign_archive(campaign=campaign, user=request.user)
-    messages.success(request, "Archived: the campaign no longer takes calls.")
+    messages.success(request, _("Archived: the campaign no longer takes calls."))
     return redirect("campaigns:manage")

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Division(models.Model):
@@ -45,14 +46,33 @@ STATE_LEVEL_KINDS = (Division.Kind.STATE, Division.Kind.TERRITORY, Division.Kind
 
 
 class OfficeRole(models.TextChoices):
-    US_SENATE = "us_senate", "U.S. Senator"
-    US_HOUSE = "us_house", "U.S. Representative"
-    GOVERNOR = "governor", "Governor"
-    ATTORNEY_GENERAL = "attorney_general", "Attorney General"
-    SECRETARY_OF_STATE = "secretary_of_state", "Secretary of State"
-    STATE_UPPER = "state_upper", "State Senator"
-    STATE_LOWER = "state_lower", "State Representative"
-    ORGANISATION = "organisation", "Organisation"
+    US_SENATE = "us_senate", _("U.S. Senator")
+    US_HOUSE = "us_house", _("U.S. Representative")
+    GOVERNOR = "governor", _("Governor")
+    ATTORNEY_GENERAL = "attorney_general", _("Attorney General")
+    SECRETARY_OF_STATE = "secretary_of_state", _("Secretary of State")
+    STATE_UPPER = "state_upper", _("State Senator")
+    STATE_LOWER = "state_lower", _("State Representative")
+    ORGANISATION = "organisation", _("Organisation")
+
+
+_OFFICE_ROLE_PLURALS = {
+    OfficeRole.US_SENATE: _("U.S. Senators"),
+    OfficeRole.US_HOUSE: _("U.S. Representatives"),
+    OfficeRole.GOVERNOR: _("Governors"),
+    OfficeRole.ATTORNEY_GENERAL: _("Attorneys General"),
+    OfficeRole.SECRETARY_OF_STATE: _("Secretaries of State"),
+    OfficeRole.STATE_UPPER: _("State Senators"),
+    OfficeRole.STATE_LOWER: _("State Representatives"),
+    OfficeRole.ORGANISATION: _("Organisations"),
+}
+
+
+def office_role_label(*, role: str, count: int = 1) -> str:
+    """A role's label, plural for several offices (the page's group headings)."""
+    if count > 1:
+        return _OFFICE_ROLE_PLURALS[role]
+    return OfficeRole(role).label
 
 
 class OfficeQuerySet(models.QuerySet):

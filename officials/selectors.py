@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from . import cache as officials_cache
 from .models import (
@@ -22,6 +23,7 @@ from .models import (
     RefreshRun,
     Term,
     ZipDivision,
+    office_role_label,
 )
 
 ZIP_RE = re.compile(r"^\s*(\d{5})(?:-?\d{4})?\s*$")
@@ -75,7 +77,10 @@ def state_for_zip(zip5: str) -> str | None:
     return _territory_for_zip(zip5) or _usps_states().get(zip5)
 
 
-HOLDER_UNKNOWN_TEXT = {"not_yet_in_data": "New officeholder: name not yet in our data", "vacant": "Vacant"}
+HOLDER_UNKNOWN_TEXT = {
+    "not_yet_in_data": _("New officeholder: name not yet in our data"),
+    "vacant": _("Vacant"),
+}
 _MAIN_KINDS = (ContactPoint.Kind.CONTACT_FORM, ContactPoint.Kind.EMAIL)
 
 
@@ -165,15 +170,14 @@ class OfficialsLookup:
 
     @property
     def groups(self) -> list[tuple[str, list[OfficialEntry]]]:
-        """(role label, entries) in display order, for pages."""
-        labels = dict(OfficeRole.choices)
-        out: list[tuple[str, list[OfficialEntry]]] = []
+        """(role label, entries) in display order, for pages; the label is plural for several entries."""
+        groups: list[list[OfficialEntry]] = []
         for entry in self.entries:
-            if out and out[-1][1][0].role == entry.role:
-                out[-1][1].append(entry)
+            if groups and groups[-1][0].role == entry.role:
+                groups[-1].append(entry)
             else:
-                out.append((labels[entry.role], [entry]))
-        return out
+                groups.append([entry])
+        return [(office_role_label(role=entries[0].role, count=len(entries)), entries) for entries in groups]
 
 
 def _entries_for_offices(offices) -> list[OfficialEntry]:

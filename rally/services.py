@@ -18,7 +18,8 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from accounts.models import Chapter, User
 from accounts.services import chapter_join, user_profile_update
@@ -99,7 +100,13 @@ def call_day_schedule(
 def _call_day_builder(*, mailer: Mailer, call_day: CallDay):
     campaign = call_day.campaign
     campaign_url = mailer.url(reverse("campaigns:detail", args=[campaign.slug]))
-    subject = f"Today is {call_day.chapter.name}'s call day: {campaign.title}"
+
+    def subject():
+        return gettext("Today is %(chapter)s's call day: %(title)s") % {
+            "chapter": call_day.chapter.name,
+            "title": campaign.local.title,
+        }
+
     context = {
         "call_day": call_day,
         "campaign": campaign,
@@ -184,38 +191,50 @@ def call_now_create(
 def _call_now_builder(*, mailer: Mailer, call_now: CallNowMessage):
     campaign = call_now.campaign
     campaign_url = mailer.url(reverse("campaigns:detail", args=[campaign.slug]))
-    subject = f"{call_now.chapter.name}: please call today for {campaign.title}"
 
     def build(users):
         messages = {}
         for user in users:
-            unsubscribe_url = mailer.url(
-                reverse("rally:call_now_unsubscribe", args=[call_now_unsubscribe_token_make(user_id=user.pk)])
-            )
-            context = {
-                "name": user.name or "there",
-                "call_now": call_now,
-                "campaign": campaign,
-                "campaign_url": campaign_url,
-                "profile_url": mailer.profile_url,
-                "unsubscribe_url": unsubscribe_url,
-                "site_name": mailer.site_name,
-            }
-            email = EmailMultiAlternatives(
-                subject=f"[{mailer.site_name}] {subject}",
-                body=render_to_string("rally/email/call_now.txt", context),
-                from_email=mailer.from_email,
-                to=[user.email],
-                headers={
-                    "List-Unsubscribe": f"<{unsubscribe_url}>",
-                    "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-                },
-            )
-            email.attach_alternative(render_to_string("rally/email/call_now.html", context), "text/html")
-            messages[user.pk] = email
+            with translation.override(user.language or settings.LANGUAGE_CODE):
+                messages[user.pk] = _call_now_email(
+                    mailer=mailer, call_now=call_now, user=user, campaign_url=campaign_url
+                )
         return messages
 
     return build
+
+
+def _call_now_email(*, mailer: Mailer, call_now: CallNowMessage, user, campaign_url: str) -> EmailMultiAlternatives:
+    """One member's "call now" email, in the active language (the member's)."""
+    campaign = call_now.campaign
+    subject = gettext("%(chapter)s: please call today for %(title)s") % {
+        "chapter": call_now.chapter.name,
+        "title": campaign.local.title,
+    }
+    unsubscribe_url = mailer.url(
+        reverse("rally:call_now_unsubscribe", args=[call_now_unsubscribe_token_make(user_id=user.pk)])
+    )
+    context = {
+        "name": user.name or gettext("there"),
+        "call_now": call_now,
+        "campaign": campaign,
+        "campaign_url": campaign_url,
+        "profile_url": mailer.profile_url,
+        "unsubscribe_url": unsubscribe_url,
+        "site_name": mailer.site_name,
+    }
+    email = EmailMultiAlternatives(
+        subject=f"[{mailer.site_name}] {subject}",
+        body=render_to_string("rally/email/call_now.txt", context),
+        from_email=mailer.from_email,
+        to=[user.email],
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+    email.attach_alternative(render_to_string("rally/email/call_now.html", context), "text/html")
+    return email
 
 
 def call_now_send(*, message_id: int) -> CallNowMessage:
@@ -340,12 +359,16 @@ def invitations_send(*, invitation_ids: list[int]) -> int:
                 "site_name": mailer.site_name,
                 "days": INVITATION_VALID_FOR.days,
             }
-            email = EmailMultiAlternatives(
-                subject=f"[{mailer.site_name}] You're invited to join {invitation.chapter.name}",
-                body=render_to_string("rally/email/invitation.txt", context),
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                to=[invitation.email],
-            )
+            # The invitee has no account yet: the email goes out in the inviting lead's language.
+            inviter = invitation.invited_by
+            with translation.override((inviter.language if inviter else "") or settings.LANGUAGE_CODE):
+                email = EmailMultiAlternatives(
+                    subject=f"[{mailer.site_name}] "
+                    + gettext("You're invited to join %(chapter)s") % {"chapter": invitation.chapter.name},
+                    body=render_to_string("rally/email/invitation.txt", context),
+                    from_email=settings.DEFAULT_FROM_EMAIL,
+                    to=[invitation.email],
+                )
             try:
                 connection.send_messages([email])
             except (smtplib.SMTPException, OSError) as exc:

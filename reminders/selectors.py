@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, User
 from accounts.time_zones import week_start, zone
-from campaigns.models import Campaign
+from campaigns.models import BilingualMixin, Campaign
 from tallies.models import CallLog
 from tallies.selectors import calls_by_week, weekly_streaks
 
@@ -71,13 +71,17 @@ def week_start_for(moment: dt.datetime) -> dt.date:
 
 
 @dataclass(frozen=True)
-class DigestCampaign:
+class DigestCampaign(BilingualMixin):
     id: int
     title: str
     slug: str
     summary: str
     chapter_id: int | None
     chapter_name: str
+    title_es: str = ""
+    summary_es: str = ""
+
+    TRANSLATED_FIELDS = ("title", "summary")
 
 
 @dataclass
@@ -94,9 +98,12 @@ def digest_active_campaigns(*, now: dt.datetime) -> list[DigestCampaign]:
     rows = (
         Campaign.objects.active(now=now)
         .order_by("-published_at", "-id")
-        .values_list("id", "title", "slug", "summary", "chapter_id", "chapter__name")
+        .values_list("id", "title", "slug", "summary", "chapter_id", "chapter__name", "title_es", "summary_es")
     )
-    return [DigestCampaign(i, t, s, summary, ch, ch_name or "") for i, t, s, summary, ch, ch_name in rows]
+    return [
+        DigestCampaign(i, t, s, summary, ch, ch_name or "", t_es, summary_es)
+        for i, t, s, summary, ch, ch_name, t_es, summary_es in rows
+    ]
 
 
 def digest_entries(

@@ -8,14 +8,15 @@ high-water mark, so they are exact at every moment.
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Outcome(models.TextChoices):
-    REACHED = "reached", "Reached a person"
-    VOICEMAIL = "voicemail", "Left a voicemail"
-    BUSY = "busy", "Busy or no answer"
-    SKIPPED = "skipped", "Skipped"
-    SENT = "sent", "Sent"  # write and email actions
+    REACHED = "reached", _("Reached a person")
+    VOICEMAIL = "voicemail", _("Left a voicemail")
+    BUSY = "busy", _("Busy or no answer")
+    SKIPPED = "skipped", _("Skipped")
+    SENT = "sent", _("Sent")  # write and email actions
 
 
 class Source(models.TextChoices):

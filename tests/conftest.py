@@ -149,3 +149,10 @@ def smtp_server(settings):
         yield inbox
     finally:
         controller.stop()
+
+
+def pytest_configure(config):
+    # The Spanish catalog is compiled from its .po (as `make install` does), so a bare pytest run has it.
+    from advocacy.catalogs import compile_catalogs
+
+    compile_catalogs()

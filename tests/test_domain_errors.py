@@ -18,7 +18,6 @@ from tallies.services import IdempotencyKeyReused, TooManyCallsToOffice, ZipCode
 @pytest.mark.parametrize(
     ("error", "status", "code"),
     [
-        (CampaignNotFound(), HTTPStatus.NOT_FOUND, "not_found"),
         (errors.Conflict("Already sent today."), HTTPStatus.CONFLICT, "conflict"),
         (IdempotencyKeyReused(), HTTPStatus.UNPROCESSABLE_ENTITY, "idempotency_key_reused"),
         (ZipCodeRequired(), HTTPStatus.BAD_REQUEST, "zip_code_required"),
@@ -28,6 +27,12 @@ def test_the_api_answers_a_domain_error_with_its_status_and_code(error, status, 
     response = api_exception_handler(error, {})
     assert response.status_code == status
     assert response.data == {"error": {"code": code, "message": error.message}}
+
+
+def test_a_domain_not_found_is_the_apis_plain_404():
+    response = api_exception_handler(CampaignNotFound(), {})
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    assert response.data == {"error": {"code": "not_found", "message": "Not found."}}
 
 
 def test_a_domain_limit_is_a_429(settings):

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import InterfaceError, OperationalError
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler
 
@@ -26,7 +27,7 @@ SERVICE_UNAVAILABLE_RETRY_AFTER = 5
 class ServiceUnavailable(exceptions.APIException):
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
     default_code = "service_unavailable"
-    default_detail = "The service is briefly unavailable. Try again in a few seconds."
+    default_detail = _("The service is briefly unavailable. Try again in a few seconds.")
 
 
 # The one map from domain errors to HTTP statuses; the pages use it too (advocacy.middleware).
@@ -74,13 +75,16 @@ def _flat_fields(detail, prefix: str = "") -> dict[str, list[str]]:
 
 def _first_message(fields: dict[str, list[str]]) -> str:
     for key, messages in fields.items():
-        message = messages[0] if messages else "Invalid input."
+        message = messages[0] if messages else str(_("Invalid input."))
         return message if key in ("non_field_errors", "detail") else f"{key}: {message}"
-    return "Invalid input."
+    return str(_("Invalid input."))
 
 
 def api_exception_handler(exc, context):
-    if isinstance(exc, errors.ApplicationError):
+    if isinstance(exc, errors.NotFound):
+        # Every missing thing answers alike ("Not found."), as Http404 always did: nothing to probe.
+        exc = exceptions.NotFound()
+    elif isinstance(exc, errors.ApplicationError):
         exc = DomainError(exc)
     elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(_django_validation_error_detail(exc))

@@ -10,7 +10,30 @@ from officials.models import OfficeRole
 from tallies.models import Outcome
 
 
+def _localized(field: str, *, max_length: int | None = None, help_text: str = "") -> serializers.CharField:
+    """A text in the response's language: the Spanish version where one exists, else English."""
+    return serializers.CharField(
+        source=f"local.{field}",
+        read_only=True,
+        help_text=help_text
+        or f"The {field.replace('_', ' ')} in the response's language (Spanish where written, else English).",
+    )
+
+
 class CampaignListOutputSerializer(serializers.ModelSerializer):
+    title = _localized("title")
+    summary = _localized("summary")
+    language = serializers.CharField(
+        source="local.language",
+        read_only=True,
+        help_text="The language asked for (`lang` or Accept-Language): en or es.",
+    )
+    has_spanish = serializers.BooleanField(
+        read_only=True, help_text="Some of the campaign's texts have a Spanish version."
+    )
+    untranslated = serializers.SerializerMethodField(
+        help_text="Texts shown in English because they have no version in the language asked for."
+    )
     chapter = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     categories = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     calls_total = serializers.IntegerField(read_only=True, help_text="Calls and letters logged so far.")
@@ -22,6 +45,9 @@ class CampaignListOutputSerializer(serializers.ModelSerializer):
             "slug",
             "title",
             "summary",
+            "language",
+            "has_spanish",
+            "untranslated",
             "status",
             "chapter",
             "categories",
@@ -32,8 +58,17 @@ class CampaignListOutputSerializer(serializers.ModelSerializer):
             "published_at",
         ]
 
+    def get_untranslated(self, obj) -> list[str]:
+        return obj.untranslated_fields() if obj.local.language != "en" else []
+
 
 class ActionOutputSerializer(serializers.ModelSerializer):
+    title = _localized("title")
+    instructions = _localized("instructions")
+    script = _localized(
+        "script", help_text="The call script or letter, with its [PLACEHOLDERS], in the response's language."
+    )
+    voicemail_script = _localized("voicemail_script")
     target_roles = serializers.ListField(child=serializers.ChoiceField(choices=OfficeRole.choices))
     target_offices = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
@@ -53,6 +88,7 @@ class ActionOutputSerializer(serializers.ModelSerializer):
 
 
 class CampaignDetailOutputSerializer(CampaignListOutputSerializer):
+    background = _localized("background")
     background_html = serializers.SerializerMethodField(help_text="The background, rendered and sanitised.")
     actions = ActionOutputSerializer(many=True, read_only=True)
 
@@ -61,7 +97,7 @@ class CampaignDetailOutputSerializer(CampaignListOutputSerializer):
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_background_html(self, obj) -> str:
-        return str(markdown_to_html(obj.background))
+        return str(markdown_to_html(obj.local.background))
 
 
 class TargetsQueryInputSerializer(serializers.Serializer):
@@ -135,8 +171,8 @@ class ActionTargetsOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="action.pk")
     position = serializers.IntegerField(source="action.position")
     kind = serializers.ChoiceField(source="action.kind", choices=Action.Kind.choices)
-    title = serializers.CharField(source="action.title")
-    instructions = serializers.CharField(source="action.instructions")
+    title = serializers.CharField(source="action.local.title")
+    instructions = serializers.CharField(source="action.local.instructions")
     missing_roles = serializers.ListField(
         child=serializers.ChoiceField(choices=OfficeRole.choices), help_text="Target roles we found no official for."
     )

@@ -1,6 +1,8 @@
 from django.db.models import Case, IntegerField, Q, Value, When
+from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -36,7 +38,27 @@ class CampaignFilter(filters.FilterSet):
         return queryset.filter(Q(title__icontains=value) | Q(summary__icontains=value))
 
 
+# Campaign texts (title, summary, background, each action's texts and scripts) and error messages
+# come in the language asked for: `lang` first, then Accept-Language; English where no Spanish is written.
+LANGUAGE_PARAMETERS = [
+    OpenApiParameter(
+        "lang",
+        OpenApiTypes.STR,
+        OpenApiParameter.QUERY,
+        enum=["en", "es"],
+        description="The language of the campaign texts and messages (beats Accept-Language).",
+    ),
+    OpenApiParameter(
+        "Accept-Language",
+        OpenApiTypes.STR,
+        OpenApiParameter.HEADER,
+        description="es for Spanish texts where a campaign has them, else English (when `lang` is not given).",
+    ),
+]
+
+
 @extend_schema(tags=["campaigns"])
+@extend_schema_view(list=extend_schema(parameters=LANGUAGE_PARAMETERS))
 class CampaignViewSet(viewsets.ReadOnlyModelViewSet):
     """Active campaigns you can see: national ones and your chapters' (your chapters' first)."""
 
@@ -75,7 +97,7 @@ class CampaignViewSet(viewsets.ReadOnlyModelViewSet):
         page = self._with_totals(list(self.paginate_queryset(queryset)))
         return self.get_paginated_response(CampaignListOutputSerializer(page, many=True).data)
 
-    @extend_schema(responses={200: CampaignDetailOutputSerializer, 404: ErrorResponse})
+    @extend_schema(parameters=LANGUAGE_PARAMETERS, responses={200: CampaignDetailOutputSerializer, 404: ErrorResponse})
     def retrieve(self, request, slug=None):
         # Leads and staff may also read their drafts here, as on the page.
         campaign = selectors.campaign_get_visible(slug=slug, user=request.user)
@@ -83,7 +105,7 @@ class CampaignViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(CampaignDetailOutputSerializer(campaign).data)
 
     @extend_schema(
-        parameters=[TargetsQueryInputSerializer],
+        parameters=[TargetsQueryInputSerializer, *LANGUAGE_PARAMETERS],
         responses={200: CampaignTargetsOutputSerializer, 400: ErrorResponse, 404: ErrorResponse},
         description=(
             "Whom you contact for each action, with the script filled in for each official. Roles are "
@@ -99,7 +121,7 @@ class CampaignViewSet(viewsets.ReadOnlyModelViewSet):
         district = (query.validated_data.get("district") or "").strip()
         if not zip_code:
             if not request.user.zip_code:
-                raise ValidationError({"zip": ["Give a ZIP code, or save yours on your profile."]})
+                raise ValidationError({"zip": [_("Give a ZIP code, or save yours on your profile.")]})
             zip_code = request.user.zip_code
             district = district or request.user.district_ocd_id
         result = selectors.campaign_targets(

@@ -1,5 +1,6 @@
 import django_filters
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from officials.models import Office, OfficeRole
 from officials.selectors import ZIP_RE
@@ -25,7 +26,7 @@ class StateField(forms.CharField):
         if value and value.upper() not in USPS_CODES:
             # Through params: django-filter %-formats every message, so the input must not be part of it.
             raise forms.ValidationError(
-                "%(value)s is not a USPS state or territory code, for example MO.", params={"value": repr(value)}
+                _("%(value)s is not a USPS state or territory code, for example MO."), params={"value": repr(value)}
             )
         return value.upper() if value else value
 

@@ -1,4 +1,5 @@
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import permissions, status, viewsets
 from rest_framework.exceptions import NotFound, ValidationError
@@ -94,7 +95,14 @@ class OfficialViewSet(viewsets.ReadOnlyModelViewSet):
             district = request.query_params.get("district", "").strip()
             lookup = selectors.officials_for_zip(zip_code=zip_code, district_ocd_id=district)
             if district and lookup.chosen_district is None:
-                raise ValidationError({"district": [f"ZIP {lookup.zip5} is not in district {district}."]})
+                raise ValidationError(
+                    {
+                        "district": [
+                            _("ZIP %(zip)s is not in district %(district)s.")
+                            % {"zip": lookup.zip5, "district": district}
+                        ]
+                    }
+                )
             entries = lookup.entries
             role = request.query_params.get("role")
             if role:

@@ -9,7 +9,9 @@ from django.contrib.sites.models import Site
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import get_template
 from django.urls import reverse
+from django.utils import translation
 from django.utils.html import conditional_escape
+from django.utils.translation import gettext
 
 from accounts.models import User
 
@@ -59,7 +61,7 @@ class Mailer:
         Rendering is the costliest step of a send, and most volunteers' emails differ only in
         those two, so bodies are cached per run by what else they show (`cache_key`).
         """
-        key = (template, frequency, cache_key)
+        key = (translation.get_language(), template, frequency, cache_key)
         if cache_key is None or key not in self.bodies:
             context = {
                 **context,
@@ -81,15 +83,22 @@ class Mailer:
             self.bodies[key] = bodies
         return self.bodies[key]
 
-    def message(
-        self, *, user: User, subject: str, template: str, context: dict, cache_key=None
-    ) -> EmailMultiAlternatives:
-        """One volunteer's email. Pass cache_key only if `context` is fully described by it."""
+    def message(self, *, user: User, subject, template: str, context: dict, cache_key=None) -> EmailMultiAlternatives:
+        """One volunteer's email, in their language. Pass cache_key only if `context` is fully described by it.
+
+        `subject` is a string or a callable that makes one, called in the volunteer's language.
+        """
+        with translation.override(user.language or settings.LANGUAGE_CODE):
+            return self._message(user=user, subject=subject, template=template, context=context, cache_key=cache_key)
+
+    def _message(self, *, user: User, subject, template: str, context: dict, cache_key) -> EmailMultiAlternatives:
+        if callable(subject):
+            subject = subject()
         unsubscribe_url = self.url(self.unsubscribe_path.replace("TOKEN", unsubscribe_token_make(user_id=user.pk)))
         text, html = self._bodies(
             template=template, context=context, frequency=user.reminder_frequency, cache_key=cache_key
         )
-        name = user.name or "there"
+        name = user.name or gettext("there")
         message = EmailMultiAlternatives(
             subject=f"[{self.site_name}] {subject}",
             body=text.replace(_NAME, name).replace(_UNSUBSCRIBE, unsubscribe_url),

@@ -8,6 +8,7 @@ import logging
 from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from accounts.models import User
 from accounts.services import user_profile_update
@@ -30,7 +31,9 @@ logger = logging.getLogger(__name__)
 def new_campaign_builder(*, mailer: Mailer, campaign: Campaign) -> Builder:
     campaign_url = mailer.url(reverse("campaigns:detail", args=[campaign.slug]))
     actions = list(campaign.actions.all())
-    subject = f"New campaign: {campaign.title}"
+
+    def subject():
+        return gettext("New campaign: %(title)s") % {"title": campaign.local.title}
 
     def build(users: list[User]) -> dict[int, EmailMultiAlternatives | None]:
         context = {"campaign": campaign, "campaign_url": campaign_url, "actions": actions}
@@ -99,7 +102,14 @@ def digest_builder(*, mailer: Mailer, now: dt.datetime) -> Builder:
                 messages[user.pk] = None
                 continue
             n = len(entry.open_campaigns) + entry.more_campaigns
-            subject = f"{n} campaign{'' if n == 1 else 's'} waiting for your call this week"
+
+            def subject(n=n):
+                return ngettext(
+                    "%(count)s campaign waiting for your call this week",
+                    "%(count)s campaigns waiting for your call this week",
+                    n,
+                ) % {"count": n}
+
             context = {
                 "entry": entry,
                 "campaigns": [(c, campaign_urls[c.id]) for c in entry.open_campaigns],

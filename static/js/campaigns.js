@@ -10,9 +10,11 @@
       button.addEventListener("click", function () {
         var source = document.querySelector(button.dataset.copy);
         if (!source) return;
+        // The words come from the page (data-copied), so they are in the page's language.
+        var label = button.textContent;
         navigator.clipboard.writeText(source.innerText.trim()).then(function () {
-          button.textContent = "Copied";
-          setTimeout(function () { button.textContent = "Copy"; }, 2000);
+          button.textContent = button.dataset.copied || "Copied";
+          setTimeout(function () { button.textContent = label; }, 2000);
         });
       });
     });
@@ -48,7 +50,7 @@
     status.textContent = "";
     var hint = document.createElement("p");
     hint.className = "log-hint";
-    hint.textContent = "Now choose how it went: your note is saved with that outcome.";
+    hint.textContent = event.target.dataset.enterHint || "Now choose how it went: your note is saved with that outcome.";
     status.appendChild(hint);
   });
 

@@ -10,7 +10,7 @@
       button.addEventListener("click", function () {
         var field = document.getElementById(button.dataset.copyTarget);
         field.select();
-        var done = function () { button.textContent = "Copied"; };
+        var done = function () { button.textContent = button.dataset.copied || "Copied"; };
         if (navigator.clipboard) { navigator.clipboard.writeText(field.value).then(done); }
         else { document.execCommand("copy"); done(); }
       });

@@ -2,6 +2,8 @@
 
 import logging
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -93,7 +95,7 @@ def _idempotency_key(request) -> str | None:
         return None
     if not IDEMPOTENCY_KEY_RE.match(key):
         raise ValidationError(
-            {"Idempotency-Key": ["Use 1 to 100 printable ASCII characters without spaces, such as a UUID."]}
+            {"Idempotency-Key": [_("Use 1 to 100 printable ASCII characters without spaces, such as a UUID.")]}
         )
     return key
 
@@ -174,7 +176,7 @@ class CallViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
 _THROTTLED_ITEM = {
     "code": "throttled",
-    "message": "Over your calls rate: every item counts as one call. Send this item again in a minute.",
+    "message": gettext_lazy("Over your calls rate: every item counts as one call. Send this item again in a minute."),
     "fields": {},
 }
 
@@ -182,12 +184,14 @@ _THROTTLED_ITEM = {
 def _batch_items(data) -> list:
     """The `calls` list, or a 400 when the body as a whole is malformed (items are checked one by one)."""
     if not isinstance(data, dict):
-        raise ValidationError({"calls": ['Send a JSON object: {"calls": [...]}.']})
+        raise ValidationError({"calls": [_('Send a JSON object: {"calls": [...]}.')]})
     items = data.get("calls")
     if not isinstance(items, list) or not items:
-        raise ValidationError({"calls": ["A non-empty list of calls is required."]})
+        raise ValidationError({"calls": [_("A non-empty list of calls is required.")]})
     if len(items) > MAX_BATCH_ITEMS:
-        raise ValidationError({"calls": [f"Send at most {MAX_BATCH_ITEMS} calls a request; split the rest."]})
+        raise ValidationError(
+            {"calls": [_("Send at most %(count)s calls a request; split the rest.") % {"count": MAX_BATCH_ITEMS}]}
+        )
     return items
 
 

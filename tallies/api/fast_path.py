@@ -33,10 +33,12 @@ import threading
 import uuid
 from dataclasses import replace
 
+from django.conf import settings
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.http import HttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.cache import patch_vary_headers
 from django.utils.dateparse import parse_datetime
 from rest_framework.exceptions import Throttled
 from rest_framework.renderers import JSONRenderer
@@ -389,6 +391,18 @@ class CallFastPathMiddleware:
     def __call__(self, request):
         if request.method != "POST" or request.path_info != PATH:
             return self.get_response(request)
+        # Before LocaleMiddleware: the errors speak the language asked for (`?lang=`, then
+        # Accept-Language), as on the DRF view; an unknown `lang` goes on to get its 400 there.
+        lang = request.GET.get("lang")
+        if lang is not None and lang not in dict(settings.LANGUAGES):
+            return self.get_response(request)
+        with translation.override(lang or translation.get_language_from_request(request)):
+            response = self._answer(request)
+            patch_vary_headers(response, ("Accept-Language",))
+            response.setdefault("Content-Language", translation.get_language())
+        return response
+
+    def _answer(self, request):
         try:
             key_hash = _token_hash(request)
             values = _parse(request)

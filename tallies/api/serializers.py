@@ -1,6 +1,7 @@
 """The tallies API's serializers: the calls (one, a batch), the tallies and their date range."""
 
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
@@ -28,7 +29,7 @@ class DateRangeInputSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         if attrs.get("start") and attrs.get("end") and attrs["start"] > attrs["end"]:
-            raise serializers.ValidationError({"end": "The end date is before the start date."})
+            raise serializers.ValidationError({"end": _("The end date is before the start date.")})
         return attrs
 
 

@@ -7,6 +7,8 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Membership
 from advocacy.errors import ApplicationError, LimitReached, Unprocessable
@@ -31,12 +33,12 @@ def max_calls_per_office() -> int:
 
 class IdempotencyKeyReused(Unprocessable):
     code = "idempotency_key_reused"
-    default_message = "This Idempotency-Key was already used for a different call."
+    default_message = gettext_lazy("This Idempotency-Key was already used for a different call.")
 
 
 class ZipCodeRequired(ApplicationError):
     code = "zip_code_required"
-    default_message = (
+    default_message = gettext_lazy(
         "Set your ZIP code on your profile first: calls to your own officials count only from their constituents."
     )
 
@@ -46,8 +48,11 @@ class TooManyCallsToOffice(LimitReached):
 
     def __init__(self):
         super().__init__(
-            f"You have already logged {max_calls_per_office()} calls to this office for this action in the last "
-            "24 hours; further calls are not counted."
+            _(
+                "You have already logged %(count)s calls to this office for this action in the last "
+                "24 hours; further calls are not counted."
+            )
+            % {"count": max_calls_per_office()}
         )
 
 
@@ -97,16 +102,16 @@ def call_rule_violation(
     call is written (it needs the calls already stored).
     """
     if action.campaign_id != campaign.pk:
-        return ValidationError({"action": "This action belongs to another campaign."})
+        return ValidationError({"action": _("This action belongs to another campaign.")})
     # Another chapter's campaign, or a draft nobody may call yet, answers like a missing one.
     if campaign.chapter_id is not None and not is_member():
         return CampaignNotFound()
     if campaign.status == Campaign.Status.DRAFT and campaign.chapter_id is None:
         return CampaignNotFound()
     if not campaign.accepts_calls():
-        return ValidationError({"campaign": "This campaign is not accepting calls."})
+        return ValidationError({"campaign": _("This campaign is not accepting calls.")})
     if outcome not in OUTCOMES:
-        return ValidationError({"outcome": f"Unknown outcome {outcome!r}."})
+        return ValidationError({"outcome": _("Unknown outcome %(outcome)r.") % {"outcome": outcome}})
     if office.role in action.target_roles:
         mine = caller_offices()
         if (mine is None or office.pk not in mine) and not is_fixed_target():
@@ -114,12 +119,14 @@ def call_rule_violation(
                 return ZipCodeRequired()
             return ValidationError(
                 {
-                    "office": "This office is not one of your officials for the ZIP code on your profile: "
-                    "calls count only from an office's constituents."
+                    "office": _(
+                        "This office is not one of your officials for the ZIP code on your profile: "
+                        "calls count only from an office's constituents."
+                    )
                 }
             )
     elif not is_fixed_target():
-        return ValidationError({"office": "This office is not a target of this action."})
+        return ValidationError({"office": _("This office is not a target of this action.")})
     if len(note) > MAX_NOTE_LENGTH:
-        return ValidationError({"note": "Keep the note under 1,000 characters."})
+        return ValidationError({"note": _("Keep the note under 1,000 characters.")})
     return None

@@ -277,7 +277,7 @@ def test_without_javascript_a_refusal_for_an_office_not_on_the_page_shows_at_the
     assert CallLog.objects.count() == 0
     messages = [str(m) for m in response.context["messages"]]
     assert len(messages) == 1
-    assert 'class="messages" role="status"' in response.content.decode()
+    assert '<div role="status"><ul class="messages">' in response.content.decode()
 
 
 def test_with_htmx_a_refused_call_keeps_the_note_and_says_why_in_the_live_region(

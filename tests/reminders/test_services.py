@@ -146,7 +146,7 @@ def test_the_weekly_digest_lists_campaigns_not_called_yet_with_last_weeks_calls(
     assert f"/campaigns/{ours.slug}/" in mail.html
     assert "Already called" not in mail.text
     assert "Another chapter" not in mail.text
-    assert "You made 2 calls last week: a 2-week streak" in mail.text
+    assert "You made 2 calls last week. That is a 2-week streak." in mail.text
     delivery = ReminderDelivery.objects.get(user=user)
     assert delivery.key == f"week:{week_start_for(now).isoformat()}"
     assert delivery.kind == ReminderKind.WEEKLY_DIGEST

@@ -171,3 +171,21 @@ def test_another_process_reads_a_published_token_from_redis_not_the_database(
 
     assert response.status_code == HTTPStatus.CREATED
     assert [q["sql"][:27] for q in queries.captured_queries] == ["INSERT INTO tallies_calllog"]
+
+
+def test_the_fast_paths_errors_speak_the_language_asked_for(settings, token_client, volunteer, body):
+    settings.CALLS_PER_OFFICE_PER_DAY = 1
+    client = token_client(volunteer)
+    assert post(client, body).status_code == HTTPStatus.CREATED
+    english = post(client, body)
+    assert english.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    assert english.json()["error"]["message"].startswith("You have already logged 1 calls")
+    spanish = post(client, body, HTTP_ACCEPT_LANGUAGE="es")
+    assert spanish.json()["error"]["message"].startswith("Ya registraste 1 llamadas")
+    assert spanish["Content-Language"] == "es"
+    assert "Accept-Language" in spanish["Vary"]
+    asked = client.post(f"{CALLS}?lang=es", body, format="json", HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4()))
+    assert asked.json()["error"]["message"].startswith("Ya registraste")
+    unknown = client.post(f"{CALLS}?lang=xx", body, format="json", HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4()))
+    assert unknown.status_code == HTTPStatus.BAD_REQUEST
+    assert unknown.json()["error"]["fields"]["lang"]
