@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 export DJANGO_SETTINGS_MODULE ?= advocacy.settings.local
 MAKEMESSAGES_IGNORE := --ignore=.venv --ignore=tests --ignore=bench --ignore=var --ignore=test-artifacts
 
-.PHONY: install install-dev catalogs messages run worker beat test lint format migrations-check reset-local-db bench-lookup
+.PHONY: install install-dev catalogs messages run worker beat test test-sqlite lint format migrations-check reset-local-db bench-lookup
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,9 +49,17 @@ beat: install var
 test: install-dev
 	DJANGO_SETTINGS_MODULE=advocacy.settings.test $(BIN)/pytest $(PYTEST_ARGS)
 
+# The tallies' SQL has a PostgreSQL path and a SQLite path: CI runs `make test` on PostgreSQL, then
+# this, so every SQLite path runs too (tests that need PostgreSQL or Redis are left out here).
+SQLITE_TESTS ?= tests/tallies tests/campaigns tests/reminders tests/rally tests/test_sqlite.py
+test-sqlite: install-dev
+	env -u DATABASE_URL -u REDIS_URL DJANGO_SETTINGS_MODULE=advocacy.settings.test \
+		$(BIN)/pytest $(SQLITE_TESTS) -m "not postgres and not redis and not browser" $(PYTEST_ARGS)
+
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install-dev
 	$(BIN)/ruff check --fix .

@@ -1,4 +1,6 @@
+import hashlib
 import zoneinfo
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
@@ -69,6 +71,11 @@ class User(AbstractUser):
     )
     # A chapter lead's "call now" messages; off by the profile or the link in one of them.
     call_now_emails = models.BooleanField("“Call now” messages from my chapters' leads", default=True)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The volunteer's own time zone (their weeks on "My impact" and in the digest)."""
+        return zone(self.time_zone)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -144,6 +151,16 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} in {self.chapter} ({self.role})"
+
+    @property
+    def is_lead(self) -> bool:
+        """One loaded membership's side of MembershipQuerySet.leads()."""
+        return self.role == Membership.Role.LEAD
+
+
+def hash_token_key(key: str) -> str:
+    """What is stored of an API token: its SHA-256 (the key itself is shown once, then forgotten)."""
+    return hashlib.sha256(key.encode()).hexdigest()
 
 
 class ApiTokenQuerySet(models.QuerySet):

@@ -1,21 +1,37 @@
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.utils import timezone
 
+from .data_export import data_export_sections, when
 from .models import ApiToken, Chapter, Membership, User
 
 
-def chapter_list_for_user(*, user):
-    return Chapter.objects.filter(memberships__user=user).order_by("name")
-
-
 def chapter_list_led_by(*, user):
-    return Chapter.objects.filter(memberships__user=user, memberships__role=Membership.Role.LEAD).order_by("name")
+    return Chapter.objects.filter(pk__in=Membership.objects.leads().filter(user=user).values("chapter_id")).order_by(
+        "name"
+    )
 
 
 def chapter_is_led_by(*, chapter, user) -> bool:
     if not user.is_authenticated:
         return False
-    return Membership.objects.filter(chapter=chapter, user=user, role=Membership.Role.LEAD).exists()
+    return Membership.objects.leads().filter(chapter=chapter, user=user).exists()
+
+
+def chapter_get_with_lead_flag(*, slug: str, user) -> Chapter | None:
+    """The chapter with this slug carrying `is_lead` (the user leads it), or None. One query:
+    the lead check rides along as an EXISTS."""
+    is_lead = Membership.objects.leads().filter(chapter=OuterRef("pk"), user_id=user.pk)
+    return Chapter.objects.annotate(is_lead=Exists(is_lead)).filter(slug=slug).first()
+
+
+def chapter_get_for_lead(*, slug: str, user) -> Chapter | None:
+    """The chapter with this slug if the user leads it or is staff, else None (missing or not theirs alike)."""
+    if not user.is_authenticated:
+        return None
+    chapter = chapter_get_with_lead_flag(slug=slug, user=user)
+    if chapter is None or not (chapter.is_lead or user.is_staff):
+        return None
+    return chapter
 
 
 def chapter_is_member(*, chapter, user) -> bool:
@@ -63,17 +79,12 @@ def user_get_with_memberships(*, user_id: int) -> User:
 def user_data_export(*, user) -> dict:
     """Everything the platform holds about a volunteer, as JSON-ready data: their own copy.
 
-    Profile, chapter memberships, every call they logged (with its note) and every reply they
-    posted. API token hashes and two-factor secrets are credentials, not data about them: only
-    the tokens' names and dates are listed.
+    Profile, chapter memberships, what the feature apps hold (their calls with notes, their
+    replies: sections registered in accounts.data_export) and API tokens. Token hashes and
+    two-factor secrets are credentials, not data about them: only the tokens' names and dates
+    are listed.
     """
     from allauth.account.models import EmailAddress
-
-    from campaigns.models import Reply
-    from tallies.models import CallLog
-
-    def when(value):
-        return value.isoformat() if value else None
 
     return {
         "format": "call-your-officials-export/1",
@@ -97,32 +108,7 @@ def user_data_export(*, user) -> dict:
             {"chapter": m.chapter.slug, "chapter_name": m.chapter.name, "role": m.role, "joined_at": when(m.joined_at)}
             for m in Membership.objects.filter(user=user).select_related("chapter").order_by("joined_at", "id")
         ],
-        "calls": [
-            {
-                "id": c.pk,
-                "campaign": c.campaign.slug,
-                "action": c.action_id,
-                "office": str(c.office),
-                "official": c.person.name if c.person else None,
-                "outcome": c.outcome,
-                "note": c.note,
-                "source": c.source,
-                "client_timestamp": when(c.client_timestamp),
-                "created_at": when(c.created_at),
-            }
-            for c in CallLog.objects.filter(user=user)
-            .select_related("campaign", "office", "person")
-            .order_by("created_at", "id")
-        ],
-        "replies": [
-            {
-                "campaign": r.campaign.slug,
-                "body": r.body,
-                "created_at": when(r.created_at),
-                "hidden": r.is_hidden,
-            }
-            for r in Reply.objects.filter(author=user).select_related("campaign").order_by("created_at", "id")
-        ],
+        **data_export_sections(user=user),
         "api_tokens": [
             {"name": t.name, "prefix": t.prefix, "created_at": when(t.created_at), "revoked_at": when(t.revoked_at)}
             for t in ApiToken.objects.filter(user=user).order_by("created_at")

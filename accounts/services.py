@@ -5,8 +5,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from .api.authentication import hash_token_key
-from .models import ZIP_CODE_VALIDATOR, ApiToken, Chapter, Membership, User
+from .models import ZIP_CODE_VALIDATOR, ApiToken, Chapter, Membership, User, hash_token_key
 
 
 def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
@@ -141,7 +140,7 @@ def chapter_join(*, user: User, chapter: Chapter) -> tuple[Membership, bool]:
 
 def chapter_join_link_rotate(*, chapter: Chapter, user: User) -> Chapter:
     """A new join link for the chapter: every link given out before stops working at once."""
-    if not Membership.objects.filter(chapter=chapter, user=user, role=Membership.Role.LEAD).exists():
+    if not Membership.objects.leads().filter(chapter=chapter, user=user).exists():
         raise PermissionDenied("Only the chapter's leads can make a new join link.")
     Chapter.objects.filter(pk=chapter.pk).update(join_link_version=F("join_link_version") + 1)
     chapter.refresh_from_db(fields=["join_link_version"])

@@ -83,6 +83,11 @@ def zone(name: str) -> ZoneInfo:
         return ZoneInfo("UTC")
 
 
+def week_start(day: dt.date) -> dt.date:
+    """The Monday that starts the day's week: weeks start on Monday everywhere on the site."""
+    return day - dt.timedelta(days=day.weekday())
+
+
 def local_midnight(day: dt.date, tz: ZoneInfo) -> dt.datetime:
     """The instant a local day starts, in UTC (DST-aware: a day can last 23 or 25 hours)."""
     return dt.datetime.combine(day, dt.time.min, tzinfo=tz).astimezone(dt.UTC)

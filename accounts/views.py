@@ -127,7 +127,7 @@ def _membership_or_404(request, slug):
 def chapter_detail(request, slug: str):
     membership = _membership_or_404(request, slug)
     chapter = membership.chapter
-    context = {"chapter": chapter, "membership": membership, "is_lead": membership.role == membership.Role.LEAD}
+    context = {"chapter": chapter, "membership": membership, "is_lead": membership.is_lead}
     if context["is_lead"]:
         token = chapter_join_token_make(chapter=chapter)
         context["join_url"] = request.build_absolute_uri(reverse("chapter_join", args=[token]))
@@ -139,7 +139,7 @@ def chapter_detail(request, slug: str):
 @login_required
 def chapter_members(request, slug: str):
     membership = _membership_or_404(request, slug)
-    if membership.role != membership.Role.LEAD:
+    if not membership.is_lead:
         raise PermissionDenied("Only the chapter's leads see its member list.")
     chapter = membership.chapter
     members = selectors.chapter_member_list(chapter=chapter)

@@ -91,6 +91,25 @@ def _missing(key, *args, **kwargs):
     raise ValueError(f"Key {key!r} not found.")  # as Django does for a key it doesn't have
 
 
+def window_count(key: str, *, n: int = 1, timeout: float) -> int:
+    """Add n to a counter that lives `timeout` seconds from its first use; the new count.
+
+    For rate limits (fixed windows). While the cache is down the backend's add() says "added"
+    and incr() finds nothing, so the count is just n: limits are lifted, nothing fails.
+    """
+    from django.core.cache import cache
+
+    try:
+        return cache.incr(key, n)
+    except ValueError:  # no counter yet: the first use of this window
+        if cache.add(key, n, timeout):
+            return n
+    try:
+        return cache.incr(key, n)
+    except ValueError:  # expired in between, or the cache went away: count from here
+        return n
+
+
 def cache_available() -> bool:
     """False while the default cache is backing off after a Redis failure (always True for other caches)."""
     from django.core.cache import caches

@@ -20,3 +20,33 @@ class ApiBodyLimitMiddleware:
 
                 return too_large()
         return self.get_response(request)
+
+
+class DomainErrorMiddleware:
+    """Pages answer a domain error (advocacy.errors) with the status the API gives it.
+
+    A not-found becomes Django's 404 page and a plain refusal its 400 page; the rest (409, 422,
+    429) a short text answer with the message. The statuses come from the API's one map.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.core.exceptions import BadRequest
+        from django.http import Http404, HttpResponse
+
+        from .api.exceptions import domain_error_status
+        from .errors import ApplicationError, NotFound
+
+        if not isinstance(exception, ApplicationError):
+            return None
+        if isinstance(exception, NotFound):
+            raise Http404(exception.message) from exception
+        status = domain_error_status(exception)
+        if status == 400:
+            raise BadRequest(exception.message) from exception
+        return HttpResponse(exception.message, status=status, content_type="text/plain; charset=utf-8")

@@ -11,7 +11,7 @@ idempotency keys; --clients Python threads send them over keep-alive connections
 Prints calls/s (all calls of all batches over the wall time), per-batch latency (p50/p95/max),
 errors (any non-200 or any item not "created"), the rows the table gained, and the same run's
 baseline: the same number of rows written by raw multi-row INSERTs (one 13-column unnest INSERT
-per batch, psycopg, no Django) into a scratch copy of tallies_calllog. Goal (DESIGN.md):
+per batch, psycopg, no Django) into a scratch copy of tallies_calllog. Goal:
 >= 20,000 calls/s.
 """
 

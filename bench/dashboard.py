@@ -6,7 +6,7 @@
 The lead's chapter is in Pacific/Honolulu (UTC-10) and has a call day on its chart. Besides the all-time page, each round also
 times the page for the last 30 days (`?start=&end=`, local days), reported on its own line.
 
-Goal (DESIGN.md): p95 <= 50 ms, <= 10 queries, <= 1.5x its time at 100,000 calls. Both sizes
+Goal: p95 <= 50 ms, <= 10 queries, <= 1.5x its time at 100,000 calls. Both sizes
 are measured in the same run: the baseline in <DATABASE_URL>_100k (rebuilt with exactly
 100,000 calls each run), the big one in DATABASE_URL (default adv_bench_tallies). Each is rolled up,
 then 1,000 more calls are added and left as the live tail the dashboard reads on top. The
@@ -100,9 +100,9 @@ def drop_cached_figures(chapter_id: int) -> None:
     """Forget the cached rollup half, as after a rollup: the next request reads the rollup tables."""
     from django.core.cache import cache
 
-    from tallies.selectors import DateRange, _dashboard_cache_key
+    from tallies.selectors import DateRange, dashboard_cache_key
 
-    cache.delete(_dashboard_cache_key([chapter_id], DateRange()))
+    cache.delete(dashboard_cache_key([chapter_id], DateRange()))
 
 
 def month_query() -> str:

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/reminders.py [--volunteers 100000] [--small 10000] [--processes 2] [--chunk-size 500]
 
-Goal (DESIGN.md): 100,000 volunteers handed to a local SMTP server in <= 5 min, memory flat.
+Goal: 100,000 volunteers handed to a local SMTP server in <= 5 min, memory flat.
 
 DATABASE_URL defaults to postgres://postgres@127.0.0.1:5432/adv_bench_reminders (created and
 migrated if missing). The first run seeds the volunteers with INSERT ... SELECT: verified
@@ -250,10 +250,10 @@ def sample_message() -> bytes:
     from django.utils import timezone
 
     from accounts.models import User
-    from reminders.services import _digest_builder, _Mailer
+    from reminders.services import Mailer, digest_builder
 
     user = User.objects.filter(email__startswith="bench-").order_by("id").first()
-    message = _digest_builder(mailer=_Mailer.create(), now=timezone.now())([user])[user.pk]
+    message = digest_builder(mailer=Mailer.create(), now=timezone.now())([user])[user.pk]
     return message.message().as_bytes(linesep="\r\n")
 
 

@@ -3,7 +3,7 @@
     .venv/bin/python bench/seed_calls.py 10000000        # once: the big database
     .venv/bin/python bench/rollup.py [--repeats 3] [--new 100000]
 
-Goal (DESIGN.md): <= 2 s, and within 25% whatever is stored. The baseline (100,000 stored)
+Goal: <= 2 s, and within 25% whatever is stored. The baseline (100,000 stored)
 is measured in the same run, in the database <DATABASE_URL>_100k, rebuilt each repeat; the
 big one (DATABASE_URL, default adv_bench_tallies) only grows by the new calls.
 """

@@ -80,19 +80,31 @@ class Category(models.Model):
 
 class CampaignQuerySet(models.QuerySet):
     def active(self, now=None):
+        """Campaigns that accept calls now: published and inside their dates (Campaign.accepts_calls, in SQL)."""
         now = now or timezone.now()
         return self.filter(status=Campaign.Status.ACTIVE).filter(
             Q(starts_at__isnull=True) | Q(starts_at__lte=now), Q(ends_at__isnull=True) | Q(ends_at__gt=now)
         )
 
+    def published(self):
+        """Active or archived: no longer a draft, so its tally may be shown."""
+        return self.exclude(status=Campaign.Status.DRAFT)
+
     def national(self):
         return self.filter(chapter__isnull=True)
 
     def visible_to(self, user):
-        """National campaigns and those of the user's chapters."""
+        """National campaigns and those of the user's chapters: who may see a campaign, whatever its status.
+
+        Callers add the status they need (`active()` to call, `published()` for a tally); leads and
+        staff also see drafts through campaigns.selectors.campaign_can_preview.
+        """
         if not user.is_authenticated:
             return self.national()
-        return self.filter(Q(chapter__isnull=True) | Q(chapter__memberships__user=user)).distinct()
+        from accounts.models import Membership
+
+        mine = Membership.objects.filter(user=user).values("chapter_id")
+        return self.filter(Q(chapter__isnull=True) | Q(chapter_id__in=mine))
 
 
 class Campaign(BilingualMixin, models.Model):
@@ -139,9 +151,29 @@ class Campaign(BilingualMixin, models.Model):
     def __str__(self):
         return self.title
 
-    @property
-    def is_national(self) -> bool:
-        return self.chapter_id is None
+    def goal_percent(self, total: int) -> int | None:
+        """How far `total` calls go toward the goal, 0..100; None without a goal.
+
+        The one rule for every progress bar and API field: a sliver (1%) for the first calls,
+        so the bar visibly moves, and 100 only when the goal is met (999 of 1,000 is 99%).
+        """
+        if not self.call_goal:
+            return None
+        if total <= 0:
+            return 0
+        percent = round(100 * total / self.call_goal)
+        if total < self.call_goal:
+            percent = min(percent, 99)
+        return max(1, min(100, percent))
+
+    def accepts_calls(self, now=None) -> bool:
+        """CampaignQuerySet.active for one loaded campaign, without a query (the call path checks it per call)."""
+        now = now or timezone.now()
+        return (
+            self.status == Campaign.Status.ACTIVE
+            and (self.starts_at is None or self.starts_at <= now)
+            and (self.ends_at is None or self.ends_at > now)
+        )
 
 
 class Action(BilingualMixin, models.Model):

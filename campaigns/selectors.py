@@ -2,8 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q
-from django.http import Http404
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership
@@ -13,6 +12,7 @@ from officials.selectors import InvalidZipCode, OfficialEntry, OfficialsLookup, 
 from tallies.models import CallLog, Outcome
 from tallies.selectors import tally_campaign_totals
 
+from .errors import CampaignNotFound
 from .models import Action, Campaign
 from .scripts import Caller, RenderedScript, render_script, unknown_placeholders
 
@@ -36,7 +36,7 @@ def campaign_list_visible(*, user, chapter_slug: str = "", category_slug: str = 
     Each campaign carries `is_mine` (one of the user's chapters), `calls_total` and `percent` of its goal.
     """
     chapter_ids = _chapter_ids(user)
-    campaigns = Campaign.objects.active().filter(Q(chapter__isnull=True) | Q(chapter_id__in=chapter_ids))
+    campaigns = Campaign.objects.active().visible_to(user)
     if chapter_slug:
         campaigns = campaigns.filter(chapter__slug=chapter_slug)
     if category_slug:
@@ -46,7 +46,7 @@ def campaign_list_visible(*, user, chapter_slug: str = "", category_slug: str = 
     for campaign in campaigns:
         campaign.is_mine = campaign.chapter_id in chapter_ids
         campaign.calls_total = totals.get(campaign.pk, 0)
-        campaign.percent = goal_percent(total=campaign.calls_total, goal=campaign.call_goal)
+        campaign.percent = campaign.goal_percent(campaign.calls_total) or 0
     # Stable sort keeps the newest-first model ordering inside each group.
     campaigns.sort(key=lambda c: not c.is_mine)
     return campaigns
@@ -65,15 +65,11 @@ def campaign_is_visible(*, campaign: Campaign, user) -> bool:
     """Active campaigns to those allowed to call them; drafts and archived ones only to leads and staff."""
     if campaign_can_preview(campaign=campaign, user=user):
         return True
-    if not Campaign.objects.active().filter(pk=campaign.pk).exists():
-        return False
-    if campaign.chapter_id is None:
-        return True
-    return campaign.chapter_id in _chapter_ids(user)
+    return Campaign.objects.active().visible_to(user).filter(pk=campaign.pk).exists()
 
 
 def campaign_get_visible(*, slug: str, user) -> Campaign:
-    """The campaign with its actions and their fixed targets, or Http404 when the user may not see it."""
+    """The campaign with its actions and their fixed targets; CampaignNotFound when the user may not see it."""
     actions = Action.objects.order_by("position", "id").prefetch_related("target_offices")
     campaign = (
         Campaign.objects.select_related("chapter")
@@ -82,22 +78,26 @@ def campaign_get_visible(*, slug: str, user) -> Campaign:
         .first()
     )
     if campaign is None or not campaign_is_visible(campaign=campaign, user=user):
-        raise Http404("No such campaign.")
+        raise CampaignNotFound()
     return campaign
 
 
-def goal_percent(*, total: int, goal: int | None) -> int:
-    if not goal:
-        return 0
-    percent = min(100, round(100 * total / goal))
-    # A sliver for the first calls, so the bar visibly moves.
-    return max(percent, 1) if total else 0
+def campaign_get_for_tally(*, slug: str, user) -> Campaign:
+    """A campaign whose tally the user may see: published (active or archived), national or one of
+    their chapters' (staff: every chapter's). CampaignNotFound otherwise, as for a missing one."""
+    campaigns = Campaign.objects.published()
+    if not (user.is_authenticated and user.is_staff):
+        campaigns = campaigns.visible_to(user)
+    campaign = campaigns.filter(slug=slug).first()
+    if campaign is None:
+        raise CampaignNotFound()
+    return campaign
 
 
 def campaign_progress(*, campaign: Campaign) -> dict:
     total = tally_campaign_totals(campaign_ids=[campaign.pk]).get(campaign.pk, 0)
     goal = campaign.call_goal or 0
-    return {"total": total, "goal": goal, "percent": goal_percent(total=total, goal=goal)}
+    return {"total": total, "goal": goal, "percent": campaign.goal_percent(total) or 0}
 
 
 def target_dom_id(*, action_id: int, office_id: int) -> str:
@@ -244,23 +244,12 @@ def _last_outcomes(*, user, campaign: Campaign) -> dict[tuple[int, int], str]:
     return {(action_id, office_id): outcome for action_id, office_id, outcome in rows}
 
 
-def action_progress_for_user(*, user, action: Action, office_ids) -> tuple[int, int]:
-    """(done, total) for the user's own "2 of 3 called" on one action."""
-    done = (
-        CallLog.objects.filter(user=user, action=action, office_id__in=list(office_ids), outcome__in=DONE_OUTCOMES)
-        .values("office_id")
-        .distinct()
-        .count()
-    )
-    return done, len(office_ids)
-
-
 # ------------------------------------------------------------------------------
 # Authoring
 # ------------------------------------------------------------------------------
 def campaign_list_managed(*, user) -> list[Campaign]:
     """Every campaign of the chapters the user leads, whatever its status."""
-    chapter_ids = Membership.objects.filter(user=user, role=Membership.Role.LEAD).values_list("chapter_id", flat=True)
+    chapter_ids = Membership.objects.leads().filter(user=user).values_list("chapter_id", flat=True)
     return list(
         Campaign.objects.filter(chapter_id__in=list(chapter_ids))
         .select_related("chapter")
@@ -356,3 +345,15 @@ def campaign_preview(*, campaign: Campaign, user) -> list[ActionPreview]:
             )
         )
     return previews
+
+
+def replies_for_data_export(*, user) -> list[dict]:
+    """The replies the volunteer posted, for "Download my data" (see accounts.data_export)."""
+    from accounts.data_export import when
+
+    from .models import Reply
+
+    return [
+        {"campaign": r.campaign.slug, "body": r.body, "created_at": when(r.created_at), "hidden": r.is_hidden}
+        for r in Reply.objects.filter(author=user).select_related("campaign").order_by("created_at", "id")
+    ]

@@ -10,7 +10,7 @@ from django_htmx.http import trigger_client_event
 
 from accounts.selectors import chapter_list_led_by
 from accounts.services import user_location_set
-from advocacy.api.exceptions import ApplicationError
+from advocacy.errors import ApplicationError
 from officials.models import Office
 from tallies.models import Outcome, Source
 from tallies.rate_limits import calls_rate_allows_user
@@ -49,7 +49,7 @@ def _detail_context(request, campaign: Campaign) -> dict:
         "campaign": campaign,
         "targets": targets,
         "progress": selectors.campaign_progress(campaign=campaign),
-        "is_active": campaign.status == Campaign.Status.ACTIVE,
+        "is_active": campaign.accepts_calls(),
         "can_manage": user.is_authenticated and selectors.campaign_can_manage(campaign=campaign, user=user),
         "can_moderate": can_moderate,
         "replies": list(replies[:50]),
@@ -143,7 +143,7 @@ def call_log(request, slug):
             except IdempotencyKeyReused:
                 error = _("This button was already used for another call. Reload the page to log a new one.")
             except ApplicationError as exc:  # the same refusals, and words, as the API's
-                error = str(exc.detail)
+                error = exc.message
             except (ValidationError, PermissionDenied) as exc:
                 error = _error_text(exc) if isinstance(exc, ValidationError) else str(exc)
 

@@ -24,23 +24,18 @@ TIMEOUT = 6 * 3600
 
 
 def generation() -> str:
-    try:
-        token = cache.get(GENERATION_KEY)
-        if token is None:
-            token = uuid.uuid4().hex
-            cache.add(GENERATION_KEY, token, None)
-            token = cache.get(GENERATION_KEY) or token
-        return token
-    except Exception:  # a cache outage must never fail a lookup
-        logger.warning("officials cache unavailable", exc_info=True)
-        return ""
+    """The token every cached lookup is keyed under. While Redis is down (the cache backend reads
+    misses and drops writes) it is a fresh one each time, so nothing stale is served."""
+    token = cache.get(GENERATION_KEY)
+    if token is None:
+        token = uuid.uuid4().hex
+        cache.add(GENERATION_KEY, token, None)
+        token = cache.get(GENERATION_KEY) or token
+    return token
 
 
 def _bump() -> None:
-    try:
-        cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
-    except Exception:
-        logger.warning("officials cache unavailable: could not invalidate", exc_info=True)
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
 
 
 _state = threading.local()
@@ -90,11 +85,7 @@ def get_many(keys: list[str], *, token: str) -> dict:
     found = {k: local[k] for k in keys if k in local}
     missing = [k for k in keys if k not in found]
     if missing:
-        try:
-            shared = cache.get_many(missing)
-        except Exception:
-            logger.warning("officials cache unavailable", exc_info=True)
-            shared = {}
+        shared = cache.get_many(missing)
         local.update(shared)
         found.update(shared)
     return found
@@ -102,10 +93,7 @@ def get_many(keys: list[str], *, token: str) -> dict:
 
 def set_many(values: dict, *, token: str) -> None:
     _local_values(token).update(values)
-    try:
-        cache.set_many(values, TIMEOUT)
-    except Exception:
-        logger.warning("officials cache unavailable", exc_info=True)
+    cache.set_many(values, TIMEOUT)
 
 
 def zip_map_in_force(*, token: str):

@@ -274,10 +274,7 @@ def officials_refresh(*, sources: dict[str, str], dry_run: bool = False, notify:
     run.report = report_text(run=run, results=results, report=report)
     run.save(update_fields=["status", "finished_at", "changed", "report"])
     if not dry_run:
-        try:
-            cache.delete(LAST_REFRESH_CACHE_KEY)
-        except Exception:  # noqa: S110 (the cache is a hint)
-            pass
+        cache.delete(LAST_REFRESH_CACHE_KEY)
         if notify and report.changed:
             refresh_report_email(run=run)
     return run

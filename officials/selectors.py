@@ -352,10 +352,7 @@ STALE_AFTER_DAYS = 14
 
 def officials_last_refreshed() -> datetime.datetime | None:
     """When the last refresh that saved its work finished (cached; every refresh clears it)."""
-    try:
-        found = cache.get(LAST_REFRESH_CACHE_KEY)
-    except Exception:  # a cache outage must never fail a lookup
-        found = None
+    found = cache.get(LAST_REFRESH_CACHE_KEY)
     if found is not None:
         return found or None
     value = (
@@ -364,10 +361,7 @@ def officials_last_refreshed() -> datetime.datetime | None:
         .values_list("finished_at", flat=True)
         .first()
     )
-    try:
-        cache.set(LAST_REFRESH_CACHE_KEY, value or "", 3600)
-    except Exception:  # noqa: S110 (the cache is a hint)
-        pass
+    cache.set(LAST_REFRESH_CACHE_KEY, value or "", 3600)
     return value
 
 

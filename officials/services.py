@@ -112,20 +112,14 @@ def officials_load_demo(*, data_dir, stdout=None) -> list[importers.ImportResult
     source_dir = Path(data_dir) if public else DEMO_DATA_DIR
     what = f"public data from {data_dir}" if public else "the built-in Missouri set (public data not found)"
     fingerprint = _source_fingerprint(source_dir)
-    try:
-        remembered = cache.get(DEMO_FINGERPRINT_KEY)
-    except Exception:  # no cache, no shortcut
-        remembered = None
+    remembered = cache.get(DEMO_FINGERPRINT_KEY)
     if remembered == (fingerprint, _row_counts()):
         if stdout is not None:
             stdout.write(f"Officials: {what} already loaded, nothing to change ({time.monotonic() - started:.1f}s)")
         return []
     results = officials_import_all(data_dir=source_dir) if public else _demo_builtin_import()
     organisation_doj_ensure()
-    try:
-        cache.set(DEMO_FINGERPRINT_KEY, (fingerprint, _row_counts()), None)
-    except Exception:  # noqa: S110 (the shortcut is optional)
-        pass
+    cache.set(DEMO_FINGERPRINT_KEY, (fingerprint, _row_counts()), None)
     if stdout is not None:
         changed = [r for r in results if r.changed]
         elapsed = time.monotonic() - started

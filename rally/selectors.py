@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from allauth.account.models import EmailAddress
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 from accounts.models import Chapter, Membership, User
 from accounts.time_zones import local_today
@@ -49,8 +50,38 @@ def call_now_recipients(*, chapter: Chapter, campaign) -> QuerySet[User]:
 
 def call_day_today(*, chapter: Chapter, campaign, now: dt.datetime | None = None) -> CallDay | None:
     """The campaign's call day for the chapter if today (in the chapter's zone) is one."""
-    today = local_today(chapter.zone, now)
-    return CallDay.objects.filter(chapter=chapter, campaign=campaign, day=today).first()
+    return CallDay.objects.filter(chapter=chapter, campaign=campaign, day=local_today(chapter.zone, now)).first()
+
+
+def campaign_rally_blocks(*, campaign, user, now: dt.datetime | None = None) -> tuple[list, list]:
+    """What the campaign page shows a member about rallying: (today's call days with their calls so
+    far, [(chapter, its "call now" messages)] for the chapters the user leads).
+
+    One query for a volunteer on an ordinary day: their memberships, each flagged if a call day is near.
+    """
+    if not user.is_authenticated:
+        return [], []
+    now = now or timezone.now()
+    utc_today = now.astimezone(dt.UTC).date()
+    near = CallDay.objects.filter(
+        chapter_id=OuterRef("chapter_id"),
+        campaign_id=campaign.pk,
+        day__range=(utc_today - dt.timedelta(days=1), utc_today + dt.timedelta(days=1)),
+    )
+    memberships = Membership.objects.filter(user=user).select_related("chapter").annotate(call_day_near=Exists(near))
+    if campaign.chapter_id is not None:
+        memberships = memberships.filter(chapter_id=campaign.chapter_id)
+    today, leads = [], []
+    for membership in memberships:
+        chapter = membership.chapter
+        if membership.call_day_near:
+            call_day = call_day_today(chapter=chapter, campaign=campaign, now=now)
+            if call_day is not None:
+                call_day.chapter = chapter
+                today.append((call_day, call_day_calls_so_far(call_day=call_day)))
+        if membership.is_lead:
+            leads.append((chapter, call_now_list(chapter=chapter, campaign=campaign)))
+    return today, leads
 
 
 def call_day_calls_so_far(*, call_day: CallDay) -> int:

@@ -1,6 +1,6 @@
 """Writes for rallying a chapter: schedule call days, send their emails, "call now" messages, invitations.
 
-Emails to volunteers go through the reminders ledger (reminders.services._deliver): one
+Emails to volunteers go through the reminders ledger (reminders.services.deliver): one
 ReminderDelivery row per volunteer and message, claimed before sending, so a rerun, a retry or
 a second beat never sends the same one twice.
 """
@@ -25,7 +25,7 @@ from accounts.models import Chapter, User
 from accounts.services import chapter_join, user_profile_update
 from accounts.time_zones import local_today, zone
 from reminders.models import ReminderKind
-from reminders.services import TransientSendError, _deliver, _is_permanent, _Mailer, _smtp_error
+from reminders.services import Mailer, TransientSendError, deliver, is_permanent, smtp_error
 
 from . import selectors
 from .models import CallDay, CallNowMessage, Invitation
@@ -97,7 +97,7 @@ def call_day_schedule(
         raise RallyError(f"There is already a call day for this campaign on {day:%d %B %Y}.") from exc
 
 
-def _call_day_builder(*, mailer: _Mailer, call_day: CallDay):
+def _call_day_builder(*, mailer: Mailer, call_day: CallDay):
     campaign = call_day.campaign
     campaign_url = mailer.url(reverse("campaigns:detail", args=[campaign.slug]))
 
@@ -135,7 +135,7 @@ def call_days_send_emails(*, now: dt.datetime | None = None) -> int:
     days = CallDay.objects.filter(day__range=(utc_today - dt.timedelta(days=1), utc_today + dt.timedelta(days=1)))
     sent = 0
     hour = _call_day_email_hour()
-    mailer = _Mailer.create()
+    mailer = Mailer.create()
     for call_day in days.select_related("chapter", "campaign"):
         recipients = selectors.call_day_recipients(call_day=call_day)
         zones = set(recipients.order_by().values_list("time_zone", flat=True).distinct())
@@ -146,7 +146,7 @@ def call_days_send_emails(*, now: dt.datetime | None = None) -> int:
                 due.append(name)
         if not due:
             continue
-        run = _deliver(
+        run = deliver(
             kind=ReminderKind.CALL_DAY,
             key=f"call_day:{call_day.pk}",
             campaign_id=call_day.campaign_id,
@@ -188,7 +188,7 @@ def call_now_create(
     return call_now
 
 
-def _call_now_builder(*, mailer: _Mailer, call_now: CallNowMessage):
+def _call_now_builder(*, mailer: Mailer, call_now: CallNowMessage):
     campaign = call_now.campaign
     campaign_url = mailer.url(reverse("campaigns:detail", args=[campaign.slug]))
 
@@ -204,7 +204,7 @@ def _call_now_builder(*, mailer: _Mailer, call_now: CallNowMessage):
     return build
 
 
-def _call_now_email(*, mailer: _Mailer, call_now: CallNowMessage, user, campaign_url: str) -> EmailMultiAlternatives:
+def _call_now_email(*, mailer: Mailer, call_now: CallNowMessage, user, campaign_url: str) -> EmailMultiAlternatives:
     """One member's "call now" email, in the active language (the member's)."""
     campaign = call_now.campaign
     subject = gettext("%(chapter)s: please call today for %(title)s") % {
@@ -245,12 +245,12 @@ def call_now_send(*, message_id: int) -> CallNowMessage:
     users = selectors.call_now_recipients(chapter=call_now.chapter, campaign=call_now.campaign)
     # Who is due now: a member who called since the preview is left out, and "left" must reach 0.
     CallNowMessage.objects.filter(pk=call_now.pk).update(status=CallNowMessage.Status.SENDING, recipients=users.count())
-    _deliver(
+    deliver(
         kind=ReminderKind.CALL_NOW,
         key=call_now.ledger_key,
         campaign_id=call_now.campaign_id,
         users=users,
-        build=_call_now_builder(mailer=_Mailer.create(), call_now=call_now),
+        build=_call_now_builder(mailer=Mailer.create(), call_now=call_now),
         chunk_size=_call_now_chunk_size(),
         senders=1,
         dry_run=False,
@@ -332,7 +332,7 @@ def invitations_create(*, chapter: Chapter, addresses: str, user: User | None = 
 
 def invitations_send(*, invitation_ids: list[int]) -> int:
     """Send the invitations not sent yet over one SMTP connection; a 5xx refusal marks one bounced."""
-    mailer = _Mailer.create()
+    mailer = Mailer.create()
     invitations = list(
         Invitation.objects.filter(pk__in=invitation_ids, sent_at__isnull=True, status=Invitation.Status.PENDING)
         .select_related("chapter", "invited_by")
@@ -345,7 +345,7 @@ def invitations_send(*, invitation_ids: list[int]) -> int:
     try:
         connection.open()
     except (smtplib.SMTPException, OSError) as exc:
-        raise TransientSendError(_smtp_error(exc)) from exc
+        raise TransientSendError(smtp_error(exc)) from exc
     try:
         for invitation in invitations:
             url = mailer.url(
@@ -372,12 +372,12 @@ def invitations_send(*, invitation_ids: list[int]) -> int:
             try:
                 connection.send_messages([email])
             except (smtplib.SMTPException, OSError) as exc:
-                if _is_permanent(exc):
+                if is_permanent(exc):
                     Invitation.objects.filter(pk=invitation.pk).update(
-                        status=Invitation.Status.BOUNCED, error=_smtp_error(exc)[:2000]
+                        status=Invitation.Status.BOUNCED, error=smtp_error(exc)[:2000]
                     )
                     continue
-                raise TransientSendError(_smtp_error(exc)) from exc
+                raise TransientSendError(smtp_error(exc)) from exc
             Invitation.objects.filter(pk=invitation.pk).update(sent_at=timezone.now())
             sent += 1
     finally:

@@ -6,13 +6,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Chapter, Membership, User
+from accounts.selectors import chapter_get_with_lead_flag
 from campaigns.models import Campaign
 
 from . import selectors, services
@@ -22,15 +23,16 @@ from .tokens import call_now_unsubscribe_token_read, invitation_token_read
 
 
 def _chapter_for_lead(request, slug: str) -> Chapter:
-    is_lead = Membership.objects.filter(chapter=OuterRef("pk"), user=request.user, role=Membership.Role.LEAD)
-    chapter = get_object_or_404(Chapter.objects.annotate(is_lead=Exists(is_lead)), slug=slug)
+    chapter = chapter_get_with_lead_flag(slug=slug, user=request.user)
+    if chapter is None:
+        raise Http404("No such chapter.")
     if not (chapter.is_lead or request.user.is_staff):
         raise PermissionDenied("Only this chapter's leads can rally its members.")
     return chapter
 
 
 def _campaign_for(chapter: Chapter, campaign_slug: str) -> Campaign:
-    campaign = get_object_or_404(Campaign.objects.exclude(status=Campaign.Status.DRAFT), slug=campaign_slug)
+    campaign = get_object_or_404(Campaign.objects.published(), slug=campaign_slug)
     if campaign.chapter_id not in (None, chapter.pk):
         raise PermissionDenied("That campaign belongs to another chapter.")
     return campaign

@@ -9,17 +9,17 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
 
 from allauth.account.models import EmailAddress
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.db.models.functions import Mod, TruncWeek
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Mod
 from django.utils import timezone
 
 from accounts.models import Membership, User
+from accounts.time_zones import week_start, zone
 from campaigns.models import BilingualMixin, Campaign
 from tallies.models import CallLog
-from tallies.selectors import weekly_streaks
+from tallies.selectors import calls_by_week, weekly_streaks
 
 # A campaign is "new" when it was published, or its start came, this recently. Runs every 10
 # minutes announce it; the window only stops a first deploy (or a long outage) from announcing
@@ -67,8 +67,7 @@ def campaigns_to_announce(*, now: dt.datetime | None = None) -> list[Campaign]:
 
 def week_start_for(moment: dt.datetime) -> dt.date:
     """The Monday (UTC) that names a digest week: every digest sent that week shares its key."""
-    day = moment.astimezone(dt.UTC).date()
-    return day - dt.timedelta(days=day.weekday())
+    return week_start(moment.astimezone(dt.UTC).date())
 
 
 @dataclass(frozen=True)
@@ -107,13 +106,6 @@ def digest_active_campaigns(*, now: dt.datetime) -> list[DigestCampaign]:
     ]
 
 
-def _zone(name: str) -> dt.tzinfo:
-    try:
-        return ZoneInfo(name or "UTC")
-    except (ValueError, KeyError):
-        return dt.UTC
-
-
 def digest_entries(
     *, users: list[User], campaigns: list[DigestCampaign], now: dt.datetime
 ) -> dict[int, DigestEntry | None]:
@@ -142,20 +134,10 @@ def digest_entries(
 
     by_zone: dict[str, list[int]] = defaultdict(list)
     for user in users:
-        by_zone[user.time_zone or "UTC"].append(user.pk)
-    weeks: dict[int, dict[dt.date, int]] = defaultdict(dict)
+        by_zone[user.zone.key].append(user.pk)
+    weeks: dict[int, dict[dt.date, int]] = {}
     for zone_name, zone_ids in by_zone.items():
-        tz = _zone(zone_name)
-        rows = (
-            CallLog.objects.filter(user_id__in=zone_ids)
-            .annotate(week=TruncWeek("created_at", tzinfo=tz))
-            .order_by()
-            .values_list("user_id", "week")
-            .annotate(n=Count("id"))
-        )
-        for user_id, week, n in rows:
-            day = week.astimezone(tz).date() if isinstance(week, dt.datetime) else week
-            weeks[user_id][day] = n
+        weeks.update(calls_by_week(user_ids=zone_ids, tz=zone(zone_name)))
 
     entries: dict[int, DigestEntry | None] = {}
     for user in users:
@@ -165,8 +147,7 @@ def digest_entries(
         if not waiting:
             entries[user.pk] = None
             continue
-        today = now.astimezone(_zone(user.time_zone)).date()
-        this_week = today - dt.timedelta(days=today.weekday())
+        this_week = week_start(now.astimezone(user.zone).date())
         user_weeks = weeks.get(user.pk, {})
         streak, _ = weekly_streaks(set(user_weeks), this_week=this_week)
         entries[user.pk] = DigestEntry(

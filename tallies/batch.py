@@ -1,9 +1,10 @@
 """Parsing the items of a batch upload of calls logged offline.
 
 A batch of 1,000 items must cost a few milliseconds of Python, so items are checked by hand
-rather than by a DRF serializer per item (tens of microseconds a field). The rules match
-`tallies.api.calls.CallCreateInputSerializer` plus a required idempotency key; the batch
-serializers in `tallies.api.calls` describe the same shape for the OpenAPI schema.
+rather than by a DRF serializer per item (tens of microseconds a field). The shape is defined
+once, by `tallies.api.serializers.BatchCallInputSerializer` (one call's input plus a required
+idempotency key), which the OpenAPI schema shows; tests/tallies/test_batch_shape.py holds
+parse_item to it, item by item.
 """
 
 import re
@@ -99,9 +100,11 @@ def parse_item(raw) -> BatchItem:
     outcome = raw.get("outcome")
     if not isinstance(outcome, str) or outcome not in _OUTCOMES:
         fields["outcome"] = [f"Use one of: {', '.join(sorted(_OUTCOMES))}."]
-    note = raw.get("note")
-    if note is None:
-        note = ""
+    # As the serializer's CharField (the item's definition): absent is "", a number is its text,
+    # null or anything else is refused.
+    note = raw.get("note", "")
+    if isinstance(note, int | float) and not isinstance(note, bool):
+        note = str(note)
     if not isinstance(note, str):
         fields["note"] = ["The note must be a string."]
     else:

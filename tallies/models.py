@@ -26,11 +26,15 @@ class Source(models.TextChoices):
 
 
 class CallLogQuerySet(models.QuerySet):
-    def for_campaign(self, campaign):
-        return self.filter(campaign=campaign)
-
-    def for_chapter(self, chapter):
-        return self.filter(chapter=chapter)
+    def created_in(self, date_range, tz):
+        """Calls in a DateRange of local days in tz (see DateRange.bounds)."""
+        lo, hi = date_range.bounds(tz)
+        calls = self
+        if lo:
+            calls = calls.filter(created_at__gte=lo)
+        if hi:
+            calls = calls.filter(created_at__lt=hi)
+        return calls
 
 
 class CallLog(models.Model):

@@ -5,17 +5,18 @@ which the call endpoint's fast path extends with its own reads). DRF's sliding w
 whole list of recent request times (up to 600 for the calls rate) on every request; at 1,000
 calls/s that list traffic dominates. A fixed window lets a client burst up to twice the rate
 across a window edge, which is fine for a limit meant to stop runaway clients. A cache outage
-must not stop calls being logged, so errors let the calls through.
+must not stop calls being logged: while Redis is down the calls go through (advocacy/cache.py
+keeps its failures soft; no code here catches them).
 """
 
 import logging
 import math
 import time
 
-from django.core.cache import cache, caches
+from django.core.cache import caches
 from rest_framework.throttling import ScopedRateThrottle
 
-from advocacy.cache import RedisCache, redis_round_trip
+from advocacy.cache import RedisCache, redis_round_trip, window_count
 
 logger = logging.getLogger(__name__)
 
@@ -60,14 +61,8 @@ def calls_rate_take_with(
         return max(0, min(n, limit - (count - n))), wait, results[2:]
     if isinstance(caches["default"], RedisCache):  # down or backing off: let the calls through
         return n, 0.0, None
-    try:  # another cache backend (development without Redis, some tests)
-        try:
-            count = cache.incr(key, n)
-        except ValueError:  # the first request of this window
-            count = n if cache.add(key, n, duration + 1) else cache.incr(key, n)
-    except Exception:
-        logger.warning("the calls rate could not reach the cache; letting the calls through", exc_info=True)
-        return n, 0.0, None
+    # Another cache backend (development without Redis, some tests).
+    count = window_count(key, n=n, timeout=duration + 1)
     return max(0, min(n, limit - (count - n))), wait, None
 
 

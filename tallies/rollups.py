@@ -43,12 +43,10 @@ other insert is in flight while the rollup transaction runs, and ``max(id)`` is 
 from __future__ import annotations
 
 import logging
-import os
-import time
 from dataclasses import dataclass
-from pathlib import Path
 
 from django.db import OperationalError, connection, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from .models import (
@@ -70,10 +68,11 @@ STATE_NAME = "calls"
 DEFAULT_BATCH_SIZE = 500_000
 # How long a rollup waits for inserts in flight to finish (writers queue behind it meanwhile).
 WINDOW_LOCK_TIMEOUT = "250ms"
-# Test-only: seconds to sleep before committing a batch, and a file to touch when it starts
-# sleeping, so an integration test can kill -9 the worker in the middle of a rollup.
-TEST_DELAY_ENV = "TALLIES_ROLLUP_TEST_DELAY"
-TEST_MARKER_ENV = "TALLIES_ROLLUP_TEST_MARKER"
+
+# Sent inside a window's transaction, after its upserts and before the mark moves and the
+# transaction commits (kwargs: start, end, calls). Whatever a receiver raises rolls the whole
+# window back. The reliability tests pause a worker here to kill it mid-rollup.
+rollup_window_added = Signal()
 
 
 @dataclass(frozen=True)
@@ -128,7 +127,7 @@ class RollupResult:
     skipped: bool = False  # another rollup held the lock
 
 
-def _ensure_state_row() -> None:
+def rollup_state_ensure() -> None:
     RollupState.objects.bulk_create([RollupState(name=STATE_NAME)], ignore_conflicts=True)
 
 
@@ -164,14 +163,17 @@ def _window_end() -> int | None:
             return None
 
 
-def _upsert_sql(spec: TallySpec, source: str = "") -> str:
+WINDOW_WHERE = "id > %s AND id <= %s"  # the calls of a window, start < id <= end
+
+
+def _upsert_sql(spec: TallySpec, *, source: str, where: str) -> str:
+    """Add the counts of `source`'s rows matching `where` into the spec's table."""
     cols = ", ".join(col for col, _ in spec.keys)
     exprs = ", ".join(expr for _, expr in spec.keys)
-    calllog = source or CallLog._meta.db_table
-    # SQLite needs the WHERE (it tells its parser the ON CONFLICT belongs to the INSERT, not a join).
+    # SQLite needs a WHERE (it tells its parser the ON CONFLICT belongs to the INSERT, not a join).
     return (
         f"INSERT INTO {spec.table} ({cols}, n) "  # noqa: S608
-        f"SELECT {exprs}, COUNT(*) FROM {calllog} WHERE id > %s AND id <= %s GROUP BY {exprs} "
+        f"SELECT {exprs}, COUNT(*) FROM {source} WHERE {where} GROUP BY {exprs} "
         f"ON CONFLICT ({cols}) DO UPDATE SET n = {spec.table}.n + excluded.n"
     )
 
@@ -186,28 +188,19 @@ def _add_window(start: int, end: int) -> int:
     with connection.cursor() as cursor:
         if connection.vendor != "postgresql":
             for spec in specs:
-                cursor.execute(_upsert_sql(spec), [start, end])
+                cursor.execute(_upsert_sql(spec, source=CallLog._meta.db_table, where=WINDOW_WHERE), [start, end])
             return CallLog.objects.filter(id__gt=start, id__lte=end).count()
         window = (
             f"SELECT campaign_id, chapter_id, office_id, user_id, outcome, created_at "  # noqa: S608
-            f"FROM {CallLog._meta.db_table} WHERE id > %s AND id <= %s"
+            f"FROM {CallLog._meta.db_table} WHERE {WINDOW_WHERE}"
         )
         ctes = [f"window_calls AS MATERIALIZED ({window})"]
         for n, spec in enumerate(specs):
-            upsert = _upsert_sql(spec, source="window_calls").replace(" WHERE id > %s AND id <= %s", " WHERE true")
+            # The window was cut once, in window_calls: every row of it counts.
+            upsert = _upsert_sql(spec, source="window_calls", where="true")
             ctes.append(f"upsert_{n} AS ({upsert})")
         cursor.execute(f"WITH {', '.join(ctes)} SELECT COUNT(*) FROM window_calls", [start, end])  # noqa: S608
         return cursor.fetchone()[0]
-
-
-def _test_delay_hook() -> None:
-    delay = os.environ.get(TEST_DELAY_ENV)
-    if not delay:
-        return
-    marker = os.environ.get(TEST_MARKER_ENV)
-    if marker:
-        Path(marker).write_text(str(os.getpid()))
-    time.sleep(float(delay))
 
 
 def _rollup_batch(*, batch_size: int, wait: bool) -> tuple[int, int, bool] | None:
@@ -227,7 +220,7 @@ def _rollup_batch(*, batch_size: int, wait: bool) -> tuple[int, int, bool] | Non
         if end <= start:
             return 0, start, False
         calls = _add_window(start, end)
-        _test_delay_hook()
+        rollup_window_added.send(sender=None, start=start, end=end, calls=calls)
         RollupState.objects.filter(name=STATE_NAME).update(last_id=end, updated_at=timezone.now())
     return calls, end, end < ready
 
@@ -238,7 +231,7 @@ def rollup_calls(*, batch_size: int = DEFAULT_BATCH_SIZE, max_batches: int = 100
     With wait=False a rollup that finds another one running returns at once (skipped=True):
     the running one, or the next beat, picks up the new calls.
     """
-    _ensure_state_row()
+    rollup_state_ensure()
     result = RollupResult()
     for _ in range(max_batches):
         outcome = _rollup_batch(batch_size=batch_size, wait=wait)
@@ -274,20 +267,13 @@ def mark_floor() -> int:
     """
     from django.core.cache import cache
 
-    try:
-        return int(cache.get(_floor_key()) or 0)
-    except Exception:  # a cache outage makes reads slower, never wrong
-        logger.warning("could not read the tally mark floor", exc_info=True)
-        return 0
+    return int(cache.get(_floor_key()) or 0)
 
 
 def _store_mark_floor(mark: int) -> None:
     from django.core.cache import cache
 
-    try:
-        cache.set(_floor_key(), mark, timeout=None)
-    except Exception:
-        logger.warning("could not store the tally mark floor", exc_info=True)
+    cache.set(_floor_key(), mark, timeout=None)
 
 
 def rollup_mark() -> int:

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 
 from .models import CallLog, RollupState
-from .rollups import STATE_NAME, _ensure_state_row, tally_specs
+from .rollups import STATE_NAME, rollup_state_ensure, tally_specs
 
 
 @dataclass
@@ -23,7 +23,7 @@ def tally_verify() -> VerifyReport:
     Holds the mark's row lock, so no rollup moves the mark while it reads; calls above the mark
     are the live tail, which the rollups do not hold yet.
     """
-    _ensure_state_row()
+    rollup_state_ensure()
     report = VerifyReport()
     calllog = CallLog._meta.db_table
     with transaction.atomic():

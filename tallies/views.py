@@ -7,16 +7,15 @@ from http import HTTPStatus
 from csp.decorators import csp_replace
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied
-from django.db.models import Exists, OuterRef
 from django.http import Http404, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET
 
-from accounts.models import Chapter, Membership
-from campaigns.models import Campaign
+from accounts.selectors import chapter_get_for_lead
+from campaigns.selectors import campaign_get_for_tally
 from rally.selectors import call_day_totals
 
 from . import selectors
@@ -25,15 +24,10 @@ from .selectors import DateOutOfRange, DateRange
 RECENT_DAYS = 60
 
 
-def _chapter_for_lead(request, slug: str) -> Chapter:
-    """The chapter, if the user leads it or is staff; else 404, whether or not it exists.
-
-    One answer for both, so nobody can probe which chapter slugs exist. One query: the lead
-    check rides along as an EXISTS.
-    """
-    is_lead = Membership.objects.filter(chapter=OuterRef("pk"), user=request.user, role=Membership.Role.LEAD)
-    chapter = get_object_or_404(Chapter.objects.annotate(is_lead=Exists(is_lead)), slug=slug)
-    if not (chapter.is_lead or request.user.is_staff):
+def _chapter_for_lead(request, slug: str):
+    """The chapter, if the user leads it or is staff; else 404, whether or not it exists."""
+    chapter = chapter_get_for_lead(slug=slug, user=request.user)
+    if chapter is None:
         raise Http404("No such chapter.")
     return chapter
 
@@ -61,10 +55,6 @@ def _before_id(request) -> int | None:
 _DELETED = mark_safe('<span class="muted">Deleted account</span>')
 
 
-def _office_state(office) -> str:
-    return office.state_code
-
-
 def _zone(chapter):
     """A chapter dashboard counts the chapter's own days; the staff one UTC days."""
     return chapter.zone if chapter is not None else None
@@ -85,7 +75,7 @@ def _render_dashboard(request, *, chapter, chapter_ids):
         "call_days": call_days,
         "board": board,
         # Display rows for the long tables, rendered by {% tally_rows %} (see tally_format).
-        "office_rows": [(str(office), _office_state(office), n) for office, n in board.by_office],
+        "office_rows": [(str(office), office.state_code, n) for office, n in board.by_office],
         "member_rows": [(user.display_name if user else _DELETED, n) for user, n in board.by_member],
         "notes": notes,
         "next_before": next_before,
@@ -228,32 +218,13 @@ def _csv_safe(text: str) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def _public_campaign(request, slug) -> Campaign:
-    """A campaign whose tally anyone may see: published, and national (or one of the viewer's chapters)."""
-    campaign = get_object_or_404(Campaign.objects.exclude(status=Campaign.Status.DRAFT), slug=slug)
-    if campaign.chapter_id is not None and not (
-        request.user.is_authenticated
-        and (
-            request.user.is_staff
-            or Membership.objects.filter(chapter_id=campaign.chapter_id, user=request.user).exists()
-        )
-    ):
-        raise Http404("No such campaign.")
-    return campaign
-
-
 @require_GET
 @xframe_options_exempt  # made to be embedded on partner sites; every other page keeps DENY
 @csp_replace({"frame-ancestors": ["*"]})  # likewise for the CSP rule, which modern browsers obey first
 def campaign_widget(request, slug):
-    campaign = _public_campaign(request, slug)
+    campaign = campaign_get_for_tally(slug=slug, user=request.user)
     figures = selectors.tally_for_campaign(campaign_id=campaign.pk)
-    goal = campaign.call_goal or 0
-    context = {
-        "campaign": campaign,
-        "figures": figures,
-        "progress": min(100, round(100 * figures.total / goal)) if goal else None,
-    }
+    context = {"campaign": campaign, "figures": figures, "progress": campaign.goal_percent(figures.total)}
     response = render(request, "tallies/widget.html", context)
     response["Cache-Control"] = "public, max-age=10"
     return response

@@ -42,6 +42,25 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture
+def redis_down():
+    """The project's Redis cache backend pointed where nothing listens, as the default cache.
+
+    A Redis outage is met by the backend alone (advocacy/cache.py): reads miss, writes are
+    dropped. No call site catches cache errors, so this is how tests break the cache.
+    """
+    from django.core.cache import caches
+
+    from advocacy.cache import RedisCache
+    from tests.smtp import free_port
+
+    dead = RedisCache(f"redis://127.0.0.1:{free_port()}/0", {"OPTIONS": {"socket_connect_timeout": 0.5}})
+    working = caches["default"]
+    caches["default"] = dead
+    yield dead
+    caches["default"] = working
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     from django.core.cache import cache

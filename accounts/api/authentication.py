@@ -1,18 +1,12 @@
-import hashlib
-
 from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
-from accounts.models import ApiToken
+from accounts.models import ApiToken, hash_token_key
 from accounts.two_factor import MESSAGE, staff_two_factor_missing
 
 # last_used_at is advisory; writing it on every request would turn each read into a write.
-_LAST_USED_RESOLUTION_SECONDS = 300
-
-
-def hash_token_key(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
+LAST_USED_RESOLUTION_SECONDS = 300
 
 
 class HashedTokenAuthentication(authentication.BaseAuthentication):
@@ -36,7 +30,7 @@ class HashedTokenAuthentication(authentication.BaseAuthentication):
         if missing := staff_two_factor_missing(user=token.user):
             raise exceptions.PermissionDenied(MESSAGE[missing], code="two_factor_required")
         now = timezone.now()
-        if token.last_used_at is None or (now - token.last_used_at).total_seconds() > _LAST_USED_RESOLUTION_SECONDS:
+        if token.last_used_at is None or (now - token.last_used_at).total_seconds() > LAST_USED_RESOLUTION_SECONDS:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         return token.user, token
 

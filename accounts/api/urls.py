@@ -5,6 +5,6 @@ from . import views
 urlpatterns = [
     path("me/", views.MeView.as_view(), name="me"),
     path("me/export/", views.MyDataExportView.as_view(), name="me-export"),
-    path("chapters/", views.MyChapterListView.as_view(), name="chapter-list"),
-    path("chapters/<slug:slug>/", views.MyChapterDetailView.as_view(), name="chapter-detail"),
+    path("chapters/", views.MyChapterViewSet.as_view({"get": "list"}), name="chapter-list"),
+    path("chapters/<slug:slug>/", views.MyChapterViewSet.as_view({"get": "retrieve"}), name="chapter-detail"),
 ]

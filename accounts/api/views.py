@@ -1,6 +1,6 @@
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import generics
+from rest_framework import viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -57,32 +57,24 @@ class MyDataExportView(APIView):
         return response
 
 
-@extend_schema_view(get=extend_schema(operation_id="my_chapters_list", tags=["chapters"]))
-class MyChapterListView(generics.ListAPIView):
-    """The chapters you belong to, with your role in each."""
-
-    serializer_class = MyChapterOutputSerializer
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return Membership.objects.none()
-        return selectors.membership_list_for_user(user=self.request.user)
-
-
 @extend_schema_view(
-    get=extend_schema(
+    list=extend_schema(operation_id="my_chapters_list", tags=["chapters"]),
+    retrieve=extend_schema(
         operation_id="my_chapters_retrieve",
         tags=["chapters"],
         parameters=[OpenApiParameter("slug", str, OpenApiParameter.PATH, description="The chapter's slug.")],
         responses={200: MyChapterDetailOutputSerializer, 404: ErrorResponse},
-    )
+    ),
 )
-class MyChapterDetailView(generics.RetrieveAPIView):
-    """One of your chapters. A chapter you do not belong to is a 404, as if it did not exist."""
+class MyChapterViewSet(viewsets.ReadOnlyModelViewSet):
+    """The chapters you belong to, with your role in each. A chapter you do not belong to is a 404,
+    as if it did not exist."""
 
-    serializer_class = MyChapterDetailOutputSerializer
     lookup_field = "chapter__slug"
     lookup_url_kwarg = "slug"
+
+    def get_serializer_class(self):
+        return MyChapterDetailOutputSerializer if self.action == "retrieve" else MyChapterOutputSerializer
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

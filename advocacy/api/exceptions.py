@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler
 
+from advocacy import errors
+
 logger = logging.getLogger(__name__)
 
 # Seconds a client is told to wait when the database is unreachable.
@@ -28,24 +30,26 @@ class ServiceUnavailable(exceptions.APIException):
     default_detail = _("The service is briefly unavailable. Try again in a few seconds.")
 
 
-class ApplicationError(exceptions.APIException):
-    """A domain rule was broken; services raise subclasses of it."""
-
-    status_code = status.HTTP_400_BAD_REQUEST
-    default_code = "invalid"
-    default_detail = _("The request could not be processed.")
-
-
-class ConflictError(ApplicationError):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "conflict"
-    default_detail = _("The request conflicts with the current state.")
+# The one map from domain errors to HTTP statuses; the pages use it too (advocacy.middleware).
+DOMAIN_ERROR_STATUS = (
+    (errors.NotFound, status.HTTP_404_NOT_FOUND),
+    (errors.Conflict, status.HTTP_409_CONFLICT),
+    (errors.Unprocessable, status.HTTP_422_UNPROCESSABLE_ENTITY),
+    (errors.LimitReached, status.HTTP_429_TOO_MANY_REQUESTS),
+    (errors.ApplicationError, status.HTTP_400_BAD_REQUEST),
+)
 
 
-class UnprocessableError(ApplicationError):
-    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
-    default_code = "unprocessable"
-    default_detail = _("The request is well formed but cannot be processed.")
+def domain_error_status(exc: errors.ApplicationError) -> int:
+    return next(code for cls, code in DOMAIN_ERROR_STATUS if isinstance(exc, cls))
+
+
+class DomainError(exceptions.APIException):
+    """A domain error as DRF sees it: its status, its stable code and its message."""
+
+    def __init__(self, exc: errors.ApplicationError):
+        self.status_code = domain_error_status(exc)
+        super().__init__(detail=exc.message, code=exc.code)
 
 
 def _django_validation_error_detail(exc: DjangoValidationError):
@@ -77,7 +81,12 @@ def _first_message(fields: dict[str, list[str]]) -> str:
 
 
 def api_exception_handler(exc, context):
-    if isinstance(exc, DjangoValidationError):
+    if isinstance(exc, errors.NotFound):
+        # Every missing thing answers alike ("Not found."), as Http404 always did: nothing to probe.
+        exc = exceptions.NotFound()
+    elif isinstance(exc, errors.ApplicationError):
+        exc = DomainError(exc)
+    elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(_django_validation_error_detail(exc))
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()

@@ -105,7 +105,7 @@ THIRD_PARTY_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
 ]
-LOCAL_APPS = ["accounts", "officials", "campaigns", "tallies", "reminders", "rally"]
+LOCAL_APPS = ["accounts", "officials", "campaigns", "tallies", "reminders", "rally", "advocacy"]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
@@ -130,6 +130,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "accounts.middleware.StaffMFARequiredMiddleware",
+    # Domain errors (advocacy.errors) raised by a page: 404, 400, 409, 422 or 429.
+    "advocacy.middleware.DomainErrorMiddleware",
 ]
 
 # ------------------------------------------------------------------------------
@@ -251,7 +253,7 @@ CELERY_BEAT_SCHEDULE: dict = {
         "options": {"expires": 5.0},
     },
     # Runs every 10 minutes: emails volunteers who chose "when a new campaign starts" about
-    # campaigns that became active since (reminders/services.py). Reruns send nothing twice.
+    # campaigns that became active since (reminders/services/). Reruns send nothing twice.
     "reminders-send-new-campaigns": {
         "task": "reminders.send_new_campaigns",
         "schedule": 600.0,
@@ -308,7 +310,6 @@ REST_FRAMEWORK = {
         "anon": env("API_THROTTLE_ANON", default="120/min"),
         "user": env("API_THROTTLE_USER", default="6000/min"),
         "calls": env("API_THROTTLE_CALLS", default="600/min"),
-        "replies": env("API_THROTTLE_REPLIES", default="10/min"),
     },
     "NUM_PROXIES": env.int("DJANGO_NUM_PROXIES", default=None),
     "TEST_REQUEST_DEFAULT_FORMAT": "json",

@@ -27,7 +27,6 @@ REST_FRAMEWORK = {
         "anon": "100000/min",
         "user": "100000/min",
         "calls": "100000/min",
-        "replies": "100000/min",
     },
 }
 ACCOUNT_RATE_LIMITS = False

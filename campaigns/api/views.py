@@ -72,7 +72,7 @@ class CampaignViewSet(viewsets.ReadOnlyModelViewSet):
         chapter_ids = list(Membership.objects.filter(user=self.request.user).values_list("chapter_id", flat=True))
         return (
             Campaign.objects.active()
-            .filter(Q(chapter__isnull=True) | Q(chapter_id__in=chapter_ids))
+            .visible_to(self.request.user)
             .annotate(
                 is_mine=Case(
                     When(chapter_id__in=chapter_ids, then=Value(0)), default=Value(1), output_field=IntegerField()
@@ -81,7 +81,6 @@ class CampaignViewSet(viewsets.ReadOnlyModelViewSet):
             .select_related("chapter")
             .prefetch_related("categories")
             .order_by("is_mine", "-published_at", "-created_at", "-id")
-            .distinct()
         )
 
     def get_serializer_class(self):

@@ -2,24 +2,32 @@
 
 import logging
 
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import generics, serializers, status
+from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import Throttled, ValidationError
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from advocacy.api.pagination import StandardCursorPagination
 from advocacy.api.schemas import ErrorResponse
 from advocacy.api.throttling import AnonRateThrottle
+from campaigns.errors import CampaignNotFound
 from campaigns.models import Action, Campaign
 from officials.models import Office
-from tallies.batch import IDEMPOTENCY_KEY_RE, MAX_BATCH_ITEMS, MAX_ID, TIMESTAMP_MESSAGE, client_timestamp_in_utc
-from tallies.models import CallLog, Outcome, Source
+from tallies.batch import IDEMPOTENCY_KEY_RE, MAX_BATCH_ITEMS
+from tallies.models import CallLog, Source
 from tallies.rate_limits import CallsRateThrottle, calls_rate_key, calls_rate_take
 from tallies.services import BatchResult, call_log_create, call_log_create_batch
+
+from .serializers import (
+    BatchInputSerializer,
+    BatchOutputSerializer,
+    CallCreateInputSerializer,
+    CallOutputSerializer,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -36,49 +44,6 @@ IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
         "the header every request logs a new call; an empty or malformed key is a 400."
     ),
 )
-
-
-class CallCreateInputSerializer(serializers.Serializer):
-    campaign = serializers.SlugField(max_length=300, help_text="The campaign's slug.")
-    action = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="An action id of that campaign.")
-    office = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="The office called or written to.")
-    outcome = serializers.ChoiceField(choices=Outcome.choices)
-    note = serializers.CharField(required=False, allow_blank=True, max_length=1000, default="")
-    client_timestamp = serializers.DateTimeField(
-        required=False, allow_null=True, default=None, help_text="When the call was made, by the client's clock."
-    )
-
-    def validate_client_timestamp(self, value):
-        if value is None:
-            return None
-        value = client_timestamp_in_utc(value)
-        if value is None:
-            raise ValidationError(TIMESTAMP_MESSAGE)
-        return value
-
-
-class CallOutputSerializer(serializers.ModelSerializer):
-    campaign = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    office_title = serializers.CharField(source="office.__str__", read_only=True)
-    person_name = serializers.CharField(source="person.name", read_only=True, allow_null=True, default=None)
-
-    class Meta:
-        model = CallLog
-        fields = [
-            "id",
-            "campaign",
-            "action",
-            "office",
-            "office_title",
-            "person",
-            "person_name",
-            "outcome",
-            "note",
-            "source",
-            "client_timestamp",
-            "created_at",
-        ]
-        read_only_fields = fields
 
 
 class CallFilter(filters.FilterSet):
@@ -111,7 +76,8 @@ def call_targets(
     errors = {}
     campaign = None
     if action is None:
-        get_object_or_404(Campaign, slug=campaign_slug)
+        if not Campaign.objects.filter(slug=campaign_slug).exists():
+            raise CampaignNotFound()
         errors["action"] = ["No such action in this campaign."]
     else:
         campaign = action.campaign
@@ -135,7 +101,9 @@ def _idempotency_key(request) -> str | None:
 
 
 @extend_schema(tags=["calls"])
-class CallListCreateView(generics.ListCreateAPIView):
+class CallViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """My calls, a resource: listed (newest first) and created (logging a call)."""
+
     throttle_scope = "calls"
     # The calls scope is stricter than the per-user rate, so the user throttle would only add
     # cache round trips to the hottest endpoint.
@@ -151,8 +119,8 @@ class CallListCreateView(generics.ListCreateAPIView):
         return CallLog.objects.filter(user=self.request.user).select_related("campaign", "office", "person")
 
     @extend_schema(summary="Your own logged calls, newest first")
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
 
     @extend_schema(
         summary="Log a call",
@@ -182,7 +150,7 @@ class CallListCreateView(generics.ListCreateAPIView):
             ),
         },
     )
-    def post(self, request, *args, **kwargs):
+    def create(self, request, *args, **kwargs):
         key = _idempotency_key(request)
         data = CallCreateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -204,51 +172,6 @@ class CallListCreateView(generics.ListCreateAPIView):
         return Response(
             CallOutputSerializer(call).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
         )
-
-
-class BatchCallInputSerializer(serializers.Serializer):
-    """One call logged offline. Documents the item shape; tallies.batch.parse_item checks it."""
-
-    campaign = serializers.SlugField(max_length=300, help_text="The campaign's slug.")
-    action = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="An action id of that campaign.")
-    office = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="The office called or written to.")
-    outcome = serializers.ChoiceField(choices=Outcome.choices)
-    note = serializers.CharField(required=False, allow_blank=True, max_length=1000, default="")
-    client_timestamp = serializers.DateTimeField(
-        required=False, allow_null=True, default=None, help_text="When the call was made, by the client's clock."
-    )
-    idempotency_key = serializers.RegexField(
-        IDEMPOTENCY_KEY_RE,
-        max_length=100,
-        help_text="Unique per call (a UUID made when the call was logged offline): a retry logs nothing new.",
-    )
-
-
-class BatchInputSerializer(serializers.Serializer):
-    calls = serializers.ListField(
-        child=BatchCallInputSerializer(), min_length=1, max_length=MAX_BATCH_ITEMS, help_text="Up to 1,000 calls."
-    )
-
-
-class BatchItemErrorSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    message = serializers.CharField()
-    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
-
-
-class BatchItemResultSerializer(serializers.Serializer):
-    index = serializers.IntegerField(help_text="The item's position in `calls`, from 0.")
-    # Not "status": drf-spectacular would then rename the campaigns' StatusEnum to tell the two apart.
-    result = serializers.ChoiceField(choices=["created", "duplicate", "error"])
-    id = serializers.IntegerField(allow_null=True, help_text="The logged call (the first one for a duplicate).")
-    error = BatchItemErrorSerializer(allow_null=True)
-
-
-class BatchOutputSerializer(serializers.Serializer):
-    created = serializers.IntegerField()
-    duplicates = serializers.IntegerField()
-    errors = serializers.IntegerField()
-    results = BatchItemResultSerializer(many=True, help_text="One result per item, in the order sent.")
 
 
 _THROTTLED_ITEM = {
@@ -273,11 +196,10 @@ def _batch_items(data) -> list:
 
 
 @extend_schema(tags=["calls"])
-class CallBatchCreateView(generics.GenericAPIView):
+class CallBatchCreateView(APIView):
     # Every item takes one call from the caller's calls rate (post() does it, once the items are
     # counted), so a batch cannot log more than single calls could.
     throttle_classes = [AnonRateThrottle]
-    serializer_class = BatchInputSerializer
 
     @extend_schema(
         summary="Upload calls logged offline (up to 1,000)",

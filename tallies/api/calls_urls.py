@@ -1,8 +1,8 @@
 from django.urls import path
 
-from .calls import CallBatchCreateView, CallListCreateView
+from .calls import CallBatchCreateView, CallViewSet
 
 urlpatterns = [
-    path("calls/", CallListCreateView.as_view(), name="calls"),
+    path("calls/", CallViewSet.as_view({"get": "list", "post": "create"}), name="calls"),
     path("calls/batch/", CallBatchCreateView.as_view(), name="calls-batch"),
 ]

@@ -44,7 +44,7 @@ from rest_framework.exceptions import Throttled
 from rest_framework.renderers import JSONRenderer
 
 from accounts.api import token_cache
-from accounts.api.authentication import _LAST_USED_RESOLUTION_SECONDS
+from accounts.api.authentication import LAST_USED_RESOLUTION_SECONDS
 from accounts.models import ApiToken, User
 from advocacy.api.exceptions import api_exception_handler
 from advocacy.cache import redis_round_trip
@@ -352,7 +352,7 @@ def _log(request, key_hash: str, values: dict, idempotency_key: str | None) -> H
     if granted < 1:
         raise Throttled(wait=wait)
     now = timezone.now()
-    if entry.last_used_at is None or (now - entry.last_used_at).total_seconds() > _LAST_USED_RESOLUTION_SECONDS:
+    if entry.last_used_at is None or (now - entry.last_used_at).total_seconds() > LAST_USED_RESOLUTION_SECONDS:
         ApiToken.objects.filter(pk=entry.token_id).update(last_used_at=now)
         if user_generation is not None:
             token_cache.publish(key_hash, replace(entry, last_used_at=now), user_generation)

@@ -1,11 +1,11 @@
 from django.urls import include, path
 
-from .views import CampaignTallyApi, ChapterTallyApi, MyImpactApi
+from .views import CampaignTallyView, ChapterTallyView, MyImpactView
 
 urlpatterns: list = [
     # POST/GET /api/v1/calls/ : the call-logging endpoints of the call flow.
     path("", include("tallies.api.calls_urls")),
-    path("campaigns/<slug:slug>/tally/", CampaignTallyApi.as_view(), name="campaign-tally"),
-    path("chapters/<slug:slug>/tally/", ChapterTallyApi.as_view(), name="chapter-tally"),
-    path("me/impact/", MyImpactApi.as_view(), name="my-impact"),
+    path("campaigns/<slug:slug>/tally/", CampaignTallyView.as_view(), name="campaign-tally"),
+    path("chapters/<slug:slug>/tally/", ChapterTallyView.as_view(), name="chapter-tally"),
+    path("me/impact/", MyImpactView.as_view(), name="my-impact"),
 ]

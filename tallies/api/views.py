@@ -1,16 +1,14 @@
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import Chapter
-from accounts.selectors import chapter_is_led_by
+from accounts.selectors import chapter_get_for_lead
 from advocacy.api.schemas import ErrorResponse
+from campaigns.selectors import campaign_get_for_tally
 from tallies import selectors
 from tallies.selectors import DateRange
-from tallies.views import _public_campaign
 
 from .serializers import (
     CampaignTallyOutputSerializer,
@@ -21,7 +19,7 @@ from .serializers import (
 )
 
 
-class CampaignTallyApi(APIView):
+class CampaignTallyView(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(
@@ -31,19 +29,20 @@ class CampaignTallyApi(APIView):
         tags=["tallies"],
     )
     def get(self, request, slug):
-        campaign = _public_campaign(request, slug)
+        campaign = campaign_get_for_tally(slug=slug, user=request.user)
         figures = selectors.tally_for_campaign(campaign_id=campaign.pk)
         data = {
             "campaign": campaign.slug,
             "title": campaign.title,
             "total": figures.total,
             "goal": campaign.call_goal,
+            "progress_percent": campaign.goal_percent(figures.total),
             "by_outcome": outcome_rows(figures.by_outcome),
         }
         return Response(CampaignTallyOutputSerializer(data).data)
 
 
-class ChapterTallyApi(APIView):
+class ChapterTallyView(APIView):
     @extend_schema(
         operation_id="chapter_tally",
         summary="A chapter's dashboard figures (its leads and staff only)",
@@ -55,8 +54,8 @@ class ChapterTallyApi(APIView):
     def get(self, request, slug):
         params = DateRangeInputSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
-        chapter = get_object_or_404(Chapter, slug=slug)
-        if not (request.user.is_staff or chapter_is_led_by(chapter=chapter, user=request.user)):
+        chapter = chapter_get_for_lead(slug=slug, user=request.user)
+        if chapter is None:
             # The same answer as for a chapter that does not exist: slugs cannot be probed.
             raise Http404("No such chapter.")
         date_range = DateRange(params.validated_data.get("start"), params.validated_data.get("end"))
@@ -102,7 +101,7 @@ class ChapterTallyApi(APIView):
         return Response(ChapterTallyOutputSerializer(data).data)
 
 
-class MyImpactApi(APIView):
+class MyImpactView(APIView):
     @extend_schema(
         operation_id="my_impact",
         summary="My calls by outcome and campaign, and my weekly streak",

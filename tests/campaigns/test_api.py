@@ -243,9 +243,9 @@ def test_calls_need_authentication(api_client):
 
 
 def test_the_calls_endpoint_is_throttled_in_scope_calls(settings):
-    from tallies.api.calls import CallListCreateView
+    from tallies.api.calls import CallViewSet
 
-    assert CallListCreateView.throttle_scope == "calls"
+    assert CallViewSet.throttle_scope == "calls"
 
 
 def test_the_openapi_schema_documents_the_idempotency_key(client, db):

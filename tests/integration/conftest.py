@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.integration.rollup_pause import PAUSE_ENV
 from tests.tallies.conftest import (  # noqa: F401 - shared fixtures
     chapter_campaign,
     national_campaign,
@@ -79,10 +80,10 @@ def worker(settings, tmp_path, monkeypatch):
         **os.environ,
         "DATABASE_URL": url,
         "REDIS_URL": os.environ["REDIS_URL"],
-        "DJANGO_SETTINGS_MODULE": "advocacy.settings.test",
+        "DJANGO_SETTINGS_MODULE": "tests.integration._worker_settings",
         "DJANGO_CONN_MAX_AGE": "0",
     }
-    env.pop("TALLIES_ROLLUP_TEST_DELAY", None)
+    env.pop(PAUSE_ENV, None)
     # The test process sends real messages to the worker instead of running tasks eagerly.
     monkeypatch.setattr(app.conf, "task_always_eager", False)
     app.control.purge()

@@ -1,4 +1,4 @@
-"""DESIGN.md "Reliability": tallies equal COUNT(*) after a Redis restart, two beats and repeated kills.
+"""Reliability: tallies equal COUNT(*) after a Redis restart, two beats and repeated kills.
 
 Each test runs its OWN redis-server on a free loopback port (the shared Redis on 6379 is never
 stopped or flushed) and points everything at it: the worker and beat subprocesses through
@@ -23,10 +23,11 @@ from django.db.models import Max, Sum
 from django.urls import reverse
 
 from tallies.models import CallLog, CampaignTally, ChapterTally
-from tallies.rollups import TEST_DELAY_ENV, TEST_MARKER_ENV, rollup_mark
+from tallies.rollups import rollup_mark
 from tallies.selectors import tally_campaign_totals
 from tallies.services import call_log_create
 from tallies.verification import tally_verify
+from tests.integration.rollup_pause import MARKER_ENV, PAUSE_ENV
 
 from ._processes import REDIS_SERVER, Processes, wait_for
 
@@ -106,7 +107,7 @@ def celery_env(settings, own_redis):
     db = settings.DATABASES["default"]
     database_url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
-    def make(settings_module="advocacy.settings.test") -> dict:
+    def make(settings_module="tests.integration._worker_settings") -> dict:
         env = {
             **os.environ,
             "DATABASE_URL": database_url,
@@ -114,7 +115,7 @@ def celery_env(settings, own_redis):
             "DJANGO_SETTINGS_MODULE": settings_module,
             "DJANGO_CONN_MAX_AGE": "0",
         }
-        for name in ("CELERY_BROKER_URL", "CELERY_BROKER_WRITE_URL", TEST_DELAY_ENV, TEST_MARKER_ENV):
+        for name in ("CELERY_BROKER_URL", "CELERY_BROKER_WRITE_URL", PAUSE_ENV, MARKER_ENV):
             env.pop(name, None)
         return env
 
@@ -355,7 +356,7 @@ def test_a_worker_killed_again_and_again_during_rollups_loses_and_doubles_nothin
         if round_ % 2 == 0:
             # Killed between the tally upserts and the commit of the mark (the hook sleeps there).
             marker = tmp_path / f"rolling-up-{round_}"
-            worker = start_worker(f"worker-{round_}", **{TEST_DELAY_ENV: "60", TEST_MARKER_ENV: str(marker)})
+            worker = start_worker(f"worker-{round_}", **{PAUSE_ENV: "60", MARKER_ENV: str(marker)})
             send_rollup()
             wait_for(marker.exists, timeout=30, message=f"round {round_}: the rollup to reach its commit")
             for _ in range(3):

@@ -10,9 +10,10 @@ from django.db import connection
 from django.urls import reverse
 
 from tallies.models import CallLog, CampaignTally, ChapterTally
-from tallies.rollups import TEST_DELAY_ENV, TEST_MARKER_ENV, rollup_mark
+from tallies.rollups import rollup_mark
 from tallies.selectors import tally_campaign_totals
 from tallies.services import call_log_create
+from tests.integration.rollup_pause import MARKER_ENV, PAUSE_ENV
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
@@ -55,7 +56,7 @@ def test_a_worker_killed_in_the_middle_of_a_rollup_loses_and_doubles_nothing(
     bulk_calls(5000, campaign=national_campaign, office=offices["doj"], chapter=chapter, user=volunteer)
     marker = tmp_path / "rolling-up"
 
-    worker.start(**{TEST_DELAY_ENV: "120", TEST_MARKER_ENV: str(marker)})
+    worker.start(**{PAUSE_ENV: "120", MARKER_ENV: str(marker)})
     send_rollup()
     wait_for(marker.exists, message="the rollup to reach its commit")
     worker.kill9()

@@ -14,7 +14,7 @@ from django.utils import timezone
 from officials.models import Term
 from tallies import services
 from tallies.models import CallLog
-from tallies.services import call_log_create
+from tallies.services import call_log_create, nudge
 from tests.factories.accounts import ChapterFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -110,7 +110,7 @@ def test_an_office_that_is_a_fixed_target_but_not_a_role_is_accepted(volunteer, 
 def test_the_nudge_is_debounced_in_process_before_touching_redis(settings):
     settings.CELERY_TASK_ALWAYS_EAGER = False
     with (
-        mock.patch.object(services, "_last_local_nudge", -float("inf")),
+        mock.patch.object(nudge, "_last_local_nudge", -float("inf")),
         mock.patch("django.core.cache.cache.add", return_value=True) as add,
         mock.patch("tallies.tasks.rollup_calls_task.apply_async") as send,
     ):

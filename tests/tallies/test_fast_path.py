@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from accounts.services import api_token_create, api_token_revoke
 from campaigns.models import Campaign
 from tallies.api import fast_path
-from tallies.api.calls import CallOutputSerializer
+from tallies.api.serializers import CallOutputSerializer
 from tallies.models import CallLog
 
 pytestmark = [pytest.mark.django_db, pytest.mark.redis]

@@ -254,10 +254,10 @@ def test_a_dashboard_read_right_after_a_call_is_exact(
 def test_the_figures_export_lists_every_member_not_only_the_top_ones(
     client, national_campaign, chapter, chapter_lead, offices, monkeypatch
 ):
-    from tallies import selectors
+    from tallies.selectors import dashboard
     from tests.factories.accounts import UserFactory
 
-    monkeypatch.setattr(selectors, "TOP_MEMBERS", 2)
+    monkeypatch.setattr(dashboard, "TOP_MEMBERS", 2)
     for _ in range(3):
         CallLogFactory(campaign=national_campaign, chapter=chapter, office=offices["doj"], user=UserFactory())
     client.force_login(chapter_lead)

@@ -32,9 +32,9 @@ class Command(BaseCommand):
     help = "Load demo officials, a chapter, demo users and the demo campaign (idempotent)."
 
     def handle(self, *args, **options):
+        from advocacy.demo_history import demo_history_load
         from campaigns.services import campaign_demo_create
         from officials.services import officials_load_demo
-        from tallies.demo import demo_history_load
         from tallies.rollups import rollup_calls
 
         officials_load_demo(data_dir=settings.OFFICIALS_DATA_DIR, stdout=self.stdout)

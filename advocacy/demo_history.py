@@ -20,8 +20,7 @@ from django.utils import timezone
 from accounts.models import Chapter, User
 from accounts.time_zones import local_midnight
 from campaigns.models import Action, Campaign
-
-from .models import CallLog, Outcome, Source
+from tallies.models import CallLog, Outcome, Source
 
 SEED = 13
 DAYS = 30

@@ -1,0 +1,47 @@
+"""Reads of the tallies: rollup rows plus the live tail of calls above the high-water mark.
+
+Every figure is read by ONE SQL statement that takes the mark, the rollup rows up to it and
+the calls above it from the same snapshot, so it is exact at that instant, however far
+behind the rollup job is: a call committed a moment ago is in the next read, and no call is
+counted twice while a rollup commits between two reads. A dashboard asks for all its
+figures in one such statement.
+"""
+
+from ..date_ranges import DateOutOfRange, DateRange
+from .dashboard import (
+    DASHBOARD_CACHE_SECONDS,
+    DASHBOARD_CACHE_VERSION,
+    NOTES_PAGE_SIZE,
+    TOP_MEMBERS,
+    Dashboard,
+    NoteRow,
+    dashboard_cache_key,
+    tally_call_logs_for_export,
+    tally_dashboard,
+    tally_notes,
+)
+from .impact import Impact, calls_by_week, calls_for_data_export, tally_impact, weekly_streaks
+from .totals import CampaignTallyFigures, tally_campaign_totals, tally_for_campaign
+
+__all__ = [
+    "DASHBOARD_CACHE_SECONDS",
+    "DASHBOARD_CACHE_VERSION",
+    "NOTES_PAGE_SIZE",
+    "TOP_MEMBERS",
+    "CampaignTallyFigures",
+    "Dashboard",
+    "DateOutOfRange",
+    "DateRange",
+    "Impact",
+    "NoteRow",
+    "calls_by_week",
+    "calls_for_data_export",
+    "dashboard_cache_key",
+    "tally_call_logs_for_export",
+    "tally_campaign_totals",
+    "tally_dashboard",
+    "tally_for_campaign",
+    "tally_impact",
+    "tally_notes",
+    "weekly_streaks",
+]

@@ -1,0 +1,37 @@
+"""Writes of the tallies: logging calls (one, or a batch), the rollup nudge, forgetting a deleted account.
+
+The one way a call is logged is `call_log_create` (the page, the API and its fast path) or
+`call_log_create_batch` (offline uploads); both check `call_rule_violation`. Each statement has
+one PostgreSQL form and one SQLite form (3.35 or newer, checked by tallies/checks.py).
+"""
+
+from .batch import BatchResult, call_log_create_batch
+from .calls import call_log_create
+from .forget import tally_user_forget
+from .nudge import NUDGE_CACHE_KEY, NUDGE_DEBOUNCE_SECONDS, rollup_nudge
+from .rules import (
+    CALLS_PER_OFFICE_WINDOW,
+    IdempotencyKeyReused,
+    TooManyCallsToOffice,
+    ZipCodeRequired,
+    call_rule_violation,
+    caller_office_ids,
+    max_calls_per_office,
+)
+
+__all__ = [
+    "CALLS_PER_OFFICE_WINDOW",
+    "NUDGE_CACHE_KEY",
+    "NUDGE_DEBOUNCE_SECONDS",
+    "BatchResult",
+    "IdempotencyKeyReused",
+    "TooManyCallsToOffice",
+    "ZipCodeRequired",
+    "call_log_create",
+    "call_log_create_batch",
+    "call_rule_violation",
+    "caller_office_ids",
+    "max_calls_per_office",
+    "rollup_nudge",
+    "tally_user_forget",
+]

@@ -1,0 +1,263 @@
+"""Logging a batch of calls recorded offline, with the rules of one call, in one INSERT."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db import connection, transaction
+from django.utils import timezone
+
+from advocacy.errors import ApplicationError
+from campaigns.models import Action, Campaign
+from officials.models import Office
+
+from ..batch import ItemError, parse_item
+from ..models import CallLog, Source
+from .calls import CONFLICT_TARGET
+from .nudge import rollup_nudge
+from .rules import (
+    IdempotencyKeyReused,
+    TooManyCallsToOffice,
+    call_request_hash,
+    call_rule_violation,
+    caller_office_ids,
+    current_holder_query,
+    first_chapter_query,
+    max_calls_per_office,
+    per_office_window_start,
+)
+
+
+@dataclass(slots=True)
+class BatchResult:
+    """The fate of one item of a batch, in the order sent."""
+
+    status: str  # "created", "duplicate" or "error"
+    id: int | None = None
+    error: dict | None = None  # {"code", "message", "fields"} as in the API's error shape
+
+
+def _item_error(exc: Exception) -> dict:
+    if isinstance(exc, ItemError):
+        return {"code": exc.code, "message": exc.message, "fields": exc.fields}
+    if isinstance(exc, PermissionDenied):
+        return {"code": "permission_denied", "message": str(exc), "fields": {}}
+    if isinstance(exc, ApplicationError):
+        return {"code": exc.code, "message": exc.message, "fields": exc.fields}
+    fields = exc.message_dict if hasattr(exc, "error_dict") else {}
+    message = next(iter(next(iter(fields.values()), exc.messages)), "This call is not valid.")
+    return {"code": "invalid", "message": message, "fields": fields}
+
+
+def call_log_create_batch(*, user, items: list) -> list[BatchResult]:
+    """Log calls recorded offline, with one result per item in order. Safe to send again.
+
+    Every item needs its own idempotency key: an item whose key this user already used with
+    the same call is a "duplicate" (pointing at the first row), with another call an error.
+    Items are checked with the rules of call_log_create (call_rule_violation) against rows
+    loaded once for the whole batch, a few queries whatever its size; the valid new items are
+    written by one INSERT in one transaction. A bad item never stops the others: an item past
+    the per-office limit (max_calls_per_office(), earlier items of the batch included) is an
+    error for that item only.
+    """
+    results: list[BatchResult | None] = [None] * len(items)
+    parsed = {}
+    for index, raw in enumerate(items):
+        try:
+            parsed[index] = parse_item(raw)
+        except ItemError as exc:
+            results[index] = BatchResult("error", error=_item_error(exc))
+
+    values = parsed.values()
+    campaigns = {c.slug: c for c in Campaign.objects.filter(slug__in={i.campaign for i in values})}
+    actions = Action.objects.in_bulk({i.action for i in values})
+    offices = Office.objects.in_bulk({i.office for i in values})
+    fixed_targets = set(
+        Action.target_offices.through.objects.filter(action_id__in=actions).values_list("action_id", "office_id")
+    )
+    chapters = list(first_chapter_query(user_id=user.pk).values_list("chapter_id", flat=True))
+    member_of = set(chapters)
+    holders: dict[int, int] = {}
+    # The same ordering as the one-call path, the first term per office wins.
+    for office_id, person_id in current_holder_query(office_id__in=offices).values_list("office_id", "person_id"):
+        holders.setdefault(office_id, person_id)
+    now = timezone.now()
+    first_chapter = chapters[0] if chapters else None
+    mine: list = []  # the caller's offices, looked up once when an item needs them
+
+    def caller_offices():
+        if not mine:
+            mine.append(caller_office_ids(user=user))
+        return mine[0]
+
+    # Keys this caller used before (a batch sent again): duplicates, which take nothing from the limit.
+    stored = {
+        key: (pk, request_hash)
+        for key, pk, request_hash in CallLog.objects.filter(
+            user=user, idempotency_key__in={i.idempotency_key for i in values}
+        ).values_list("idempotency_key", "id", "request_hash")
+    }
+    limit = max_calls_per_office()
+    recent: dict[tuple[int, int], int] = {}
+    for action_id, office_id in CallLog.objects.filter(
+        user=user, office_id__in=offices, created_at__gt=per_office_window_start(now)
+    ).values_list("action_id", "office_id"):
+        recent[action_id, office_id] = recent.get((action_id, office_id), 0) + 1
+    new_rows: dict[str, tuple[int, tuple]] = {}  # key -> (index of its first item, row in _BATCH_COLUMNS order)
+    repeats: list[tuple[int, str]] = []  # later items repeating a key first seen in this batch
+    for index, item in parsed.items():
+        campaign = campaigns.get(item.campaign)
+        action = actions.get(item.action)
+        office = offices.get(item.office)
+        if campaign is None:
+            violation = ItemError("not_found", "No such campaign.", {"campaign": ["No such campaign."]})
+        elif action is None or action.campaign_id != campaign.pk:
+            violation = ItemError("invalid", "No such action in this campaign.", {"action": ["No such action."]})
+        elif office is None:
+            violation = ItemError("invalid", "No such office.", {"office": ["No such office."]})
+        else:
+            violation = call_rule_violation(
+                campaign=campaign,
+                action=action,
+                office=office,
+                outcome=item.outcome,
+                note=item.note,
+                is_fixed_target=lambda a=action, o=office: (a.pk, o.pk) in fixed_targets,
+                is_member=lambda c=campaign: c.chapter_id in member_of,
+                caller_offices=caller_offices,
+            )
+        if violation is not None:
+            results[index] = BatchResult("error", error=_item_error(violation))
+            continue
+        request_hash = call_request_hash(
+            campaign_id=campaign.pk, action_id=action.pk, office_id=office.pk, outcome=item.outcome, note=item.note
+        )
+        key = item.idempotency_key
+        if key in new_rows:
+            if new_rows[key][1][_HASH_COLUMN] == request_hash:
+                repeats.append((index, key))
+            else:
+                results[index] = BatchResult("error", error=_item_error(IdempotencyKeyReused()))
+            continue
+        if key in stored:
+            first_id, first_hash = stored[key]
+            results[index] = (
+                BatchResult("duplicate", id=first_id)
+                if first_hash == request_hash
+                else BatchResult("error", error=_item_error(IdempotencyKeyReused()))
+            )
+            continue
+        if recent.get((action.pk, office.pk), 0) >= limit:
+            results[index] = BatchResult("error", error=_item_error(TooManyCallsToOffice()))
+            continue
+        recent[action.pk, office.pk] = recent.get((action.pk, office.pk), 0) + 1
+        new_rows[key] = (
+            index,
+            (
+                user.pk,
+                campaign.pk,
+                action.pk,
+                office.pk,
+                holders.get(office.pk),
+                item.outcome,
+                campaign.chapter_id if campaign.chapter_id is not None else first_chapter,
+                Source.BATCH.value,
+                key,
+                request_hash,
+                item.client_timestamp,
+                now,
+                item.note,
+            ),
+        )
+
+    if new_rows:
+        # A key stored meanwhile by a concurrent request inserts nothing (ON CONFLICT DO NOTHING);
+        # it is then looked up to tell a duplicate (same call) from a reused key (another call).
+        with transaction.atomic():
+            inserted = _insert_many([row for _, row in new_rows.values()])
+            if inserted:
+                transaction.on_commit(rollup_nudge)
+        lost = [key for key in new_rows if key not in inserted]
+        existing = {}
+        if lost:
+            existing = {
+                key: (pk, request_hash)
+                for key, pk, request_hash in CallLog.objects.filter(user=user, idempotency_key__in=lost).values_list(
+                    "idempotency_key", "id", "request_hash"
+                )
+            }
+        for key, (index, row) in new_rows.items():
+            if key in inserted:
+                results[index] = BatchResult("created", id=inserted[key])
+            elif key in existing and existing[key][1] == row[_HASH_COLUMN]:
+                results[index] = BatchResult("duplicate", id=existing[key][0])
+            else:
+                results[index] = BatchResult("error", error=_item_error(IdempotencyKeyReused()))
+    for index, key in repeats:
+        first = results[new_rows[key][0]]
+        results[index] = (
+            BatchResult("duplicate", id=first.id)
+            if first.status != "error"
+            else BatchResult("error", error=first.error)
+        )
+    return results
+
+
+_BATCH_COLUMNS = (
+    ("user_id", "bigint"),
+    ("campaign_id", "bigint"),
+    ("action_id", "bigint"),
+    ("office_id", "bigint"),
+    ("person_id", "bigint"),
+    ("outcome", "text"),
+    ("chapter_id", "bigint"),
+    ("source", "text"),
+    ("idempotency_key", "text"),
+    ("request_hash", "text"),
+    ("client_timestamp", "timestamptz"),
+    ("created_at", "timestamptz"),
+    ("note", "text"),
+)
+_HASH_COLUMN = 9
+_DATETIME_COLUMNS = (10, 11)
+
+
+def _insert_many(rows: list[tuple]) -> dict[str, int]:
+    """One INSERT for every row; returns {idempotency_key: id} of the rows it wrote.
+
+    A key used before, or meanwhile by a concurrent request, is skipped (ON CONFLICT DO NOTHING)
+    rather than failing the whole batch. PostgreSQL gets the rows as one JSON parameter
+    (json_to_recordset): json.dumps is C, where adapting 13,000 parameters one by one costs
+    more than the INSERT. SQLite gets a VALUES list.
+    """
+    table = CallLog._meta.db_table
+    columns = ", ".join(name for name, _ in _BATCH_COLUMNS)
+    tail = f"ON CONFLICT {CONFLICT_TARGET} DO NOTHING RETURNING idempotency_key, id"
+    if connection.vendor == "postgresql":
+        names = [name for name, _ in _BATCH_COLUMNS]
+        payload = json.dumps([dict(zip(names, row, strict=True)) for row in rows], default=_json_datetime)
+        record = ", ".join(f"{name} {sql_type}" for name, sql_type in _BATCH_COLUMNS)
+        sql = f"INSERT INTO {table} ({columns}) SELECT {columns} FROM json_to_recordset(%s::json) AS r({record}) {tail}"  # noqa: S608
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [payload])
+            return dict(cursor.fetchall())
+    # SQLite (3.35 or newer: tallies/checks.py): a VALUES list; 32,766 parameters a statement
+    # allow 13 columns x 1,000 rows.
+    adapt = connection.ops.adapt_datetimefield_value
+    placeholders = "(" + ", ".join(["%s"] * len(_BATCH_COLUMNS)) + ")"
+    sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([placeholders] * len(rows))} {tail}"  # noqa: S608
+    params = []
+    for row in rows:
+        params.extend(adapt(v) if i in _DATETIME_COLUMNS else v for i, v in enumerate(row))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return dict(cursor.fetchall())
+
+
+def _json_datetime(value):
+    if isinstance(value, datetime):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")

@@ -1,0 +1,132 @@
+"""The rules every logged call obeys, and the errors that refuse one: shared by one call and a batch."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.models import Membership
+from advocacy.errors import ApplicationError, LimitReached, Unprocessable
+from campaigns.errors import CampaignNotFound
+from campaigns.models import Action, Campaign
+from officials.models import Office, Term
+from officials.selectors import office_ids_for_caller
+
+from ..batch import MAX_NOTE_LENGTH
+from ..models import Outcome
+
+OUTCOMES = frozenset(Outcome.values)
+
+
+CALLS_PER_OFFICE_WINDOW = timedelta(hours=24)
+
+
+def max_calls_per_office() -> int:
+    """How many calls one caller may log to one office for one action in any 24 hours (3)."""
+    return settings.CALLS_PER_OFFICE_PER_DAY
+
+
+class IdempotencyKeyReused(Unprocessable):
+    code = "idempotency_key_reused"
+    default_message = gettext_lazy("This Idempotency-Key was already used for a different call.")
+
+
+class ZipCodeRequired(ApplicationError):
+    code = "zip_code_required"
+    default_message = gettext_lazy(
+        "Set your ZIP code on your profile first: calls to your own officials count only from their constituents."
+    )
+
+
+class TooManyCallsToOffice(LimitReached):
+    code = "too_many_calls_to_office"
+
+    def __init__(self):
+        super().__init__(
+            _(
+                "You have already logged %(count)s calls to this office for this action in the last "
+                "24 hours; further calls are not counted."
+            )
+            % {"count": max_calls_per_office()}
+        )
+
+
+def caller_office_ids(*, user) -> frozenset[int] | None:
+    """The offices the caller is a constituent of, from the ZIP and district on their profile (None: no ZIP)."""
+    return office_ids_for_caller(
+        zip_code=getattr(user, "zip_code", "") or "", district_ocd_id=getattr(user, "district_ocd_id", "") or ""
+    )
+
+
+def call_request_hash(*, campaign_id, action_id, office_id, outcome, note) -> str:
+    material = f"{campaign_id}|{action_id}|{office_id}|{outcome}|{note}"
+    return hashlib.sha256(material.encode()).hexdigest()
+
+
+def first_chapter_query(*, user_id):
+    return Membership.objects.filter(user_id=user_id).order_by("joined_at", "id")
+
+
+def current_holder_query(**filters):
+    """Current terms, newest start first (Term's ordering): the first one per office is its holder."""
+    return Term.objects.current().filter(**filters)
+
+
+def per_office_window_start(now: datetime) -> datetime:
+    return now - CALLS_PER_OFFICE_WINDOW
+
+
+def call_rule_violation(
+    *,
+    campaign: Campaign,
+    action: Action,
+    office: Office,
+    outcome: str,
+    note: str,
+    is_fixed_target,
+    is_member,
+    caller_offices,
+) -> Exception | None:
+    """The rules every logged call obeys, or None. Shared by call_log_create and call_log_create_batch.
+
+    `is_fixed_target()`, `is_member()` and `caller_offices()` are callables so that one call
+    queries only when a rule needs it and a batch answers from what it loaded once. A fixed
+    target (the Department of Justice) is open to everyone; an office targeted by role only to
+    its constituents: `caller_offices()` is the set of the caller's own offices, None when the
+    caller has no ZIP. `note` is the stripped note. The per-office limit is checked where the
+    call is written (it needs the calls already stored).
+    """
+    if action.campaign_id != campaign.pk:
+        return ValidationError({"action": _("This action belongs to another campaign.")})
+    # Another chapter's campaign, or a draft nobody may call yet, answers like a missing one.
+    if campaign.chapter_id is not None and not is_member():
+        return CampaignNotFound()
+    if campaign.status == Campaign.Status.DRAFT and campaign.chapter_id is None:
+        return CampaignNotFound()
+    if not campaign.accepts_calls():
+        return ValidationError({"campaign": _("This campaign is not accepting calls.")})
+    if outcome not in OUTCOMES:
+        return ValidationError({"outcome": _("Unknown outcome %(outcome)r.") % {"outcome": outcome}})
+    if office.role in action.target_roles:
+        mine = caller_offices()
+        if (mine is None or office.pk not in mine) and not is_fixed_target():
+            if mine is None:
+                return ZipCodeRequired()
+            return ValidationError(
+                {
+                    "office": _(
+                        "This office is not one of your officials for the ZIP code on your profile: "
+                        "calls count only from an office's constituents."
+                    )
+                }
+            )
+    elif not is_fixed_target():
+        return ValidationError({"office": _("This office is not a target of this action.")})
+    if len(note) > MAX_NOTE_LENGTH:
+        return ValidationError({"note": _("Keep the note under 1,000 characters.")})
+    return None
