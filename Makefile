@@ -46,11 +46,13 @@ worker: install var
 beat: install var
 	$(BIN)/celery -A advocacy beat --loglevel=INFO
 
+# With DATABASE_URL set (PostgreSQL, as in CI) and no PYTEST_ARGS, the whole suite is followed by
+# `make test-sqlite`: the tallies' SQL has a PostgreSQL path and a SQLite path, and both must run.
 test: install-dev
 	DJANGO_SETTINGS_MODULE=advocacy.settings.test $(BIN)/pytest $(PYTEST_ARGS)
+	@if [ -n "$$DATABASE_URL" ] && [ -z "$(PYTEST_ARGS)" ]; then $(MAKE) --no-print-directory test-sqlite; fi
 
-# The tallies' SQL has a PostgreSQL path and a SQLite path: CI runs `make test` on PostgreSQL, then
-# this, so every SQLite path runs too (tests that need PostgreSQL or Redis are left out here).
+# The SQLite half alone (make run's database); tests that need PostgreSQL, Redis or Chromium are left out.
 SQLITE_TESTS ?= tests/tallies tests/campaigns tests/reminders tests/rally tests/test_sqlite.py
 test-sqlite: install-dev
 	env -u DATABASE_URL -u REDIS_URL DJANGO_SETTINGS_MODULE=advocacy.settings.test \
