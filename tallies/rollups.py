@@ -49,18 +49,8 @@ from django.db import connection, transaction
 from django.dispatch import Signal
 from django.utils import timezone
 
-from .models import (
-    CallLog,
-    CampaignTally,
-    ChapterMemberTally,
-    ChapterOfficeTally,
-    ChapterTally,
-    DailyChapterTally,
-    DailyTally,
-    HourlyChapterTally,
-    RollupState,
-)
-from .sql.rollup import window_add, window_end
+from .models import CallLog, RollupState
+from .sql.rollup import tally_specs, window_add, window_end
 
 logger = logging.getLogger(__name__)
 
@@ -74,50 +64,6 @@ WINDOW_LOCK_TIMEOUT = "250ms"
 # transaction commits (kwargs: start, end, calls). Whatever a receiver raises rolls the whole
 # window back. The reliability tests pause a worker here to kill it mid-rollup.
 rollup_window_added = Signal()
-
-
-@dataclass(frozen=True)
-class TallySpec:
-    """A tally table and the CallLog expressions of its key columns, in the order of its unique key."""
-
-    model: type
-    keys: tuple[tuple[str, str], ...]
-
-    @property
-    def table(self) -> str:
-        return self.model._meta.db_table
-
-
-def day_sql() -> str:
-    """The UTC date of CallLog.created_at, on this database."""
-    if connection.vendor == "postgresql":
-        return "(created_at AT TIME ZONE 'UTC')::date"
-    return "date(created_at)"
-
-
-def hour_sql() -> str:
-    """The UTC hour CallLog.created_at falls in, on this database."""
-    if connection.vendor == "postgresql":
-        return "date_trunc('hour', created_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'"
-    return "strftime('%%Y-%%m-%%d %%H:00:00', created_at)"
-
-
-def tally_specs() -> list[TallySpec]:
-    day = day_sql()
-    chapter = ("chapter_id", "COALESCE(chapter_id, 0)")
-    user = ("user_id", "COALESCE(user_id, 0)")
-    return [
-        TallySpec(CampaignTally, (("campaign_id", "campaign_id"), ("outcome", "outcome"))),
-        TallySpec(ChapterTally, (chapter, ("campaign_id", "campaign_id"), ("outcome", "outcome"))),
-        TallySpec(ChapterOfficeTally, (chapter, ("office_id", "office_id"))),
-        TallySpec(ChapterMemberTally, (chapter, user)),
-        TallySpec(DailyChapterTally, (chapter, ("day", day))),
-        TallySpec(HourlyChapterTally, (chapter, ("hour", hour_sql()))),
-        TallySpec(
-            DailyTally,
-            (chapter, ("day", day), ("campaign_id", "campaign_id"), ("office_id", "office_id"), ("outcome", "outcome")),
-        ),
-    ]
 
 
 @dataclass

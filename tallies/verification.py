@@ -5,8 +5,9 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from .models import CallLog, RollupState
-from .rollups import STATE_NAME, rollup_state_ensure, tally_specs
+from .rollups import STATE_NAME, rollup_state_ensure
 from .sql.recount import recount_rows
+from .sql.rollup import tally_specs
 
 
 @dataclass

@@ -14,7 +14,8 @@ def tally_user_forget(*, user_id: int) -> None:
     """
 
     from ..models import RollupState
-    from ..rollups import STATE_NAME, rollup_state_ensure, tally_specs
+    from ..rollups import STATE_NAME, rollup_state_ensure
+    from ..sql.rollup import tally_specs
     from ..sql.writes import tallies_move_to_nobody
 
     rollup_state_ensure()

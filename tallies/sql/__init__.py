@@ -12,7 +12,8 @@ Each statement here is one the ORM cannot express, or not at the cost the hot pa
   the batch upload is one INSERT fed by json_to_recordset (PostgreSQL) or a VALUES list
   (SQLite); forgetting an account merges its tally rows into user 0's (INSERT ... SELECT ...
   ON CONFLICT DO UPDATE). bulk_create can neither select nor add on conflict.
-- rollup.py: the window end under a brief LOCK TABLE, and the upserts INSERT ... SELECT ...
+- rollup.py: the tally tables and their key expressions (tally_specs), the window end under
+  a brief LOCK TABLE, and the upserts INSERT ... SELECT ...
   GROUP BY ... ON CONFLICT DO UPDATE SET n = n + excluded.n (on PostgreSQL all fed from one
   MATERIALIZED CTE of the window).
 - recount.py: the recount behind verify_tallies, grouping the calls by the rollup's own key

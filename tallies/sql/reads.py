@@ -28,7 +28,8 @@ from ..models import (
     HourlyChapterTally,
     RollupState,
 )
-from ..rollups import STATE_NAME, day_sql, mark_floor
+from ..rollups import STATE_NAME, mark_floor
+from .rollup import day_sql
 
 
 def table(model) -> str:

@@ -1,13 +1,69 @@
-"""The rollup's hand-written SQL: the window end under the brief table lock, and the upserts.
+"""The rollup's hand-written SQL: the tally tables' key expressions, the window end under the
+brief table lock, and the upserts.
 
-Why the table lock and the upserts are shaped this way is told in tallies/rollups.py; the
-tally tables and their key expressions are its tally_specs()."""
+Why the table lock and the upserts are shaped this way is told in tallies/rollups.py."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db import OperationalError, connection, transaction
 
-from ..models import CallLog
+from ..models import (
+    CallLog,
+    CampaignTally,
+    ChapterMemberTally,
+    ChapterOfficeTally,
+    ChapterTally,
+    DailyChapterTally,
+    DailyTally,
+    HourlyChapterTally,
+)
+
+
+@dataclass(frozen=True)
+class TallySpec:
+    """A tally table and the CallLog expressions of its key columns, in the order of its unique key."""
+
+    model: type
+    keys: tuple[tuple[str, str], ...]
+
+    @property
+    def table(self) -> str:
+        return self.model._meta.db_table
+
+
+def day_sql() -> str:
+    """The UTC date of CallLog.created_at, on this database."""
+    if connection.vendor == "postgresql":
+        return "(created_at AT TIME ZONE 'UTC')::date"
+    return "date(created_at)"
+
+
+def hour_sql() -> str:
+    """The UTC hour CallLog.created_at falls in, on this database."""
+    if connection.vendor == "postgresql":
+        return "date_trunc('hour', created_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'"
+    return "strftime('%%Y-%%m-%%d %%H:00:00', created_at)"
+
+
+def tally_specs() -> list[TallySpec]:
+    day = day_sql()
+    chapter = ("chapter_id", "COALESCE(chapter_id, 0)")
+    user = ("user_id", "COALESCE(user_id, 0)")
+    return [
+        TallySpec(CampaignTally, (("campaign_id", "campaign_id"), ("outcome", "outcome"))),
+        TallySpec(ChapterTally, (chapter, ("campaign_id", "campaign_id"), ("outcome", "outcome"))),
+        TallySpec(ChapterOfficeTally, (chapter, ("office_id", "office_id"))),
+        TallySpec(ChapterMemberTally, (chapter, user)),
+        TallySpec(DailyChapterTally, (chapter, ("day", day))),
+        TallySpec(HourlyChapterTally, (chapter, ("hour", hour_sql()))),
+        TallySpec(
+            DailyTally,
+            (chapter, ("day", day), ("campaign_id", "campaign_id"), ("office_id", "office_id"), ("outcome", "outcome")),
+        ),
+    ]
+
 
 WINDOW_WHERE = "id > %s AND id <= %s"  # the calls of a window, start < id <= end
 
@@ -43,7 +99,7 @@ def window_end(*, lock_timeout: str) -> int | None:
             return None
 
 
-def upsert_sql(spec, *, source: str, where: str) -> str:
+def upsert_sql(spec: TallySpec, *, source: str, where: str) -> str:
     """Add the counts of `source`'s rows matching `where` into the spec's table."""
     cols = ", ".join(col for col, _ in spec.keys)
     exprs = ", ".join(expr for _, expr in spec.keys)
@@ -55,7 +111,7 @@ def upsert_sql(spec, *, source: str, where: str) -> str:
     )
 
 
-def window_add(specs, *, start: int, end: int) -> int:
+def window_add(specs: list[TallySpec], *, start: int, end: int) -> int:
     """Add the calls with start < id <= end to every spec's table; returns how many there were.
 
     On PostgreSQL one statement reads the window once and feeds every upsert from it

@@ -10,6 +10,7 @@ from datetime import datetime
 from django.db import connection
 
 from ..models import CallLog
+from .rollup import TallySpec
 
 CONFLICT_TARGET = "(user_id, idempotency_key) WHERE idempotency_key IS NOT NULL"  # calllog_unique_idempotency_key
 
@@ -99,7 +100,7 @@ def _json_datetime(value):
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
-def tallies_move_to_nobody(specs, *, user_id: int) -> None:
+def tallies_move_to_nobody(specs: list[TallySpec], *, user_id: int) -> None:
     """Add a user's rows of every per-user tally table to user 0's, then delete them."""
     with connection.cursor() as cursor:
         for spec in specs:
