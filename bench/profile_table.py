@@ -34,7 +34,7 @@ STAGES = [
     ("call_log_create (rules + INSERT)", "tallies/services/calls.py", "call_log_create"),
     ("call_log_create_batch (rules + INSERT)", "tallies/services/batch.py", "call_log_create_batch"),
     ("  items parsed (parse_item)", "tallies/batch.py", "parse_item"),
-    ("  the multi-row INSERT", "tallies/services/batch.py", "_insert_many"),
+    ("  the multi-row INSERT", "tallies/sql/writes.py", "calls_insert_many"),
     ("  the rules (call_rule_violation)", "tallies/services/rules.py", "call_rule_violation"),
     ("  the caller's officials", "officials/selectors.py", "office_ids_for_caller"),
     ("  the INSERT statement", "tallies/services/calls.py", "_insert_one_returning"),

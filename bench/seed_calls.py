@@ -148,7 +148,7 @@ JOIN bench_offices bo ON bo.idx = (g.uidx %% {CHAPTERS}) * {OFFICES_PER_STATE} +
 def reset() -> None:
     from django.db import connection
 
-    from tallies.rollups import tally_specs
+    from tallies.sql.rollup import tally_specs
 
     with connection.cursor() as cursor:
         tables = ["tallies_calllog", "tallies_rollupstate"] + [spec.table for spec in tally_specs()]

@@ -45,21 +45,12 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from django.db import OperationalError, connection, transaction
+from django.db import connection, transaction
 from django.dispatch import Signal
 from django.utils import timezone
 
-from .models import (
-    CallLog,
-    CampaignTally,
-    ChapterMemberTally,
-    ChapterOfficeTally,
-    ChapterTally,
-    DailyChapterTally,
-    DailyTally,
-    HourlyChapterTally,
-    RollupState,
-)
+from .models import CallLog, RollupState
+from .sql.rollup import tally_specs, window_add, window_end
 
 logger = logging.getLogger(__name__)
 
@@ -75,50 +66,6 @@ WINDOW_LOCK_TIMEOUT = "250ms"
 rollup_window_added = Signal()
 
 
-@dataclass(frozen=True)
-class TallySpec:
-    """A tally table and the CallLog expressions of its key columns, in the order of its unique key."""
-
-    model: type
-    keys: tuple[tuple[str, str], ...]
-
-    @property
-    def table(self) -> str:
-        return self.model._meta.db_table
-
-
-def day_sql() -> str:
-    """The UTC date of CallLog.created_at, on this database."""
-    if connection.vendor == "postgresql":
-        return "(created_at AT TIME ZONE 'UTC')::date"
-    return "date(created_at)"
-
-
-def hour_sql() -> str:
-    """The UTC hour CallLog.created_at falls in, on this database."""
-    if connection.vendor == "postgresql":
-        return "date_trunc('hour', created_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'"
-    return "strftime('%%Y-%%m-%%d %%H:00:00', created_at)"
-
-
-def tally_specs() -> list[TallySpec]:
-    day = day_sql()
-    chapter = ("chapter_id", "COALESCE(chapter_id, 0)")
-    user = ("user_id", "COALESCE(user_id, 0)")
-    return [
-        TallySpec(CampaignTally, (("campaign_id", "campaign_id"), ("outcome", "outcome"))),
-        TallySpec(ChapterTally, (chapter, ("campaign_id", "campaign_id"), ("outcome", "outcome"))),
-        TallySpec(ChapterOfficeTally, (chapter, ("office_id", "office_id"))),
-        TallySpec(ChapterMemberTally, (chapter, user)),
-        TallySpec(DailyChapterTally, (chapter, ("day", day))),
-        TallySpec(HourlyChapterTally, (chapter, ("hour", hour_sql()))),
-        TallySpec(
-            DailyTally,
-            (chapter, ("day", day), ("campaign_id", "campaign_id"), ("office_id", "office_id"), ("outcome", "outcome")),
-        ),
-    ]
-
-
 @dataclass
 class RollupResult:
     batches: int = 0
@@ -131,78 +78,6 @@ def rollup_state_ensure() -> None:
     RollupState.objects.bulk_create([RollupState(name=STATE_NAME)], ignore_conflicts=True)
 
 
-class _ReleaseLock(Exception):  # noqa: N818 - control flow, never seen outside
-    def __init__(self, end: int):
-        self.end = end
-
-
-def _window_end() -> int | None:
-    """The largest CallLog id such that no smaller id can still commit, or None if writers stay busy.
-
-    The caller holds the state row lock. On PostgreSQL the table lock is taken in a savepoint
-    and released by rolling it back (Citus raises an exception for the same reason). The wait is
-    bounded by WINDOW_LOCK_TIMEOUT: a long transaction still inserting (a big batch upload) makes
-    this rollup give up, and writers queued behind it stall no longer than that; the next beat
-    tries again.
-    """
-    calllog = CallLog._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor != "postgresql":
-            cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {calllog}")  # noqa: S608
-            return cursor.fetchone()[0]
-        try:
-            with transaction.atomic():
-                cursor.execute(f"SET LOCAL lock_timeout = '{WINDOW_LOCK_TIMEOUT}'")
-                cursor.execute(f"LOCK TABLE {calllog} IN SHARE ROW EXCLUSIVE MODE")
-                cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {calllog}")  # noqa: S608
-                raise _ReleaseLock(cursor.fetchone()[0])
-        except _ReleaseLock as released:
-            return released.end
-        except OperationalError:
-            logger.info("calls still being inserted after %s; the next rollup will try again", WINDOW_LOCK_TIMEOUT)
-            return None
-
-
-WINDOW_WHERE = "id > %s AND id <= %s"  # the calls of a window, start < id <= end
-
-
-def _upsert_sql(spec: TallySpec, *, source: str, where: str) -> str:
-    """Add the counts of `source`'s rows matching `where` into the spec's table."""
-    cols = ", ".join(col for col, _ in spec.keys)
-    exprs = ", ".join(expr for _, expr in spec.keys)
-    # SQLite needs a WHERE (it tells its parser the ON CONFLICT belongs to the INSERT, not a join).
-    return (
-        f"INSERT INTO {spec.table} ({cols}, n) "  # noqa: S608
-        f"SELECT {exprs}, COUNT(*) FROM {source} WHERE {where} GROUP BY {exprs} "
-        f"ON CONFLICT ({cols}) DO UPDATE SET n = {spec.table}.n + excluded.n"
-    )
-
-
-def _add_window(start: int, end: int) -> int:
-    """Add the calls with start < id <= end to every tally table; returns how many there were.
-
-    On PostgreSQL one statement reads the window once and feeds every upsert from it
-    (data-modifying CTEs); elsewhere each table has its own INSERT ... SELECT.
-    """
-    specs = tally_specs()
-    with connection.cursor() as cursor:
-        if connection.vendor != "postgresql":
-            for spec in specs:
-                cursor.execute(_upsert_sql(spec, source=CallLog._meta.db_table, where=WINDOW_WHERE), [start, end])
-            return CallLog.objects.filter(id__gt=start, id__lte=end).count()
-        window = (
-            f"SELECT campaign_id, chapter_id, office_id, user_id, outcome, created_at "  # noqa: S608
-            f"FROM {CallLog._meta.db_table} WHERE {WINDOW_WHERE}"
-        )
-        ctes = [f"window_calls AS MATERIALIZED ({window})"]
-        for n, spec in enumerate(specs):
-            # The window was cut once, in window_calls: every row of it counts.
-            upsert = _upsert_sql(spec, source="window_calls", where="true")
-            ctes.append(f"upsert_{n} AS ({upsert})")
-        cursor.execute(f"WITH {', '.join(ctes)} SELECT COUNT(*) FROM window_calls", [start, end])  # noqa: S608
-        return cursor.fetchone()[0]
-
-
 def _rollup_batch(*, batch_size: int, wait: bool) -> tuple[int, int, bool] | None:
     """One window in one transaction: (calls in it, the new mark, whether more remain), or None if locked."""
     with transaction.atomic():
@@ -210,8 +85,9 @@ def _rollup_batch(*, batch_size: int, wait: bool) -> tuple[int, int, bool] | Non
         if state is None:
             return None
         start = state.last_id
-        ready = _window_end()
+        ready = window_end(lock_timeout=WINDOW_LOCK_TIMEOUT)
         if ready is None:
+            logger.info("calls still being inserted after %s; the next rollup will try again", WINDOW_LOCK_TIMEOUT)
             return 0, start, False
         # Ids can have long gaps (rolled-back inserts, a reset table): count the batch from the
         # first call above the mark, so a batch is never spent on an empty range.
@@ -219,7 +95,7 @@ def _rollup_batch(*, batch_size: int, wait: bool) -> tuple[int, int, bool] | Non
         end = min(ready, (first or ready + 1) - 1 + batch_size)
         if end <= start:
             return 0, start, False
-        calls = _add_window(start, end)
+        calls = window_add(tally_specs(), start=start, end=end)
         rollup_window_added.send(sender=None, start=start, end=end, calls=calls)
         RollupState.objects.filter(name=STATE_NAME).update(last_id=end, updated_at=timezone.now())
     return calls, end, end < ready

@@ -2,10 +2,12 @@
 
 from dataclasses import dataclass, field
 
-from django.db import connection, transaction
+from django.db import transaction
 
 from .models import CallLog, RollupState
-from .rollups import STATE_NAME, rollup_state_ensure, tally_specs
+from .rollups import STATE_NAME, rollup_state_ensure
+from .sql.recount import recount_rows
+from .sql.rollup import tally_specs
 
 
 @dataclass
@@ -25,35 +27,28 @@ def tally_verify() -> VerifyReport:
     """
     rollup_state_ensure()
     report = VerifyReport()
-    calllog = CallLog._meta.db_table
     with transaction.atomic():
         state = RollupState.objects.select_for_update().get(name=STATE_NAME)
         report.mark = state.last_id
         report.calls = CallLog.objects.filter(id__lte=state.last_id).count()
         specs = tally_specs()
         report.tables = len(specs)
-        with connection.cursor() as cursor:
-            for spec in specs:
-                cols = [col for col, _ in spec.keys]
-                exprs = ", ".join(expr for _, expr in spec.keys)
-                cursor.execute(f"SELECT {', '.join(cols)}, n FROM {spec.table}")  # noqa: S608
-                rolled = {tuple(_norm(v) for v in row[:-1]): row[-1] for row in cursor.fetchall()}
-                cursor.execute(
-                    f"SELECT {exprs}, COUNT(*) FROM {calllog} WHERE id <= %s GROUP BY {exprs}",  # noqa: S608
-                    [state.last_id],
+        for spec in specs:
+            cols = [col for col, _ in spec.keys]
+            rolled_rows, counted_rows = recount_rows(spec, mark=state.last_id)
+            rolled = {tuple(_norm(v) for v in row[:-1]): row[-1] for row in rolled_rows}
+            counted = {tuple(_norm(v) for v in row[:-1]): row[-1] for row in counted_rows}
+            diffs = [
+                (
+                    ", ".join(f"{c}={v}" for c, v in zip(cols, key, strict=True)),
+                    rolled.get(key, 0),
+                    counted.get(key, 0),
                 )
-                counted = {tuple(_norm(v) for v in row[:-1]): row[-1] for row in cursor.fetchall()}
-                diffs = [
-                    (
-                        ", ".join(f"{c}={v}" for c, v in zip(cols, key, strict=True)),
-                        rolled.get(key, 0),
-                        counted.get(key, 0),
-                    )
-                    for key in sorted(set(rolled) | set(counted), key=str)
-                    if rolled.get(key, 0) != counted.get(key, 0)
-                ]
-                if diffs:
-                    report.differences[spec.table] = diffs
+                for key in sorted(set(rolled) | set(counted), key=str)
+                if rolled.get(key, 0) != counted.get(key, 0)
+            ]
+            if diffs:
+                report.differences[spec.table] = diffs
     return report
 
 

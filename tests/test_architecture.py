@@ -113,3 +113,25 @@ def test_comments_and_docs_point_only_at_files_that_exist():
     assert missing == []
     design = "".join(["DESIGN", ".md"])  # a planning document that is not in the repository
     assert [n for n in tracked if n.endswith((".py", ".md")) and design in (ROOT / n).read_text(errors="ignore")] == []
+
+
+def _opens_a_cursor(path: Path) -> list[str]:
+    """The lines where a module opens a database cursor or runs a statement on one."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [
+        f"{path.relative_to(ROOT)}:{node.lineno}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in {"cursor", "execute", "executemany"}
+    ]
+
+
+def test_tallies_writes_sql_by_hand_only_in_its_sql_package():
+    sql_package = ROOT / "tallies" / "sql"
+    tallies = [p for p in app_modules() if p.is_relative_to(ROOT / "tallies")]
+    outside = [line for p in tallies if not p.is_relative_to(sql_package) for line in _opens_a_cursor(p)]
+    assert outside == [], "run hand-written SQL through tallies/sql/, not a cursor of your own"
+    # The check sees the statements where they are meant to be.
+    for name in ("reads.py", "writes.py", "rollup.py", "recount.py"):
+        assert _opens_a_cursor(sql_package / name), name

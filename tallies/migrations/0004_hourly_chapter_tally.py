@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 def backfill(apps, schema_editor):
     """Count the calls already rolled up (up to the mark) into the new table, as the rollup would have."""
-    from tallies.rollups import hour_sql
+    from tallies.sql.rollup import hour_sql
 
     connection = schema_editor.connection
     with connection.cursor() as cursor:

@@ -17,7 +17,7 @@ from ..models import (
     CallLog,
     Outcome,
 )
-from .sql import dashboard_sql
+from ..sql.reads import dashboard_rows
 
 logger = logging.getLogger(__name__)
 
@@ -74,19 +74,17 @@ def _dashboard_figures(
     key = dashboard_cache_key(chapter_ids, date_range, tz)
     entry = _cache_get(key)  # (generation, rolled figures) or None
     generation = entry[0] if entry else None
-    sql, params = dashboard_sql(
+    rows = dashboard_rows(
         chapter_ids=chapter_ids, date_range=date_range, with_chapters=with_chapters, generation=generation, tz=tz
     )
     state = None
     rolled: dict[str, dict] = defaultdict(dict)
     tail: dict[str, dict] = defaultdict(dict)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for dim, src, k1, k2, n in cursor.fetchall():
-            if dim == "state":
-                state = (int(k1), k2)
-            elif n:
-                (rolled if src == "r" else tail)[dim][(int(k1), k2)] = int(n)
+    for dim, src, k1, k2, n in rows:
+        if dim == "state":
+            state = (int(k1), k2)
+        elif n:
+            (rolled if src == "r" else tail)[dim][(int(k1), k2)] = int(n)
     if entry and state == generation:
         rolled = entry[1]
     elif state is not None:

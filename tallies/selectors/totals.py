@@ -4,15 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import connection
-
-from ..models import (
-    CallLog,
-    CampaignTally,
-    Outcome,
-)
-from ..rollups import mark_floor
-from .sql import combined_sql, ids_in, table, tail_sql
+from ..models import Outcome
+from ..sql.reads import campaign_outcome_rows, campaign_total_rows
 
 
 def tally_campaign_totals(*, campaign_ids) -> dict[int, int]:
@@ -20,17 +13,7 @@ def tally_campaign_totals(*, campaign_ids) -> dict[int, int]:
     ids = [int(i) for i in campaign_ids]
     if not ids:
         return {}
-    where, params = ids_in("campaign_id", ids)
-    sql, params = combined_sql(
-        f"SELECT campaign_id, n FROM {table(CampaignTally)} WHERE {where}",  # noqa: S608
-        params,
-        f"SELECT campaign_id, 1 AS n FROM {table(CallLog)} WHERE {tail_sql(mark_floor())} AND {where}",  # noqa: S608
-        params,
-        "campaign_id",
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return {row[0]: int(row[1]) for row in cursor.fetchall() if row[1]}
+    return {row[0]: int(row[1]) for row in campaign_total_rows(ids) if row[1]}
 
 
 @dataclass
@@ -40,16 +23,7 @@ class CampaignTallyFigures:
 
 
 def tally_for_campaign(*, campaign_id: int) -> CampaignTallyFigures:
-    sql, params = combined_sql(
-        f"SELECT outcome, n FROM {table(CampaignTally)} WHERE campaign_id = %s",  # noqa: S608
-        [campaign_id],
-        f"SELECT outcome, 1 AS n FROM {table(CallLog)} WHERE {tail_sql(mark_floor())} AND campaign_id = %s",  # noqa: S608
-        [campaign_id],
-        "outcome",
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        counts = {row[0]: int(row[1]) for row in cursor.fetchall()}
+    counts = {row[0]: int(row[1]) for row in campaign_outcome_rows(campaign_id)}
     return CampaignTallyFigures(
         total=sum(counts.values()),
         by_outcome=[(value, label, counts.get(value, 0)) for value, label in Outcome.choices],

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from advocacy.errors import ApplicationError
@@ -16,7 +14,7 @@ from officials.models import Office
 
 from ..batch import ItemError, parse_item
 from ..models import CallLog, Source
-from .calls import CONFLICT_TARGET
+from ..sql.writes import calls_insert_many
 from .nudge import rollup_nudge
 from .rules import (
     IdempotencyKeyReused,
@@ -106,7 +104,7 @@ def call_log_create_batch(*, user, items: list) -> list[BatchResult]:
         user=user, office_id__in=offices, created_at__gt=per_office_window_start(now)
     ).values_list("action_id", "office_id"):
         recent[action_id, office_id] = recent.get((action_id, office_id), 0) + 1
-    new_rows: dict[str, tuple[int, tuple]] = {}  # key -> (index of its first item, row in _BATCH_COLUMNS order)
+    new_rows: dict[str, tuple[int, tuple]] = {}  # key -> (index of its first item, row in BATCH_COLUMNS order)
     repeats: list[tuple[int, str]] = []  # later items repeating a key first seen in this batch
     for index, item in parsed.items():
         campaign = campaigns.get(item.campaign)
@@ -177,7 +175,7 @@ def call_log_create_batch(*, user, items: list) -> list[BatchResult]:
         # A key stored meanwhile by a concurrent request inserts nothing (ON CONFLICT DO NOTHING);
         # it is then looked up to tell a duplicate (same call) from a reused key (another call).
         with transaction.atomic():
-            inserted = _insert_many([row for _, row in new_rows.values()])
+            inserted = calls_insert_many([row for _, row in new_rows.values()])
             if inserted:
                 transaction.on_commit(rollup_nudge)
         lost = [key for key in new_rows if key not in inserted]
@@ -206,58 +204,4 @@ def call_log_create_batch(*, user, items: list) -> list[BatchResult]:
     return results
 
 
-_BATCH_COLUMNS = (
-    ("user_id", "bigint"),
-    ("campaign_id", "bigint"),
-    ("action_id", "bigint"),
-    ("office_id", "bigint"),
-    ("person_id", "bigint"),
-    ("outcome", "text"),
-    ("chapter_id", "bigint"),
-    ("source", "text"),
-    ("idempotency_key", "text"),
-    ("request_hash", "text"),
-    ("client_timestamp", "timestamptz"),
-    ("created_at", "timestamptz"),
-    ("note", "text"),
-)
-_HASH_COLUMN = 9
-_DATETIME_COLUMNS = (10, 11)
-
-
-def _insert_many(rows: list[tuple]) -> dict[str, int]:
-    """One INSERT for every row; returns {idempotency_key: id} of the rows it wrote.
-
-    A key used before, or meanwhile by a concurrent request, is skipped (ON CONFLICT DO NOTHING)
-    rather than failing the whole batch. PostgreSQL gets the rows as one JSON parameter
-    (json_to_recordset): json.dumps is C, where adapting 13,000 parameters one by one costs
-    more than the INSERT. SQLite gets a VALUES list.
-    """
-    table = CallLog._meta.db_table
-    columns = ", ".join(name for name, _ in _BATCH_COLUMNS)
-    tail = f"ON CONFLICT {CONFLICT_TARGET} DO NOTHING RETURNING idempotency_key, id"
-    if connection.vendor == "postgresql":
-        names = [name for name, _ in _BATCH_COLUMNS]
-        payload = json.dumps([dict(zip(names, row, strict=True)) for row in rows], default=_json_datetime)
-        record = ", ".join(f"{name} {sql_type}" for name, sql_type in _BATCH_COLUMNS)
-        sql = f"INSERT INTO {table} ({columns}) SELECT {columns} FROM json_to_recordset(%s::json) AS r({record}) {tail}"  # noqa: S608
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [payload])
-            return dict(cursor.fetchall())
-    # SQLite (3.35 or newer: tallies/checks.py): a VALUES list; 32,766 parameters a statement
-    # allow 13 columns x 1,000 rows.
-    adapt = connection.ops.adapt_datetimefield_value
-    placeholders = "(" + ", ".join(["%s"] * len(_BATCH_COLUMNS)) + ")"
-    sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([placeholders] * len(rows))} {tail}"  # noqa: S608
-    params = []
-    for row in rows:
-        params.extend(adapt(v) if i in _DATETIME_COLUMNS else v for i, v in enumerate(row))
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return dict(cursor.fetchall())
-
-
-def _json_datetime(value):
-    if isinstance(value, datetime):
-        return value.isoformat()
-    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+_HASH_COLUMN = 9  # request_hash in tallies.sql.writes.BATCH_COLUMNS

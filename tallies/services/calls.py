@@ -14,6 +14,7 @@ from campaigns.models import Action, Campaign
 from officials.models import Office, Person, Term
 
 from ..models import CallLog, Source
+from ..sql.writes import call_insert_returning
 from .nudge import rollup_nudge
 from .rules import (
     IdempotencyKeyReused,
@@ -94,9 +95,6 @@ def call_log_create(
     return existing, False
 
 
-CONFLICT_TARGET = "(user_id, idempotency_key) WHERE idempotency_key IS NOT NULL"  # calllog_unique_idempotency_key
-
-
 # The two lookups inside the INSERT are the ORM's own querysets ("current holder": Term's
 # current(); "first chapter": the caller's first membership), so they stay the one definition.
 # Compiling them cost ~10% of a logged call's CPU, so each is compiled once per database, with
@@ -138,20 +136,6 @@ def _insert_one_returning(call: CallLog) -> bool:
         chapter_sql, chapter_params = "%s", [call.chapter_id]
     else:
         chapter_sql, chapter_params = _subquery_sql("first_chapter"), []
-    table = CallLog._meta.db_table
-    person_table = Person._meta.db_table
-    sql = (
-        f"INSERT INTO {table} (user_id, campaign_id, action_id, office_id, outcome, source, idempotency_key, "  # noqa: S608
-        f"request_hash, client_timestamp, created_at, note, person_id, chapter_id) "
-        f"SELECT %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, {holder_sql}, {chapter_sql} "
-        f"FROM (SELECT %s AS user_id, %s AS office_id, %s AS today) AS call_in "
-        # The per-office limit rides in the same statement: no extra round trip on the hot path.
-        f"WHERE (SELECT count(*) FROM {table} c WHERE c.user_id = %s AND c.action_id = %s AND c.office_id = %s "
-        f"AND c.created_at > %s) < %s "
-        f"ON CONFLICT {CONFLICT_TARGET} DO NOTHING "
-        f"RETURNING id, person_id, chapter_id, "
-        f"(SELECT p.name FROM {person_table} p WHERE p.id = {table}.person_id)"
-    )
     params = [
         call.user_id,
         call.campaign_id,
@@ -174,9 +158,7 @@ def _insert_one_returning(call: CallLog) -> bool:
         ops.adapt_datetimefield_value(per_office_window_start(call.created_at)),
         max_calls_per_office(),
     ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
+    row = call_insert_returning(holder_sql=holder_sql, chapter_sql=chapter_sql, params=params)
     if row is None:
         return False
     call.pk, call.person_id, call.chapter_id, person_name = row

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db import connection, transaction
+from django.db import transaction
 
 
 def tally_user_forget(*, user_id: int) -> None:
@@ -14,21 +14,11 @@ def tally_user_forget(*, user_id: int) -> None:
     """
 
     from ..models import RollupState
-    from ..rollups import STATE_NAME, rollup_state_ensure, tally_specs
+    from ..rollups import STATE_NAME, rollup_state_ensure
+    from ..sql.rollup import tally_specs
+    from ..sql.writes import tallies_move_to_nobody
 
     rollup_state_ensure()
     with transaction.atomic():
         RollupState.objects.select_for_update().filter(name=STATE_NAME).first()
-        with connection.cursor() as cursor:
-            for spec in tally_specs():
-                cols = [col for col, _ in spec.keys]
-                if "user_id" not in cols:
-                    continue
-                moved = ", ".join("0" if col == "user_id" else col for col in cols)
-                cursor.execute(
-                    f"INSERT INTO {spec.table} ({', '.join(cols)}, n) "  # noqa: S608
-                    f"SELECT {moved}, n FROM {spec.table} WHERE user_id = %s AND true "
-                    f"ON CONFLICT ({', '.join(cols)}) DO UPDATE SET n = {spec.table}.n + excluded.n",
-                    [user_id],
-                )
-                cursor.execute(f"DELETE FROM {spec.table} WHERE user_id = %s", [user_id])  # noqa: S608
+        tallies_move_to_nobody(tally_specs(), user_id=user_id)

@@ -1,5 +1,8 @@
 """The tallies' hand-written SQL for reads: one statement per figure set, rollups plus live tail.
 
+The selectors (tallies/selectors/totals.py, dashboard.py) call the *_rows functions here; only
+they run a statement.
+
 Every statement takes the mark, the rollup rows up to it and the calls above it from one
 snapshot (see tallies/selectors/__init__.py). Table names come from the models; values travel
 as parameters."""
@@ -25,7 +28,8 @@ from ..models import (
     HourlyChapterTally,
     RollupState,
 )
-from ..rollups import STATE_NAME, day_sql, mark_floor
+from ..rollups import STATE_NAME, mark_floor
+from .rollup import day_sql
 
 
 def table(model) -> str:
@@ -278,3 +282,40 @@ def created_between(where: str, params: list, date_range: DateRange, tz: ZoneInf
         where += " AND created_at < %s"
         params.append(ops.adapt_datetimefield_value(hi))
     return where, params
+
+
+def campaign_total_rows(campaign_ids: list[int]) -> list[tuple]:
+    """(campaign_id, n) per campaign: its rollup row plus its calls in the live tail."""
+    where, params = ids_in("campaign_id", campaign_ids)
+    sql, params = combined_sql(
+        f"SELECT campaign_id, n FROM {table(CampaignTally)} WHERE {where}",  # noqa: S608
+        params,
+        f"SELECT campaign_id, 1 AS n FROM {table(CallLog)} WHERE {tail_sql(mark_floor())} AND {where}",  # noqa: S608
+        params,
+        "campaign_id",
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def campaign_outcome_rows(campaign_id: int) -> list[tuple]:
+    """(outcome, n) of one campaign: its rollup rows plus its calls in the live tail."""
+    sql, params = combined_sql(
+        f"SELECT outcome, n FROM {table(CampaignTally)} WHERE campaign_id = %s",  # noqa: S608
+        [campaign_id],
+        f"SELECT outcome, 1 AS n FROM {table(CallLog)} WHERE {tail_sql(mark_floor())} AND campaign_id = %s",  # noqa: S608
+        [campaign_id],
+        "outcome",
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def dashboard_rows(**kwargs) -> list[tuple]:
+    """The rows (dim, src, k1, k2, n) of dashboard_sql (same arguments)."""
+    sql, params = dashboard_sql(**kwargs)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()

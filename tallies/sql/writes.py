@@ -1,0 +1,117 @@
+"""The tallies' hand-written SQL for writes: the call INSERTs and forgetting an account's tallies.
+
+Table names come from the models; values travel as parameters."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from django.db import connection
+
+from ..models import CallLog
+from .rollup import TallySpec
+
+CONFLICT_TARGET = "(user_id, idempotency_key) WHERE idempotency_key IS NOT NULL"  # calllog_unique_idempotency_key
+
+
+def call_insert_returning(*, holder_sql: str, chapter_sql: str, params: list) -> tuple | None:
+    """Insert one call unless its key was used or the per-office limit is reached.
+
+    Returns (id, person_id, chapter_id, person name), or None when nothing was written. The
+    params are the 11 column values, the chapter's (if chapter_sql is a slot), call_in's
+    (user_id, office_id, today) and the limit's (user_id, action_id, office_id, window start,
+    maximum); holder_sql and chapter_sql are the ORM-compiled lookups reading call_in.
+    """
+    from officials.models import Person
+
+    table = CallLog._meta.db_table
+    person_table = Person._meta.db_table
+    sql = (
+        f"INSERT INTO {table} (user_id, campaign_id, action_id, office_id, outcome, source, idempotency_key, "  # noqa: S608
+        f"request_hash, client_timestamp, created_at, note, person_id, chapter_id) "
+        f"SELECT %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, {holder_sql}, {chapter_sql} "
+        f"FROM (SELECT %s AS user_id, %s AS office_id, %s AS today) AS call_in "
+        # The per-office limit rides in the same statement: no extra round trip on the hot path.
+        f"WHERE (SELECT count(*) FROM {table} c WHERE c.user_id = %s AND c.action_id = %s AND c.office_id = %s "
+        f"AND c.created_at > %s) < %s "
+        f"ON CONFLICT {CONFLICT_TARGET} DO NOTHING "
+        f"RETURNING id, person_id, chapter_id, "
+        f"(SELECT p.name FROM {person_table} p WHERE p.id = {table}.person_id)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
+
+
+BATCH_COLUMNS = (
+    ("user_id", "bigint"),
+    ("campaign_id", "bigint"),
+    ("action_id", "bigint"),
+    ("office_id", "bigint"),
+    ("person_id", "bigint"),
+    ("outcome", "text"),
+    ("chapter_id", "bigint"),
+    ("source", "text"),
+    ("idempotency_key", "text"),
+    ("request_hash", "text"),
+    ("client_timestamp", "timestamptz"),
+    ("created_at", "timestamptz"),
+    ("note", "text"),
+)
+_DATETIME_COLUMNS = (10, 11)
+
+
+def calls_insert_many(rows: list[tuple]) -> dict[str, int]:
+    """One INSERT for every row (values in BATCH_COLUMNS order); returns {idempotency_key: id} of the rows it wrote.
+
+    A key used before, or meanwhile by a concurrent request, is skipped (ON CONFLICT DO NOTHING)
+    rather than failing the whole batch. PostgreSQL gets the rows as one JSON parameter
+    (json_to_recordset): json.dumps is C, where adapting 13,000 parameters one by one costs
+    more than the INSERT. SQLite gets a VALUES list.
+    """
+    table = CallLog._meta.db_table
+    columns = ", ".join(name for name, _ in BATCH_COLUMNS)
+    tail = f"ON CONFLICT {CONFLICT_TARGET} DO NOTHING RETURNING idempotency_key, id"
+    if connection.vendor == "postgresql":
+        names = [name for name, _ in BATCH_COLUMNS]
+        payload = json.dumps([dict(zip(names, row, strict=True)) for row in rows], default=_json_datetime)
+        record = ", ".join(f"{name} {sql_type}" for name, sql_type in BATCH_COLUMNS)
+        sql = f"INSERT INTO {table} ({columns}) SELECT {columns} FROM json_to_recordset(%s::json) AS r({record}) {tail}"  # noqa: S608
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [payload])
+            return dict(cursor.fetchall())
+    # SQLite (3.35 or newer: tallies/checks.py): a VALUES list; 32,766 parameters a statement
+    # allow 13 columns x 1,000 rows.
+    adapt = connection.ops.adapt_datetimefield_value
+    placeholders = "(" + ", ".join(["%s"] * len(BATCH_COLUMNS)) + ")"
+    sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([placeholders] * len(rows))} {tail}"  # noqa: S608
+    params = []
+    for row in rows:
+        params.extend(adapt(v) if i in _DATETIME_COLUMNS else v for i, v in enumerate(row))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return dict(cursor.fetchall())
+
+
+def _json_datetime(value):
+    if isinstance(value, datetime):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+def tallies_move_to_nobody(specs: list[TallySpec], *, user_id: int) -> None:
+    """Add a user's rows of every per-user tally table to user 0's, then delete them."""
+    with connection.cursor() as cursor:
+        for spec in specs:
+            cols = [col for col, _ in spec.keys]
+            if "user_id" not in cols:
+                continue
+            moved = ", ".join("0" if col == "user_id" else col for col in cols)
+            cursor.execute(
+                f"INSERT INTO {spec.table} ({', '.join(cols)}, n) "  # noqa: S608
+                f"SELECT {moved}, n FROM {spec.table} WHERE user_id = %s AND true "
+                f"ON CONFLICT ({', '.join(cols)}) DO UPDATE SET n = {spec.table}.n + excluded.n",
+                [user_id],
+            )
+            cursor.execute(f"DELETE FROM {spec.table} WHERE user_id = %s", [user_id])  # noqa: S608
