@@ -1,7 +1,7 @@
 """The calls rate (API_THROTTLE_CALLS, 600/min by default): one allowance per caller for the page, the API and batches.
 
-A fixed-window counter: one Redis round trip a request (INCRBY and EXPIRE NX in one pipeline,
-which the call endpoint's fast path extends with its own reads). DRF's sliding window reads and rewrites the
+A fixed-window counter: one Redis round trip a request (INCRBY and EXPIRE NX in one Lua script,
+which the call endpoint's fast path extends with its own reads and writes). DRF's sliding window reads and rewrites the
 whole list of recent request times (up to 600 for the calls rate) on every request; at 1,000
 calls/s that list traffic dominates. A fixed window lets a client burst up to twice the rate
 across a window edge, which is fine for a limit meant to stop runaway clients. A cache outage
@@ -12,11 +12,12 @@ keeps its failures soft; no code here catches them).
 import logging
 import math
 import time
+from dataclasses import dataclass
 
 from django.core.cache import caches
 from rest_framework.throttling import ScopedRateThrottle
 
-from advocacy.cache import RedisCache, redis_round_trip, window_count
+from advocacy.cache import RedisCache, RedisScript, redis_script, window_count
 
 logger = logging.getLogger(__name__)
 
@@ -34,13 +35,42 @@ def calls_rate_take(*, ident: str, n: int = 1, rate: str | None = None) -> tuple
     return granted, wait
 
 
-def calls_rate_take_with(
-    *, ident: str, n: int = 1, rate: str | None = None, queue_more=None
-) -> tuple[int, float, list | None]:
-    """calls_rate_take, plus the commands `queue_more(pipe, make_key)` queues, in the same Redis round trip.
+@dataclass(frozen=True)
+class ScriptTail:
+    """More Lua to run in the calls rate's Redis round trip: its keys are KEYS[2..], its args ARGV[3..].
 
-    Returns (granted, wait, the results of the extra commands), the last None when Redis was
-    not reached (the calls are then let through) or the cache is not Redis.
+    `lua` ends with a `return`; its value comes back as the third item of calls_rate_take_with.
+    """
+
+    lua: str
+    keys: tuple
+    args: tuple
+
+
+# KEYS[1] the window's counter; ARGV[1] the calls to take, ARGV[2] the window's lifetime.
+_RATE_LUA = """
+local count = redis.call('INCRBY', KEYS[1], ARGV[1])
+redis.call('EXPIRE', KEYS[1], ARGV[2], 'NX')
+"""
+_scripts: dict[str, RedisScript] = {}
+
+
+def _script(tail_lua: str) -> RedisScript:
+    """The rate's Lua, then the tail's in a function of its own (so its `return` ends only itself)."""
+    script = _scripts.get(tail_lua)
+    if script is None:
+        more = f"local more = (function()\n{tail_lua}\nend)()\n" if tail_lua else "local more = false\n"
+        script = _scripts[tail_lua] = RedisScript(f"{_RATE_LUA}{more}return {{count, more}}")
+    return script
+
+
+def calls_rate_take_with(
+    *, ident: str, n: int = 1, rate: str | None = None, more: ScriptTail | None = None
+) -> tuple[int, float, object]:
+    """calls_rate_take, plus the Lua of `more`, in the same Redis round trip (one EVALSHA).
+
+    Returns (granted, wait, the reply of `more`), the last None when Redis was not reached (the
+    calls are then let through), the cache is not Redis, or there is no `more`.
     """
     limit, duration = ScopedRateThrottle.parse_rate(None, rate or CallsRateThrottle.THROTTLE_RATES[SCOPE])
     now = time.time()
@@ -48,17 +78,14 @@ def calls_rate_take_with(
     key = f"{ident}:{window}"
     wait = max(0.0, (window + 1) * duration - now)
 
-    def queue(pipe, make_key):
-        full_key = make_key(key)
-        pipe.incrby(full_key, n)
-        pipe.expire(full_key, int(duration) + 1, nx=True)
-        if queue_more is not None:
-            queue_more(pipe, make_key)
-
-    results = redis_round_trip(queue)
-    if results is not None:
-        count = results[0]
-        return max(0, min(n, limit - (count - n))), wait, results[2:]
+    keys, args = [key], [n, int(duration) + 1]
+    if more is not None:
+        keys.extend(more.keys)
+        args.extend(more.args)
+    reply = redis_script(_script(more.lua if more is not None else ""), keys, args)
+    if reply is not None:
+        count = reply[0]
+        return max(0, min(n, limit - (count - n))), wait, (reply[1] if more is not None else None)
     if isinstance(caches["default"], RedisCache):  # down or backing off: let the calls through
         return n, 0.0, None
     # Another cache backend (development without Redis, some tests).

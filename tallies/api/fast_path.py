@@ -14,7 +14,7 @@ after the security and body-size middleware, answers the common case itself:
   the campaign, action and office lookups and their errors are the view's (`call_targets`).
 - one Redis round trip: the calls rate (INCRBY + EXPIRE), the token's shared entry and the
   generations that validate it and the process caches (the token's user, campaigns, officials),
-  in one pipeline. Redis down: the rate lets calls through and nothing cached is trusted (the
+  in one Lua script. Redis down: the rate lets calls through and nothing cached is trusted (the
   database is read), as elsewhere.
 - one PostgreSQL statement for a warm national call: the INSERT with the per-office limit, the
   holder and the chapter inside it. Tokens come from Redis (accounts/api/token_cache.py);
@@ -53,7 +53,7 @@ from officials.cache import GENERATION_KEY as OFFICIALS_GENERATION_KEY
 from officials.selectors import office_ids_for_caller
 from tallies.batch import IDEMPOTENCY_KEY_RE, MAX_ID, MAX_NOTE_LENGTH, SLUG_RE, client_timestamp_in_utc
 from tallies.models import Outcome, Source
-from tallies.rate_limits import calls_rate_key, calls_rate_take_with
+from tallies.rate_limits import ScriptTail, calls_rate_key, calls_rate_take_with
 from tallies.services import call_log_create
 
 from .calls import call_targets, find_action, find_office
@@ -248,28 +248,42 @@ def _usable(entry) -> bool:
     return entry is not None and entry.is_active and not entry.is_staff
 
 
+# After the calls rate (tallies/rate_limits.py): set the generations that are missing, tell the
+# other processes whose token this is when this process has just read it from the database, and
+# read the generations with the token's published entry.
+# KEYS[2] the user's generation, KEYS[3] the token's entry, KEYS[4] the campaigns' generation,
+# KEYS[5] the officials' generation, KEYS[6] (first sight only) the token's user;
+# ARGV[3] a fresh generation (for either that is missing), ARGV[4] the user's id.
+_TAIL_LUA = """
+redis.call('SET', KEYS[2], ARGV[3], 'NX')
+redis.call('SET', KEYS[4], ARGV[3], 'NX')
+if KEYS[6] then redis.call('SET', KEYS[6], ARGV[4]) end
+return redis.call('MGET', KEYS[2], KEYS[3], KEYS[4], KEYS[5])
+"""
+
+
 def _redis_round_trip(user_id: int, key_hash: str, *, new_token: bool):
     """The calls rate, the token's shared entry and the three generations, in one round trip.
 
     Returns (granted, wait, user generation, token entry as published, campaigns generation,
     officials generation); the last four None when Redis was not reached.
     """
-
-    def queue_more(pipe, make_key):
-        generation_key = make_key(token_cache.generation_key(user_id))
-        campaigns_key = make_key(CAMPAIGNS_GENERATION_KEY)
-        pipe.set(generation_key, token_cache.new_generation(), nx=True)
-        pipe.set(campaigns_key, uuid.uuid4().hex, nx=True)
-        if new_token:  # tell the other processes whose token it is
-            pipe.set(make_key(token_cache.user_key(key_hash)), user_id)
-        pipe.mget(
-            generation_key, make_key(token_cache.entry_key(key_hash)), campaigns_key, make_key(OFFICIALS_GENERATION_KEY)
-        )
-
-    granted, wait, more = calls_rate_take_with(ident=calls_rate_key(user_id=user_id), queue_more=queue_more)
+    keys = [
+        token_cache.generation_key(user_id),
+        token_cache.entry_key(key_hash),
+        CAMPAIGNS_GENERATION_KEY,
+        OFFICIALS_GENERATION_KEY,
+    ]
+    args = [token_cache.new_generation()]
+    if new_token:
+        keys.append(token_cache.user_key(key_hash))
+        args.append(user_id)
+    granted, wait, more = calls_rate_take_with(
+        ident=calls_rate_key(user_id=user_id), more=ScriptTail(_TAIL_LUA, tuple(keys), tuple(args))
+    )
     if more is None:
         return granted, wait, None, None, None, None
-    return granted, wait, *more[-1]
+    return granted, wait, *more
 
 
 def _authenticate(key_hash: str):

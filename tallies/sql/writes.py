@@ -9,6 +9,8 @@ from datetime import datetime
 
 from django.db import connection
 
+from advocacy.db import prepared_cursor
+
 from ..models import CallLog
 from .rollup import TallySpec
 
@@ -27,10 +29,13 @@ def call_insert_returning(*, holder_sql: str, chapter_sql: str, params: list) ->
 
     table = CallLog._meta.db_table
     person_table = Person._meta.db_table
+    # The statement is prepared on PostgreSQL (server-side binding): a value that may be None
+    # has its type said, so that every call shares one plan.
+    stamp = "CAST(%s AS timestamptz)" if connection.vendor == "postgresql" else "%s"
     sql = (
         f"INSERT INTO {table} (user_id, campaign_id, action_id, office_id, outcome, source, idempotency_key, "  # noqa: S608
         f"request_hash, client_timestamp, created_at, note, person_id, chapter_id) "
-        f"SELECT %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, {holder_sql}, {chapter_sql} "
+        f"SELECT %s, %s, %s, %s, %s, %s, %s, %s, {stamp}, %s, %s, {holder_sql}, {chapter_sql} "
         f"FROM (SELECT %s AS user_id, %s AS office_id, %s AS today) AS call_in "
         # The per-office limit rides in the same statement: no extra round trip on the hot path.
         f"WHERE (SELECT count(*) FROM {table} c WHERE c.user_id = %s AND c.action_id = %s AND c.office_id = %s "
@@ -39,7 +44,7 @@ def call_insert_returning(*, holder_sql: str, chapter_sql: str, params: list) ->
         f"RETURNING id, person_id, chapter_id, "
         f"(SELECT p.name FROM {person_table} p WHERE p.id = {table}.person_id)"
     )
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchone()
 
