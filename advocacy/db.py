@@ -4,7 +4,7 @@ import functools
 import sys
 from contextlib import contextmanager
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 
 
 @contextmanager
@@ -23,22 +23,23 @@ def prepared_cursor():
     (cast them in the SQL where a value may be None). Behind PgBouncer in transaction mode,
     prepared statements need PgBouncer 1.21 or newer with max_prepared_statements set.
     """
-    if connection.vendor != "postgresql":
-        with connection.cursor() as cursor:
+    db = connections[DEFAULT_DB_ALIAS]  # once: each `connection.x` is a thread-local lookup
+    if db.vendor != "postgresql":
+        with db.cursor() as cursor:
             yield cursor
         return
-    connection.close_if_health_check_failed()
-    connection.ensure_connection()
-    with connection.wrap_database_errors:
-        connection.validate_thread_sharing()
-        if connection.connection.prepare_threshold is None:
+    db.close_if_health_check_failed()
+    db.ensure_connection()
+    with db.wrap_database_errors:
+        db.validate_thread_sharing()
+        if db.connection.prepare_threshold is None:
             # Django opens connections with psycopg's preparation off, which also refuses an
             # explicit prepare=True. Django's own cursors bind on the client and never prepare,
             # so a threshold no statement reaches changes nothing but this cursor's requests.
-            connection.connection.prepare_threshold = sys.maxsize
+            db.connection.prepare_threshold = sys.maxsize
         preparing_cursor, debug_wrapper = _cursor_classes()
-        raw = preparing_cursor(connection.connection)
-        cursor = debug_wrapper(raw, connection) if connection.queries_logged else connection.make_cursor(raw)
+        raw = preparing_cursor(db.connection)
+        cursor = debug_wrapper(raw, db) if db.queries_logged else db.make_cursor(raw)
     with cursor:
         yield cursor
 

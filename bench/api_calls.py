@@ -117,6 +117,10 @@ PGBENCH_SCRIPT = (
 
 BENCH_SETTINGS = "bench_settings"
 BASELINE_PATH = "/bench/drf-calls/"
+BARE_PATH = "/bench/bare-calls/"
+# The issue's figure for the bare view on its quiet two-core machine: with the same-run ratio of the
+# product to the bare view, it gives what the product would do there.
+ISSUE_BARE_CALLS_PER_S = 1098
 PRODUCT_PATH = "/api/v1/calls/"
 
 
@@ -434,6 +438,7 @@ def main() -> None:
     parser.add_argument("--wrk-threads", type=int, default=1, help="wrk threads (one leaves a core for the server)")
     parser.add_argument("--no-baseline", action="store_true", help="skip pgbench")
     parser.add_argument("--no-drf", action="store_true", help="skip the plain DRF endpoint")
+    parser.add_argument("--no-bare", action="store_true", help="skip the bare Django view")
     parser.add_argument(
         "--profile",
         type=Path,
@@ -486,14 +491,17 @@ def main() -> None:
             log_path=tmp_path / "gunicorn.log",
             profile_dir=profile_dir,
         )
-        drf = None
+        drf = bare = None
         try:
             endpoints = {"the product": (PRODUCT_PATH, body)}
             if not args.no_drf and not args.profile:
                 endpoints["plain DRF CreateAPIView (baseline)"] = (BASELINE_PATH, baseline_body)
+            if not args.no_bare and not args.profile:
+                endpoints["bare Django view (ceiling)"] = (BARE_PATH, baseline_body)
             figures = drive(endpoints, port=port, url=url, args=args, tokens=tokens, lua=lua, server_pid=server.pid)
             product = figures["the product"]
             drf = figures.get("plain DRF CreateAPIView (baseline)")
+            bare = figures.get("bare Django view (ceiling)")
         finally:
             stop(server)
             server_log = (tmp_path / "gunicorn.log").read_text()
@@ -514,6 +522,16 @@ def main() -> None:
             print(
                 f"server CPU per call: product {product['cpu_ms']:.2f} ms, plain DRF {drf['cpu_ms']:.2f} ms: "
                 f"the product does {drf['cpu_ms'] / product['cpu_ms']:.2f}x the calls per CPU second"
+            )
+        if bare is not None:
+            ratio = product["median_per_s"] / bare["median_per_s"]
+            print(
+                f"product {product['median_per_s']:.0f} calls/s, bare Django view {bare['median_per_s']:.0f} calls/s: "
+                f"ratio {ratio:.2f}; server CPU per call {product['cpu_ms']:.2f} ms vs {bare['cpu_ms']:.2f} ms"
+            )
+            print(
+                f"at the issue's bare-view figure ({ISSUE_BARE_CALLS_PER_S:,} calls/s on a quiet two-core box) "
+                f"that ratio is {ratio * ISSUE_BARE_CALLS_PER_S:,.0f} calls/s for the product"
             )
         if not args.no_baseline and not args.profile:
             script = tmp_path / "insert.sql"

@@ -135,17 +135,18 @@ def _user_changed(sender, instance, update_fields=None, **kwargs):
     token_cache.invalidate_user(user_id=instance.pk)
 
 
-def _datetime(value):
-    """As DRF's DateTimeField renders it (UTC, 'Z')."""
+def _datetime(value, zone):
+    """As DRF's DateTimeField renders it (in the current time zone; UTC as 'Z')."""
     if value is None:
         return None
-    text = timezone.localtime(value).isoformat()
+    text = value.astimezone(zone).isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 def _render(call, *, campaign, office, status: int) -> HttpResponse:
     """The body of CallOutputSerializer(call).data, without building a serializer per call."""
     person = call.person if call.person_id is not None else None
+    zone = timezone.get_current_timezone()
     data = {
         "id": call.pk,
         "campaign": campaign.slug,
@@ -157,8 +158,8 @@ def _render(call, *, campaign, office, status: int) -> HttpResponse:
         "outcome": call.outcome,
         "note": call.note,
         "source": call.source,
-        "client_timestamp": _datetime(call.client_timestamp),
-        "created_at": _datetime(call.created_at),
+        "client_timestamp": _datetime(call.client_timestamp, zone),
+        "created_at": _datetime(call.created_at, zone),
     }
     body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return _response(body.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").encode(), status)
@@ -373,14 +374,12 @@ def _log(request, key_hash: str, values: dict, idempotency_key: str | None) -> H
 
     generations = (campaigns_generation, officials_generation)
     campaign, action, office = _targets(values, generations)
-    user = User(
-        pk=entry.user_id,
-        is_active=True,
-        is_staff=False,
-        zip_code=entry.zip_code,
-        district_ocd_id=entry.district_ocd_id,
+    # Only what the rules and the INSERT read; any other field would be loaded if something asked.
+    user = User.from_db(
+        None,
+        ["id", "is_active", "is_staff", "zip_code", "district_ocd_id"],
+        [entry.user_id, True, False, entry.zip_code, entry.district_ocd_id],
     )
-    user._state.adding = False
     call, created = call_log_create(
         user=user,
         campaign=campaign,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import BigIntegerField, DateField
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
@@ -102,8 +102,8 @@ def call_log_create(
 _compiled_subqueries: dict = {}
 
 
-def _subquery_sql(kind: str) -> str:
-    key = (connection.alias, connection.vendor, kind)
+def _subquery_sql(kind: str, db) -> str:
+    key = (db.alias, db.vendor, kind)
     sql = _compiled_subqueries.get(key)
     if sql is None:
         if kind == "holder":
@@ -116,7 +116,7 @@ def _subquery_sql(kind: str) -> str:
             queryset = first_chapter_query(
                 user_id=RawSQL("call_in.user_id", (), output_field=BigIntegerField())
             ).values("chapter_id")
-        sql, params = queryset[:1].query.get_compiler(connection=connection).as_sql()
+        sql, params = queryset[:1].query.get_compiler(connection=db).as_sql()
         if params:  # every input comes from call_in; a constant parameter would need a slot
             raise ValueError(f"the {kind} lookup compiled with parameters: {params!r}")
         sql = _compiled_subqueries[key] = f"({sql})"
@@ -130,12 +130,13 @@ def _insert_one_returning(call: CallLog) -> bool:
     block is needed); the caller then reads the first call. The holder's name comes back with
     the row, so the response needs no query for the person.
     """
-    ops = connection.ops
-    holder_sql = _subquery_sql("holder")
+    db = connections[DEFAULT_DB_ALIAS]  # once: each `connection.x` is a thread-local lookup
+    ops = db.ops
+    holder_sql = _subquery_sql("holder", db)
     if call.chapter_id is not None:
         chapter_sql, chapter_params = "%s", [call.chapter_id]
     else:
-        chapter_sql, chapter_params = _subquery_sql("first_chapter"), []
+        chapter_sql, chapter_params = _subquery_sql("first_chapter", db), []
     params = [
         call.user_id,
         call.campaign_id,
@@ -163,8 +164,8 @@ def _insert_one_returning(call: CallLog) -> bool:
         return False
     call.pk, call.person_id, call.chapter_id, person_name = row
     call._state.adding = False
-    call._state.db = connection.alias
+    call._state.db = db.alias
     if call.person_id is not None:
         # Only id and name are loaded; any other field is fetched if something reads it.
-        call.person = Person.from_db(connection.alias, ["id", "name"], [call.person_id, person_name])
+        call.person = Person.from_db(db.alias, ["id", "name"], [call.person_id, person_name])
     return True

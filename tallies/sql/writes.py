@@ -4,6 +4,7 @@ Table names come from the models; values travel as parameters."""
 
 from __future__ import annotations
 
+import functools
 import json
 from datetime import datetime
 
@@ -25,14 +26,21 @@ def call_insert_returning(*, holder_sql: str, chapter_sql: str, params: list) ->
     (user_id, office_id, today) and the limit's (user_id, action_id, office_id, window start,
     maximum); holder_sql and chapter_sql are the ORM-compiled lookups reading call_in.
     """
+    with prepared_cursor() as cursor:
+        cursor.execute(_call_insert_sql(holder_sql, chapter_sql, cursor.db.vendor), params)
+        return cursor.fetchone()
+
+
+@functools.lru_cache(maxsize=8)
+def _call_insert_sql(holder_sql: str, chapter_sql: str, vendor: str) -> str:
     from officials.models import Person
 
     table = CallLog._meta.db_table
     person_table = Person._meta.db_table
     # The statement is prepared on PostgreSQL (server-side binding): a value that may be None
     # has its type said, so that every call shares one plan.
-    stamp = "CAST(%s AS timestamptz)" if connection.vendor == "postgresql" else "%s"
-    sql = (
+    stamp = "CAST(%s AS timestamptz)" if vendor == "postgresql" else "%s"
+    return (
         f"INSERT INTO {table} (user_id, campaign_id, action_id, office_id, outcome, source, idempotency_key, "  # noqa: S608
         f"request_hash, client_timestamp, created_at, note, person_id, chapter_id) "
         f"SELECT %s, %s, %s, %s, %s, %s, %s, %s, {stamp}, %s, %s, {holder_sql}, {chapter_sql} "
@@ -44,9 +52,6 @@ def call_insert_returning(*, holder_sql: str, chapter_sql: str, params: list) ->
         f"RETURNING id, person_id, chapter_id, "
         f"(SELECT p.name FROM {person_table} p WHERE p.id = {table}.person_id)"
     )
-    with prepared_cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchone()
 
 
 BATCH_COLUMNS = (

@@ -189,3 +189,25 @@ def test_the_fast_paths_errors_speak_the_language_asked_for(settings, token_clie
     unknown = client.post(f"{CALLS}?lang=xx", body, format="json", HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4()))
     assert unknown.status_code == HTTPStatus.BAD_REQUEST
     assert unknown.json()["error"]["fields"]["lang"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
+def test_the_call_insert_is_planned_once_per_connection(settings_high_limit, token_client, volunteer, body):
+    client = token_client(volunteer)
+    for _ in range(3):
+        assert post(client, body).status_code == HTTPStatus.CREATED
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert {s[:27] for s in prepared} == {"INSERT INTO tallies_calllog"}
+
+
+def test_a_logged_prepared_statement_shows_its_values(settings_high_limit, token_client, volunteer, body):
+    client = token_client(volunteer)
+    post(client, body)
+    with CaptureQueriesContext(connection) as queries:
+        post(client, body)
+
+    (insert,) = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("INSERT")]
+    assert f"'{body['outcome']}'" in insert  # the statement as run, not its placeholders
