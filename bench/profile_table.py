@@ -19,9 +19,9 @@ STAGES = [
     ("  middleware chain + URL routing + view", "django/core/handlers/base.py", "get_response"),
     ("  CallFastPathMiddleware (all of it when it answers)", "tallies/api/fast_path.py", "__call__"),
     ("    token (Redis entry; the database on first sight)", "tallies/api/fast_path.py", "_authenticate"),
-    ("    Redis pipeline: calls rate, token entry, generations", "tallies/api/fast_path.py", "_redis_round_trip"),
+    ("    Redis round trip: calls rate, token entry, generations", "tallies/api/fast_path.py", "_redis_round_trip"),
     ("    JSON body parse + field checks", "tallies/api/fast_path.py", "_parse"),
-    ("    campaign/action/office from the cache", "tallies/api/fast_path.py", "_targets"),
+    ("    campaign/action/office from the cache", "tallies/api/fast_path_caches.py", "cached_targets"),
     ("    response JSON", "tallies/api/fast_path.py", "_render"),
     ("  DRF view dispatch", "rest_framework/views.py", "dispatch"),
     ("    authentication (token query)", "rest_framework/request.py", "_authenticate"),
@@ -38,9 +38,11 @@ STAGES = [
     ("  the rules (call_rule_violation)", "tallies/services/rules.py", "call_rule_violation"),
     ("  the caller's officials", "officials/selectors.py", "office_ids_for_caller"),
     ("  the INSERT statement", "tallies/services/calls.py", "_insert_one_returning"),
+    ("    psycopg: send, wait for PostgreSQL, read", "psycopg/cursor.py", "execute"),
     ("SQL: every statement (Django cursor)", "django/db/backends/utils.py", "execute"),
     ("Redis: every command", "redis/client.py", "execute_command"),
     ("Redis: every pipeline", "redis/client.py", "execute"),
+    ("Redis: every script (EVALSHA)", "advocacy/cache.py", "redis_script"),
 ]
 
 

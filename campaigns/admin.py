@@ -108,8 +108,8 @@ class CampaignAdmin(admin.ModelAdmin):
 
 
 def _campaigns_changed() -> None:
-    """A bulk update sends no signal: tell the call endpoint's campaign cache (tallies/api/fast_path.py)."""
-    from tallies.api.fast_path import invalidate_campaigns
+    """A bulk update sends no signal: tell the call endpoint's campaign cache (tallies/api/fast_path_caches.py)."""
+    from tallies.api.fast_path_caches import invalidate_campaigns
 
     invalidate_campaigns()
 

@@ -72,10 +72,10 @@ def _clear_cache():
         cache._unusable_until = 0.0
     # The call endpoint's per-process caches (tokens, campaigns, officials per ZIP).
     from accounts.api import token_cache
-    from tallies.api import fast_path
+    from tallies.api import fast_path_caches
 
     token_cache.clear()
-    fast_path.clear_process_caches()
+    fast_path_caches.clear_process_caches()
 
 
 @pytest.fixture

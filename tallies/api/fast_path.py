@@ -20,7 +20,7 @@ after the security and body-size middleware, answers the common case itself:
   holder and the chapter inside it. Tokens come from Redis (accounts/api/token_cache.py);
   campaigns with their actions, offices and the caller's officials per ZIP from per-process caches,
   each trusted only under the generation it was read with: campaign and action writes
-  (signals below, and the admin's bulk actions) replace the campaigns generation, officials
+  (tallies/api/fast_path_caches.py) replace the campaigns generation, officials
   writes the officials lookup cache's generation, token revocations and user changes the
   user's generation.
 - errors raised after the rate was taken (the rules, 404/400 for unknown targets, 429, a
@@ -29,13 +29,9 @@ after the security and body-size middleware, answers the common case itself:
 
 import hashlib
 import json
-import threading
-import uuid
 from dataclasses import replace
 
 from django.conf import settings
-from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.dispatch import receiver
 from django.http import HttpResponse
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
@@ -47,92 +43,22 @@ from accounts.api import token_cache
 from accounts.api.authentication import LAST_USED_RESOLUTION_SECONDS
 from accounts.models import ApiToken, User
 from advocacy.api.exceptions import api_exception_handler
-from advocacy.cache import redis_round_trip
-from campaigns.models import Action, Campaign
 from officials.cache import GENERATION_KEY as OFFICIALS_GENERATION_KEY
-from officials.selectors import office_ids_for_caller
 from tallies.batch import IDEMPOTENCY_KEY_RE, MAX_ID, MAX_NOTE_LENGTH, SLUG_RE, client_timestamp_in_utc
 from tallies.models import Outcome, Source
 from tallies.rate_limits import ScriptTail, calls_rate_key, calls_rate_take_with
 from tallies.services import call_log_create
 
-from .calls import call_targets, find_action, find_office
+from .fast_path_caches import CAMPAIGNS_GENERATION_KEY, cached_caller_offices, cached_targets
 
 PATH = "/api/v1/calls/"
-CAMPAIGNS_GENERATION_KEY = "campaigns:generation"
 _TOKEN_KEYWORDS = (b"token", b"bearer")
 _OUTCOMES = frozenset(Outcome.values)
 _FIELDS = frozenset({"campaign", "action", "office", "outcome", "note", "client_timestamp"})
-_MAX_CACHED = 10_000
 
 
 class _Fallthrough(Exception):
     """The request is not the common case: the DRF view answers it."""
-
-
-class _Targets:
-    """Campaigns with their actions, offices and callers' offices of this process, under two generations."""
-
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.generations = None
-        self.actions: dict = {}
-        self.offices: dict = {}
-        self.caller_offices: dict = {}
-
-    def scope(self, generations):
-        """The dicts valid under these generations (emptied when they changed); None: do not cache."""
-        if generations is None or None in generations:
-            return None
-        with self.lock:
-            if generations != self.generations or len(self.actions) + len(self.caller_offices) > _MAX_CACHED:
-                self.generations = generations
-                self.actions, self.offices, self.caller_offices = {}, {}, {}
-            return self.actions, self.offices, self.caller_offices
-
-
-_lookups = _Targets()
-
-
-def clear_process_caches() -> None:
-    """Forget this process's campaigns, actions, offices and callers' offices (tests)."""
-    with _lookups.lock:
-        _lookups.generations = None
-        _lookups.actions, _lookups.offices, _lookups.caller_offices = {}, {}, {}
-
-
-def invalidate_campaigns() -> None:
-    """Every process drops its cached campaigns and actions (now, and when the transaction commits)."""
-    from django.db import transaction
-
-    def bump():
-        redis_round_trip(lambda pipe, make_key: pipe.set(make_key(CAMPAIGNS_GENERATION_KEY), uuid.uuid4().hex))
-
-    bump()
-    transaction.on_commit(bump)
-
-
-@receiver(post_save, sender=Campaign, dispatch_uid="fast_path_campaign_saved")
-@receiver(post_delete, sender=Campaign, dispatch_uid="fast_path_campaign_deleted")
-@receiver(post_save, sender=Action, dispatch_uid="fast_path_action_saved")
-@receiver(post_delete, sender=Action, dispatch_uid="fast_path_action_deleted")
-@receiver(m2m_changed, sender=Action.target_offices.through, dispatch_uid="fast_path_action_targets")
-def _campaigns_changed(sender, **kwargs):
-    invalidate_campaigns()
-
-
-@receiver(post_save, sender=ApiToken, dispatch_uid="fast_path_token_saved")
-@receiver(post_delete, sender=ApiToken, dispatch_uid="fast_path_token_deleted")
-def _token_changed(sender, instance, **kwargs):
-    token_cache.invalidate_user(user_id=instance.user_id)
-
-
-@receiver(post_save, sender=User, dispatch_uid="fast_path_user_saved")
-@receiver(post_delete, sender=User, dispatch_uid="fast_path_user_deleted")
-def _user_changed(sender, instance, update_fields=None, **kwargs):
-    if update_fields is not None and set(update_fields) <= {"last_login"}:
-        return  # a sign-in changes nothing the token cache holds
-    token_cache.invalidate_user(user_id=instance.pk)
 
 
 def _datetime(value, zone):
@@ -320,48 +246,6 @@ def _authenticate(key_hash: str):
     return entry, granted, wait, generation, campaigns, officials
 
 
-def _targets(values, generations):
-    scope = _lookups.scope(generations)
-    if scope is None:
-        return call_targets(campaign_slug=values["campaign"], action_id=values["action"], office_id=values["office"])
-    actions, offices, _ = scope
-
-    def action_lookup(slug, action_id):
-        key = (slug, action_id)
-        if key not in actions:
-            actions[key] = find_action(slug, action_id)
-        return actions[key]
-
-    def office_lookup(office_id):
-        if office_id not in offices:
-            offices[office_id] = find_office(office_id)
-        return offices[office_id]
-
-    return call_targets(
-        campaign_slug=values["campaign"],
-        action_id=values["action"],
-        office_id=values["office"],
-        action_lookup=action_lookup,
-        office_lookup=office_lookup,
-    )
-
-
-def _caller_offices(entry, generations):
-    scope = _lookups.scope(generations)
-    if scope is None:
-        return lambda: office_ids_for_caller(zip_code=entry.zip_code, district_ocd_id=entry.district_ocd_id)
-    mine = scope[2]
-    # The holder of an office, and so the ZIP map in force, is a matter of the date.
-    key = (entry.zip_code, entry.district_ocd_id, timezone.localdate())
-
-    def lookup():
-        if key not in mine:
-            mine[key] = office_ids_for_caller(zip_code=entry.zip_code, district_ocd_id=entry.district_ocd_id)
-        return mine[key]
-
-    return lookup
-
-
 def _log(request, key_hash: str, values: dict, idempotency_key: str | None) -> HttpResponse:
     entry, granted, wait, user_generation, campaigns_generation, officials_generation = _authenticate(key_hash)
     if granted < 1:
@@ -373,7 +257,7 @@ def _log(request, key_hash: str, values: dict, idempotency_key: str | None) -> H
             token_cache.publish(key_hash, replace(entry, last_used_at=now), user_generation)
 
     generations = (campaigns_generation, officials_generation)
-    campaign, action, office = _targets(values, generations)
+    campaign, action, office = cached_targets(values, generations)
     # Only what the rules and the INSERT read; any other field would be loaded if something asked.
     user = User.from_db(
         None,
@@ -390,7 +274,7 @@ def _log(request, key_hash: str, values: dict, idempotency_key: str | None) -> H
         source=Source.API,
         idempotency_key=idempotency_key,
         client_timestamp=values["client_timestamp"],
-        caller_offices=_caller_offices(entry, generations),
+        caller_offices=cached_caller_offices(entry, generations),
     )
     return _render(call, campaign=campaign, office=office, status=201 if created else 200)
 

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.services import api_token_create, api_token_revoke
 from campaigns.models import Campaign
-from tallies.api import fast_path
+from tallies.api import fast_path_caches
 from tallies.api.serializers import CallOutputSerializer
 from tallies.models import CallLog
 
@@ -133,7 +133,7 @@ def test_a_new_zip_takes_effect_on_the_next_call(settings_high_limit, token_clie
 def test_unusual_bodies_get_the_views_answers(settings_high_limit, token_client, volunteer, body, change):
     client = token_client(volunteer)
     with_fast_path = post(client, {**body, **change})
-    fast_path.clear_process_caches()
+    fast_path_caches.clear_process_caches()
 
     assert with_fast_path.status_code in (HTTPStatus.CREATED, HTTPStatus.BAD_REQUEST)
     if with_fast_path.status_code == HTTPStatus.BAD_REQUEST:
@@ -162,7 +162,7 @@ def test_another_process_reads_a_published_token_from_redis_not_the_database(
     for _ in range(2):  # the first read learns the user, the second publishes the entry under the generation
         assert post(client, body).status_code == HTTPStatus.CREATED
     token_cache.clear()  # a process that has never seen this token
-    fast_path.clear_process_caches()
+    fast_path_caches.clear_process_caches()
     post(client, body)  # warms that process's campaign and officials caches
 
     token_cache.clear()
