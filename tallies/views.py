@@ -11,6 +11,7 @@ from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET
 
@@ -88,6 +89,8 @@ def _render_dashboard(request, *, chapter, chapter_ids):
             "counts": [n for _, n in board.by_day],
             # Call days are drawn in another colour; the table under the chart names them.
             "call_days": [d.isoformat() in marked for d, _ in board.by_day],
+            # The chart's series name, in the page's language (the script has no catalog).
+            "series_label": gettext("Calls"),
         },
         "query": request.GET.urlencode(),
     }

@@ -7,7 +7,7 @@
   new Chart(canvas, {
     type: "bar",
     data: { labels: data.labels, datasets: [{
-      label: "Calls",
+      label: data.series_label || "Calls",
       data: data.counts,
       // Call days stand out in orange; the "Call days" table below the chart gives their totals.
       backgroundColor: (data.call_days || []).map(function (called) { return called ? "#d9480f" : "#0b5cad"; })

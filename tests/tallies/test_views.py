@@ -331,3 +331,14 @@ def test_a_note_from_a_deleted_account_still_shows(client, national_campaign, ch
 
     assert "Anonymous now" in body
     assert "Deleted account · " in body
+
+
+def test_the_chart_names_its_series_in_the_page_language(client, calls, chapter, chapter_lead):
+    client.force_login(chapter_lead)
+
+    english = client.get(dashboard_url(chapter), HTTP_ACCEPT_LANGUAGE="en")
+    spanish = client.get(dashboard_url(chapter), HTTP_ACCEPT_LANGUAGE="es")
+
+    assert english.context["chart_data"]["series_label"] == "Calls"
+    assert spanish.context["chart_data"]["series_label"] == "Llamadas"
+    assert '"series_label": "Llamadas"' in spanish.content.decode()  # what static/js/tallies-chart.js reads
