@@ -377,6 +377,27 @@ def server_cpu_seconds(master_pid: int) -> float:
     return total
 
 
+def database_cpu_by_process() -> dict[int, float]:
+    """User + system CPU so far of each of this machine's PostgreSQL processes (empty when it runs elsewhere)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    seconds = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        name, _, rest = text.partition("(")[2].rpartition(")")
+        if name.startswith("postgres"):
+            fields = rest.split()
+            seconds[int(stat.parent.name)] = (int(fields[11]) + int(fields[12])) / ticks
+    return seconds
+
+
+def database_cpu_since(before: dict[int, float]) -> float:
+    """CPU the PostgreSQL processes used since `before` (a backend started meanwhile counts from zero)."""
+    return sum(now - before.get(pid, 0.0) for pid, now in database_cpu_by_process().items())
+
+
 def drive(endpoints: dict, *, port: int, url: str, args, tokens: Path, lua: Path, server_pid: int) -> dict:
     """Drive the endpoints with the same wrk settings in interleaved slices (A B B A ...), so that a
     change in the machine's load during the run weighs on both alike; prints each one's figures and
@@ -389,10 +410,12 @@ def drive(endpoints: dict, *, port: int, url: str, args, tokens: Path, lua: Path
     slices = {name: [] for name in names}
     rows = dict.fromkeys(names, 0)
     cpu = dict.fromkeys(names, 0.0)
+    db_cpu = dict.fromkeys(names, 0.0)
     for name in order:
         path, body = endpoints[name]
         before = count_rows(url)
         cpu_before = server_cpu_seconds(server_pid)
+        db_cpu_before = database_cpu_by_process()
         slices[name].append(
             run_wrk(
                 port=port,
@@ -408,6 +431,7 @@ def drive(endpoints: dict, *, port: int, url: str, args, tokens: Path, lua: Path
         time.sleep(1)  # the requests wrk left in flight finish
         rows[name] += count_rows(url) - before
         cpu[name] += server_cpu_seconds(server_pid) - cpu_before
+        db_cpu[name] += database_cpu_since(db_cpu_before)
     figures = {}
     for name in names:
         print(f"--- {name}: POST {endpoints[name][0]} ({len(slices[name])} slices of {slice_seconds} s)")
@@ -421,6 +445,8 @@ def drive(endpoints: dict, *, port: int, url: str, args, tokens: Path, lua: Path
         )
         figures[name]["cpu_ms"] = cpu[name] * 1000 / max(rows[name], 1)
         print(f"server CPU per call (gunicorn workers, user + system): {figures[name]['cpu_ms']:.2f} ms")
+        figures[name]["db_cpu_ms"] = db_cpu[name] * 1000 / max(rows[name], 1)
+        print(f"database CPU per call (PostgreSQL processes on this machine): {figures[name]['db_cpu_ms']:.2f} ms")
     return figures
 
 
