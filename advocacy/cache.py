@@ -53,15 +53,28 @@ def _fail_soft(fallback):
             try:
                 return method(self, *args, **kwargs)
             except RedisError:
-                self._unusable_until = time.monotonic() + BACKOFF_SECONDS
-                logger.warning(
-                    "Redis cache unavailable for %ss; carrying on without it", BACKOFF_SECONDS, exc_info=True
-                )
+                _back_off(self)
                 return fallback(*args, **kwargs)
 
         return wrapper
 
     return decorate
+
+
+def _back_off(backend) -> None:
+    """After a Redis failure: this process leaves Redis alone for BACKOFF_SECONDS."""
+    backend._unusable_until = time.monotonic() + BACKOFF_SECONDS
+    logger.warning("Redis cache unavailable for %ss; carrying on without it", BACKOFF_SECONDS, exc_info=True)
+
+
+def _usable_redis_backend():
+    """The default cache when it is Redis and not backing off, else None."""
+    from django.core.cache import caches
+
+    backend = caches["default"]
+    if not isinstance(backend, RedisCache) or time.monotonic() < backend._unusable_until:
+        return None
+    return backend
 
 
 def _default(key, default=None, *args, **kwargs):
@@ -149,18 +162,15 @@ def redis_round_trip(queue_commands) -> list | None:
     here are raw Redis values: integers and strings read back by `cache.get` only when they are
     integers (Django stores ints unpickled) — keep other keys private to their callers.
     """
-    from django.core.cache import caches
-
-    backend = caches["default"]
-    if not isinstance(backend, RedisCache) or time.monotonic() < backend._unusable_until:
+    backend = _usable_redis_backend()
+    if backend is None:
         return None
     try:
         pipe = backend._cache.get_client(write=True).pipeline(transaction=False)
         queue_commands(pipe, backend.make_key)
         return pipe.execute()
     except RedisError:
-        backend._unusable_until = time.monotonic() + BACKOFF_SECONDS
-        logger.warning("Redis cache unavailable for %ss; carrying on without it", BACKOFF_SECONDS, exc_info=True)
+        _back_off(backend)
         return None
 
 
@@ -185,10 +195,8 @@ def redis_script(script: RedisScript, keys, args=()):
     reads one reply, which is what that machinery does in the end; a connection that fails is
     disconnected before it goes back to the pool, as redis-py does.
     """
-    from django.core.cache import caches
-
-    backend = caches["default"]
-    if not isinstance(backend, RedisCache) or time.monotonic() < backend._unusable_until:
+    backend = _usable_redis_backend()
+    if backend is None:
         return None
     pool = backend._cache.get_client(write=True).connection_pool
     full_keys = [backend.make_key(key) for key in keys]
@@ -204,8 +212,7 @@ def redis_script(script: RedisScript, keys, args=()):
     except RedisError:
         if connection is not None:
             connection.disconnect()
-        backend._unusable_until = time.monotonic() + BACKOFF_SECONDS
-        logger.warning("Redis cache unavailable for %ss; carrying on without it", BACKOFF_SECONDS, exc_info=True)
+        _back_off(backend)
         return None
     finally:
         if connection is not None:

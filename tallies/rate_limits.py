@@ -85,7 +85,7 @@ def calls_rate_take_with(
     reply = redis_script(_script(more.lua if more is not None else ""), keys, args)
     if reply is not None:
         count = reply[0]
-        return max(0, min(n, limit - (count - n))), wait, (reply[1] if more is not None else None)
+        return max(0, min(n, limit - (count - n))), wait, reply[1]  # None without a tail (Lua false)
     if isinstance(caches["default"], RedisCache):  # down or backing off: let the calls through
         return n, 0.0, None
     # Another cache backend (development without Redis, some tests).
