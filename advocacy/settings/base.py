@@ -274,7 +274,7 @@ CELERY_BEAT_SCHEDULE: dict = {
         "options": {"expires": 24 * 3600.0},
     },
     # Runs every 15 minutes: call-day emails to members whose own morning of the call day has
-    # come (rally/services.py). The reminders ledger sends each once, whatever the number of beats.
+    # come (rally/services/call_days.py). The reminders ledger sends each once, whatever the number of beats.
     "rally-send-call-day-emails": {
         "task": "rally.send_call_day_emails",
         "schedule": 900.0,
