@@ -12,9 +12,9 @@ from advocacy.errors import ApplicationError
 from campaigns.models import Action, Campaign
 from officials.models import Office
 
-from ..batch import ItemError, parse_item
+from ..batch import MAX_NOTE_LENGTH, ItemError, parse_item
 from ..models import CallLog, Source
-from ..sql.writes import calls_insert_many
+from ..sql.writes import calls_insert_many, calls_with_keys
 from .nudge import rollup_nudge
 from .rules import (
     IdempotencyKeyReused,
@@ -92,12 +92,7 @@ def call_log_create_batch(*, user, items: list) -> list[BatchResult]:
         return mine[0]
 
     # Keys this caller used before (a batch sent again): duplicates, which take nothing from the limit.
-    stored = {
-        key: (pk, request_hash)
-        for key, pk, request_hash in CallLog.objects.filter(
-            user=user, idempotency_key__in={i.idempotency_key for i in values}
-        ).values_list("idempotency_key", "id", "request_hash")
-    }
+    stored = calls_with_keys(user_id=user.pk, keys={i.idempotency_key for i in values})
     limit = max_calls_per_office()
     recent: dict[tuple[int, int], int] = {}
     for action_id, office_id in CallLog.objects.filter(
@@ -106,33 +101,33 @@ def call_log_create_batch(*, user, items: list) -> list[BatchResult]:
         recent[action_id, office_id] = recent.get((action_id, office_id), 0) + 1
     new_rows: dict[str, tuple[int, tuple]] = {}  # key -> (index of its first item, row in BATCH_COLUMNS order)
     repeats: list[tuple[int, str]] = []  # later items repeating a key first seen in this batch
+    # The items of a batch mostly repeat a few (campaign, action, office, outcome): each such
+    # target is checked once, and each distinct call hashed once.
+    checked: dict[tuple, tuple] = {}
+    hashes: dict[tuple, str] = {}
     for index, item in parsed.items():
-        campaign = campaigns.get(item.campaign)
-        action = actions.get(item.action)
-        office = offices.get(item.office)
-        if campaign is None:
-            violation = ItemError("not_found", "No such campaign.", {"campaign": ["No such campaign."]})
-        elif action is None or action.campaign_id != campaign.pk:
-            violation = ItemError("invalid", "No such action in this campaign.", {"action": ["No such action."]})
-        elif office is None:
-            violation = ItemError("invalid", "No such office.", {"office": ["No such office."]})
-        else:
-            violation = call_rule_violation(
-                campaign=campaign,
-                action=action,
-                office=office,
-                outcome=item.outcome,
-                note=item.note,
-                is_fixed_target=lambda a=action, o=office: (a.pk, o.pk) in fixed_targets,
-                is_member=lambda c=campaign: c.chapter_id in member_of,
+        target = (item.campaign, item.action, item.office, item.outcome, len(item.note) > MAX_NOTE_LENGTH)
+        known = checked.get(target)
+        if known is None:
+            known = checked[target] = _check_target(
+                item,
+                campaigns=campaigns,
+                actions=actions,
+                offices=offices,
+                fixed_targets=fixed_targets,
+                member_of=member_of,
                 caller_offices=caller_offices,
             )
-        if violation is not None:
-            results[index] = BatchResult("error", error=_item_error(violation))
+        campaign, action, office, error = known
+        if error is not None:
+            results[index] = BatchResult("error", error=error)
             continue
-        request_hash = call_request_hash(
-            campaign_id=campaign.pk, action_id=action.pk, office_id=office.pk, outcome=item.outcome, note=item.note
-        )
+        call = (campaign.id, action.id, office.id, item.outcome, item.note)
+        request_hash = hashes.get(call)
+        if request_hash is None:
+            request_hash = hashes[call] = call_request_hash(
+                campaign_id=campaign.id, action_id=action.id, office_id=office.id, outcome=item.outcome, note=item.note
+            )
         key = item.idempotency_key
         if key in new_rows:
             if new_rows[key][1][_HASH_COLUMN] == request_hash:
@@ -148,18 +143,19 @@ def call_log_create_batch(*, user, items: list) -> list[BatchResult]:
                 else BatchResult("error", error=_item_error(IdempotencyKeyReused()))
             )
             continue
-        if recent.get((action.pk, office.pk), 0) >= limit:
+        pair = (action.id, office.id)
+        if recent.get(pair, 0) >= limit:
             results[index] = BatchResult("error", error=_item_error(TooManyCallsToOffice()))
             continue
-        recent[action.pk, office.pk] = recent.get((action.pk, office.pk), 0) + 1
+        recent[pair] = recent.get(pair, 0) + 1
         new_rows[key] = (
             index,
             (
                 user.pk,
-                campaign.pk,
-                action.pk,
-                office.pk,
-                holders.get(office.pk),
+                campaign.id,
+                action.id,
+                office.id,
+                holders.get(office.id),
                 item.outcome,
                 campaign.chapter_id if campaign.chapter_id is not None else first_chapter,
                 Source.BATCH.value,
@@ -179,14 +175,7 @@ def call_log_create_batch(*, user, items: list) -> list[BatchResult]:
             if inserted:
                 transaction.on_commit(rollup_nudge)
         lost = [key for key in new_rows if key not in inserted]
-        existing = {}
-        if lost:
-            existing = {
-                key: (pk, request_hash)
-                for key, pk, request_hash in CallLog.objects.filter(user=user, idempotency_key__in=lost).values_list(
-                    "idempotency_key", "id", "request_hash"
-                )
-            }
+        existing = calls_with_keys(user_id=user.pk, keys=lost)
         for key, (index, row) in new_rows.items():
             if key in inserted:
                 results[index] = BatchResult("created", id=inserted[key])
@@ -202,6 +191,31 @@ def call_log_create_batch(*, user, items: list) -> list[BatchResult]:
             else BatchResult("error", error=first.error)
         )
     return results
+
+
+def _check_target(item, *, campaigns, actions, offices, fixed_targets, member_of, caller_offices) -> tuple:
+    """(campaign, action, office, None) when an item to this target passes the rules, else (.., error dict)."""
+    campaign = campaigns.get(item.campaign)
+    action = actions.get(item.action)
+    office = offices.get(item.office)
+    if campaign is None:
+        violation = ItemError("not_found", "No such campaign.", {"campaign": ["No such campaign."]})
+    elif action is None or action.campaign_id != campaign.id:
+        violation = ItemError("invalid", "No such action in this campaign.", {"action": ["No such action."]})
+    elif office is None:
+        violation = ItemError("invalid", "No such office.", {"office": ["No such office."]})
+    else:
+        violation = call_rule_violation(
+            campaign=campaign,
+            action=action,
+            office=office,
+            outcome=item.outcome,
+            note=item.note,
+            is_fixed_target=lambda: (action.id, office.id) in fixed_targets,
+            is_member=lambda: campaign.chapter_id in member_of,
+            caller_offices=caller_offices,
+        )
+    return campaign, action, office, None if violation is None else _item_error(violation)
 
 
 _HASH_COLUMN = 9  # request_hash in tallies.sql.writes.BATCH_COLUMNS

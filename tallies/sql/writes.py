@@ -104,6 +104,29 @@ def calls_insert_many(rows: list[tuple]) -> dict[str, int]:
         return dict(cursor.fetchall())
 
 
+def calls_with_keys(*, user_id: int, keys) -> dict[str, tuple[int, str]]:
+    """{idempotency_key: (id, request_hash)} of this caller's calls stored under any of these keys.
+
+    On PostgreSQL the keys travel as one array parameter (`= ANY(%s)`): an `IN` list of a
+    1,000-item batch is a statement text too long for psycopg's cache of parsed queries, and
+    was parsed again on every batch.
+    """
+    keys = list(keys)
+    if not keys:
+        return {}
+    table = CallLog._meta.db_table
+    if connection.vendor == "postgresql":
+        where, params = "idempotency_key = ANY(%s)", [keys]
+    else:
+        where, params = f"idempotency_key IN ({', '.join(['%s'] * len(keys))})", keys
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT idempotency_key, id, request_hash FROM {table} WHERE user_id = %s AND {where}",  # noqa: S608
+            [user_id, *params],
+        )
+        return {key: (pk, request_hash) for key, pk, request_hash in cursor.fetchall()}
+
+
 def _json_datetime(value):
     if isinstance(value, datetime):
         return value.isoformat()

@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import Membership
 from accounts.services import api_token_create
-from advocacy.api.parsers import MAX_DEPTH, LimitedJSONParser, RequestTooLarge
+from advocacy.api.parsers import MAX_DEPTH, LimitedJSONParser, RequestTooLarge, nesting_depth
 from tallies.models import CallLog
 from tests.factories.accounts import MembershipFactory, UserFactory
 
@@ -151,6 +151,28 @@ def test_nesting_up_to_32_levels_is_parsed():
     assert depth == MAX_DEPTH - 1
     # Brackets inside strings are text, not nesting.
     assert LimitedJSONParser().parse(io.BytesIO(json.dumps({"note": "[" * 100 + '\\"{'}).encode()))
+
+
+def _depth(value) -> int:
+    if isinstance(value, dict):
+        value = list(value.values())
+    return 1 + max(map(_depth, value), default=0) if isinstance(value, list) else 0
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"note": 'a \\" [[{{ quoted', "calls": [{"note": "\\", "x": [[]]}, {"y": "]}]}"}]},
+        [["\\\\", ['"[', {}]], "\\u005b"],
+        {"calls": [{"campaign": "c", "note": 'line\nbreak ] } \\"', "n": [1, [2, [3]]]}] * 50},
+    ],
+)
+def test_the_depth_is_the_real_one_whatever_the_strings_hold(value):
+    assert nesting_depth(json.dumps(value)) == _depth(value)
+
+
+def test_a_hostile_depth_is_refused_without_reading_it_all():
+    assert nesting_depth("[" * 1_000_000) == MAX_DEPTH + 1
 
 
 @pytest.mark.parametrize(("method", "path"), JSON_ENDPOINTS)

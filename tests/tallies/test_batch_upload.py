@@ -200,3 +200,42 @@ def test_a_big_batch_takes_a_few_queries_not_one_per_item(volunteer, national_ca
     # caller's officials (one query for the ZIP map in force, one for the ZIP, three more while the lookup
     # cache is cold).
     assert len(queries.captured_queries) <= 17
+
+
+def test_each_target_of_a_batch_is_checked_once_whatever_the_number_of_items(
+    volunteer, national_campaign, offices, monkeypatch
+):
+    from tallies.services import batch
+
+    checked = []
+    real = batch.call_rule_violation
+    monkeypatch.setattr(batch, "call_rule_violation", lambda **kw: checked.append(kw["office"].pk) or real(**kw))
+    doj, ag = offices["doj"], offices["attorney_general"]
+    items = [_item(national_campaign, doj, f"same-{n}", outcome="sent") for n in range(40)]
+    items += [_item(national_campaign, ag, f"ag-{n}") for n in range(3)]
+    rep = offices["rep_1"]  # a representative: not a target of this action
+    items += [_item(national_campaign, rep, f"rep-{n}", outcome="voicemail") for n in range(2)]
+
+    results = call_log_create_batch(user=volunteer, items=items)
+
+    assert sorted(checked) == sorted([doj.pk, ag.pk, rep.pk])  # three distinct targets, one check each
+    # The shared answer still gives every item its own fate: the rule's error for each item it refuses.
+    assert [r.status for r in results[-2:]] == ["error", "error"]
+    assert results[-1].error["fields"].keys() == {"office"}
+    # The per-office limit still counts item by item: three calls a day to the DoJ, then refusals.
+    assert [r.status for r in results[:40]] == ["created"] * 3 + ["error"] * 37
+    assert {r.error["code"] for r in results[3:40]} == {"too_many_calls_to_office"}
+    assert [r.status for r in results[40:43]] == ["created"] * 3
+
+
+@pytest.mark.postgres  # the array parameter is PostgreSQL's
+def test_the_stored_keys_travel_as_one_array_not_an_in_list_as_long_as_the_batch(volunteer, national_campaign, offices):
+    items = [_item(national_campaign, offices["doj"], f"array-{n}", outcome="sent") for n in range(300)]
+
+    with CaptureQueriesContext(connection) as queries:
+        call_log_create_batch(user=volunteer, items=items)
+
+    key_reads = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT idempotency_key")]
+    assert len(key_reads) == 1
+    assert "idempotency_key = ANY(" in key_reads[0]
+    assert " IN (" not in key_reads[0]
