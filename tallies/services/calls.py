@@ -154,9 +154,9 @@ def _insert_one_returning(call: CallLog) -> bool:
         call.office_id,
         ops.adapt_datefield_value(timezone.localdate()),
         call.user_id,
+        ops.adapt_datetimefield_value(per_office_window_start(call.created_at)),
         call.action_id,
         call.office_id,
-        ops.adapt_datetimefield_value(per_office_window_start(call.created_at)),
         max_calls_per_office(),
     ]
     row = call_insert_returning(holder_sql=holder_sql, chapter_sql=chapter_sql, params=params)

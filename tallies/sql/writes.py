@@ -23,7 +23,7 @@ def call_insert_returning(*, holder_sql: str, chapter_sql: str, params: list) ->
 
     Returns (id, person_id, chapter_id, person name), or None when nothing was written. The
     params are the 11 column values, the chapter's (if chapter_sql is a slot), call_in's
-    (user_id, office_id, today) and the limit's (user_id, action_id, office_id, window start,
+    (user_id, office_id, today) and the limit's (user_id, window start, action_id, office_id,
     maximum); holder_sql and chapter_sql are the ORM-compiled lookups reading call_in.
     """
     with prepared_cursor() as cursor:
@@ -40,14 +40,20 @@ def _call_insert_sql(holder_sql: str, chapter_sql: str, vendor: str) -> str:
     # The statement is prepared on PostgreSQL (server-side binding): a value that may be None
     # has its type said, so that every call shares one plan.
     stamp = "CAST(%s AS timestamptz)" if vendor == "postgresql" else "%s"
+    fence = "OFFSET 0" if vendor == "postgresql" else "LIMIT -1 OFFSET 0"  # SQLite has no OFFSET without LIMIT
     return (
         f"INSERT INTO {table} (user_id, campaign_id, action_id, office_id, outcome, source, idempotency_key, "  # noqa: S608
         f"request_hash, client_timestamp, created_at, note, person_id, chapter_id) "
         f"SELECT %s, %s, %s, %s, %s, %s, %s, %s, {stamp}, %s, %s, {holder_sql}, {chapter_sql} "
         f"FROM (SELECT %s AS user_id, %s AS office_id, %s AS today) AS call_in "
         # The per-office limit rides in the same statement: no extra round trip on the hot path.
-        f"WHERE (SELECT count(*) FROM {table} c WHERE c.user_id = %s AND c.action_id = %s AND c.office_id = %s "
-        f"AND c.created_at > %s) < %s "
+        # It reads the caller's own calls of the window through the (user, created_at) index, then
+        # keeps those to this office for this action. The OFFSET fence keeps the action and office
+        # out of the scan: with them in, the planner may AND in the single-column office index,
+        # which holds every call to the office (on a national call day, most of the table).
+        f"WHERE (SELECT count(*) FROM (SELECT c.action_id, c.office_id FROM {table} c "
+        f"WHERE c.user_id = %s AND c.created_at > %s {fence}) AS recent "
+        f"WHERE recent.action_id = %s AND recent.office_id = %s) < %s "
         f"ON CONFLICT {CONFLICT_TARGET} DO NOTHING "
         f"RETURNING id, person_id, chapter_id, "
         f"(SELECT p.name FROM {person_table} p WHERE p.id = {table}.person_id)"
