@@ -13,8 +13,8 @@ from campaigns.models import Action, Campaign
 from officials.models import Office
 
 from ..batch import MAX_NOTE_LENGTH, ItemError, parse_item
-from ..models import CallLog, Source
-from ..sql.writes import calls_insert_many, calls_with_keys
+from ..models import Source
+from ..sql.writes import caller_calls_since, calls_insert_many, calls_with_keys
 from .nudge import rollup_nudge
 from .rules import (
     IdempotencyKeyReused,
@@ -95,11 +95,9 @@ def call_log_create_batch(*, user, items: list) -> list[BatchResult]:
     stored = calls_with_keys(user_id=user.pk, keys={i.idempotency_key for i in values})
     limit = max_calls_per_office()
     recent: dict[tuple[int, int], int] = {}
-    # The caller's own calls of the window (the (user, created_at) index), not every call to these
-    # offices: a few rows, whatever the office's share of the table.
-    for action_id, office_id in CallLog.objects.filter(
-        user=user, created_at__gt=per_office_window_start(now)
-    ).values_list("action_id", "office_id"):
+    # The caller's own calls of the window, not every call to these offices: a few rows, whatever
+    # the offices' share of the table.
+    for action_id, office_id in caller_calls_since(user_id=user.pk, start=per_office_window_start(now)):
         recent[action_id, office_id] = recent.get((action_id, office_id), 0) + 1
     new_rows: dict[str, tuple[int, tuple]] = {}  # key -> (index of its first item, row in BATCH_COLUMNS order)
     repeats: list[tuple[int, str]] = []  # later items repeating a key first seen in this batch

@@ -154,6 +154,7 @@ def _insert_one_returning(call: CallLog) -> bool:
         call.office_id,
         ops.adapt_datefield_value(timezone.localdate()),
         call.user_id,
+        call.user_id,
         ops.adapt_datetimefield_value(per_office_window_start(call.created_at)),
         call.action_id,
         call.office_id,

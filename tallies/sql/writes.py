@@ -18,13 +18,21 @@ from .rollup import TallySpec
 CONFLICT_TARGET = "(user_id, idempotency_key) WHERE idempotency_key IS NOT NULL"  # calllog_unique_idempotency_key
 
 
+# A caller's own calls since a moment (params: user_id, user_id, start), through the
+# (user, created_at) index whatever the planner's statistics say: the row comparison only an
+# index led by (user_id, created_at) can serve, where a bare `created_at > %s` is also a qual
+# for a full scan of the (campaign, created_at) and (chapter, created_at) indexes, which a plan
+# made on a young table took (tests/tallies/test_per_office_limit_plan.py).
+CALLER_WINDOW = "c.user_id = %s AND (c.user_id, c.created_at) > (%s, %s)"
+
+
 def call_insert_returning(*, holder_sql: str, chapter_sql: str, params: list) -> tuple | None:
     """Insert one call unless its key was used or the per-office limit is reached.
 
     Returns (id, person_id, chapter_id, person name), or None when nothing was written. The
     params are the 11 column values, the chapter's (if chapter_sql is a slot), call_in's
-    (user_id, office_id, today) and the limit's (user_id, window start, action_id, office_id,
-    maximum); holder_sql and chapter_sql are the ORM-compiled lookups reading call_in.
+    (user_id, office_id, today) and the limit's (user_id, user_id, window start, action_id,
+    office_id, maximum); holder_sql and chapter_sql are the ORM-compiled lookups reading call_in.
     """
     with prepared_cursor() as cursor:
         cursor.execute(_call_insert_sql(holder_sql, chapter_sql, cursor.db.vendor), params)
@@ -47,12 +55,12 @@ def _call_insert_sql(holder_sql: str, chapter_sql: str, vendor: str) -> str:
         f"SELECT %s, %s, %s, %s, %s, %s, %s, %s, {stamp}, %s, %s, {holder_sql}, {chapter_sql} "
         f"FROM (SELECT %s AS user_id, %s AS office_id, %s AS today) AS call_in "
         # The per-office limit rides in the same statement: no extra round trip on the hot path.
-        # It reads the caller's own calls of the window through the (user, created_at) index, then
-        # keeps those to this office for this action. The OFFSET fence keeps the action and office
-        # out of the scan: with them in, the planner may AND in the single-column office index,
-        # which holds every call to the office (on a national call day, most of the table).
+        # It reads the caller's own calls of the window (CALLER_WINDOW), then keeps those to this
+        # office for this action. The OFFSET fence keeps the action and office out of the scan:
+        # with them in, a plan may AND in the single-column office index, which holds every call
+        # to the office (on a national call day, most of the table).
         f"WHERE (SELECT count(*) FROM (SELECT c.action_id, c.office_id FROM {table} c "
-        f"WHERE c.user_id = %s AND c.created_at > %s {fence}) AS recent "
+        f"WHERE {CALLER_WINDOW} {fence}) AS recent "
         f"WHERE recent.action_id = %s AND recent.office_id = %s) < %s "
         f"ON CONFLICT {CONFLICT_TARGET} DO NOTHING "
         f"RETURNING id, person_id, chapter_id, "
@@ -108,6 +116,16 @@ def calls_insert_many(rows: list[tuple]) -> dict[str, int]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return dict(cursor.fetchall())
+
+
+def caller_calls_since(*, user_id: int, start) -> list[tuple[int, int]]:
+    """(action_id, office_id) of each call the caller logged after `start` (the batch's per-office limit)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT c.action_id, c.office_id FROM {CallLog._meta.db_table} c WHERE {CALLER_WINDOW}",  # noqa: S608
+            [user_id, user_id, connection.ops.adapt_datetimefield_value(start)],
+        )
+        return cursor.fetchall()
 
 
 def calls_with_keys(*, user_id: int, keys) -> dict[str, tuple[int, str]]:
