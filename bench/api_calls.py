@@ -21,8 +21,8 @@ loopback port. Each request is a distinct call: its own Idempotency-Key, round-r
 First a warm-up (--warmup, 10 s on each endpoint): every token's first sight in every worker
 (a database read, then the token published in Redis for the other processes) and the process
 caches' first fill, printed apart. Then the measured slices. Prints, for each endpoint, calls/s
-(the median second and the slowest second of the steady state), p50/p95/p99 latency, errors (anything but 201, socket errors, timeouts) and rows written
-against 201 answers; then the ratio of the two endpoints and the same run's database baseline:
+(the median second and the slowest second of the steady state), p50/p95/p99 latency, errors
+(anything but 201, socket errors, timeouts) and rows written against 201 answers; then the ratio of the two endpoints and the same run's database baseline:
 raw single-row INSERTs/s by pgbench into a scratch table with as many clients as the server has
 database connections. Goals: >= 1,000 calls/s median second, never below 500/s, p99 <= 50 ms,
 0 errors, >= 2.5x the plain DRF endpoint; calls/s / INSERTs/s >= 0.10.

@@ -8,7 +8,8 @@ DATABASE_URL and REDIS_URL to run the same code on PostgreSQL and Redis.
 from pathlib import Path
 
 import environ
-from celery.schedules import crontab
+
+from .schedule import BEAT_SCHEDULE
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -243,44 +244,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Keep reconnecting through a Redis outage of any length instead of exiting after ~100 tries.
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-# The schedule is reviewed code. Each entry expires after its interval so missed beats don't pile up.
-CELERY_BEAT_SCHEDULE: dict = {
-    # Runs every 5 seconds: rolls newly committed calls into the tallies (tallies/rollups.py).
-    # Dashboards add the live tail above the rollup, so this sets their speed, not their accuracy.
-    "tallies-rollup-calls": {
-        "task": "tallies.rollup_calls",
-        "schedule": 5.0,
-        "options": {"expires": 5.0},
-    },
-    # Runs every 10 minutes: emails volunteers who chose "when a new campaign starts" about
-    # campaigns that became active since (reminders/services/). Reruns send nothing twice.
-    "reminders-send-new-campaigns": {
-        "task": "reminders.send_new_campaigns",
-        "schedule": 600.0,
-        "options": {"expires": 600.0},
-    },
-    # Runs every Monday at 15:00 UTC (10:00 New York, 07:00 Los Angeles): the weekly digest.
-    # Expires after 12 hours rather than a week: a digest that could not start by Monday night is stale.
-    "reminders-send-weekly-digest": {
-        "task": "reminders.send_weekly_digest",
-        "schedule": crontab(minute=0, hour=15, day_of_week="mon"),
-        "options": {"expires": 12 * 3600.0},
-    },
-    # Runs every Sunday at 07:00 UTC: refreshes the officials from the upstream sources
-    # (officials/refresh.py) and emails staff the change report. Expires after a day.
-    "officials-refresh": {
-        "task": "officials.refresh",
-        "schedule": crontab(minute=0, hour=7, day_of_week="sun"),
-        "options": {"expires": 24 * 3600.0},
-    },
-    # Runs every 15 minutes: call-day emails to members whose own morning of the call day has
-    # come (rally/services/call_days.py). The reminders ledger sends each once, whatever the number of beats.
-    "rally-send-call-day-emails": {
-        "task": "rally.send_call_day_emails",
-        "schedule": 900.0,
-        "options": {"expires": 900.0},
-    },
-}
+# The schedule is reviewed code, kept in its own module (advocacy/settings/schedule.py).
+CELERY_BEAT_SCHEDULE = BEAT_SCHEDULE
 
 # ------------------------------------------------------------------------------
 # REST API: https://www.django-rest-framework.org/api-guide/settings/
