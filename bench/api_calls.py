@@ -1,4 +1,4 @@
-"""Logging calls over HTTP: POST /api/v1/calls/ with token auth, on gunicorn and PostgreSQL.
+"""Logging calls over HTTP: POST /api/v1/calls/ with token auth, on the production server and PostgreSQL.
 
     .venv/bin/python bench/api_calls.py                      # 60 s on each endpoint, then a 20 s pgbench baseline
     .venv/bin/python bench/api_calls.py --duration 20        # the issue's comparison
@@ -6,8 +6,8 @@
 
 Needs Debian's `wrk` (`apt-get install -y wrk`) and PostgreSQL's `pgbench` on PATH.
 
-The server is `gunicorn -c gunicorn.conf.py advocacy.wsgi` (the production command; workers and
-threads from the options below) with bench/bench_settings.py: the production settings plus the
+The server is `python -m advocacy.webserver` (the production command, Granian; workers and
+threads from the options below, by default the production ones) with bench/bench_settings.py: the production settings plus the
 baseline endpoint of bench/drf_baseline.py, a plain DRF CreateAPIView on the same table. Both
 endpoints are driven by the same wrk settings in the same run, one after the other.
 
@@ -45,7 +45,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/adv_bench_api"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/8"
-GUNICORN = Path(sys.executable).parent / "gunicorn"
 
 # One thread state per wrk thread. Counts 201s per wall-clock second and everything else as an
 # error; done() gathers every thread's table and prints one JSON line for the Python side.
@@ -221,25 +220,18 @@ def free_port() -> int:
 def start_server(
     *, env: dict, port: int, workers: int, threads: int, log_path: Path, profile_dir: Path | None = None
 ) -> subprocess.Popen:
-    """The production command (gunicorn.conf.py), on a free loopback port."""
-    cmd = [
-        str(GUNICORN),
-        "-c",
-        str(ROOT / "gunicorn.conf.py"),
-        "advocacy.wsgi",
-        f"--bind=127.0.0.1:{port}",
-        f"--workers={workers}",
-        f"--threads={threads}",
-    ]
+    """The production command (advocacy/webserver.py), on a free loopback port."""
+    cmd = [sys.executable, "-m", "advocacy.webserver"]
+    env = {**env, "WEB_BIND": f"127.0.0.1:{port}", "WEB_WORKERS": str(workers), "WEB_THREADS": str(threads)}
     if profile_dir is not None:
-        env = {**env, "GUNICORN_PROFILE_DIR": str(profile_dir)}
+        env = {**env, "WEB_WSGI_TARGET": "profiled_wsgi:application", "BENCH_PROFILE_DIR": str(profile_dir)}
     proc = subprocess.Popen(
         cmd, cwd=ROOT, env=env, stdout=log_path.open("w"), stderr=subprocess.STDOUT, start_new_session=True
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            sys.exit(f"gunicorn exited:\n{log_path.read_text()[-3000:]}")
+            sys.exit(f"the server exited:\n{log_path.read_text()[-3000:]}")
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/me/", timeout=2)
         except urllib.error.HTTPError:
@@ -249,7 +241,7 @@ def start_server(
             continue
         return proc
     stop(proc)
-    sys.exit("gunicorn did not start in 30 s")
+    sys.exit("the server did not start in 30 s")
 
 
 def stop(proc: subprocess.Popen) -> None:
@@ -367,7 +359,7 @@ def count_rows(url: str) -> int:
 
 
 def server_cpu_seconds(master_pid: int) -> float:
-    """User + system CPU of gunicorn's workers so far (Linux /proc): the server's own cost, whatever the load."""
+    """User + system CPU of the server's worker processes so far (Linux /proc): the server's own cost, whatever the load."""
     ticks = os.sysconf("SC_CLK_TCK")
     total = 0.0
     children = Path(f"/proc/{master_pid}/task/{master_pid}/children")
@@ -460,7 +452,7 @@ def drive(
             f"{'no call lost' if figures[name]['consistent'] else 'INCONSISTENT'})"
         )
         figures[name]["cpu_ms"] = cpu[name] * 1000 / max(rows[name], 1)
-        print(f"server CPU per call (gunicorn workers, user + system): {figures[name]['cpu_ms']:.2f} ms")
+        print(f"server CPU per call (server workers, user + system): {figures[name]['cpu_ms']:.2f} ms")
         figures[name]["db_cpu_ms"] = db_cpu[name] * 1000 / max(rows[name], 1)
         print(f"database CPU per call (PostgreSQL processes on this machine): {figures[name]['db_cpu_ms']:.2f} ms")
     return figures
@@ -480,8 +472,15 @@ def main() -> None:
         default=10,
         help="seconds of load on each endpoint before the measured slices, reported apart (default 10; 0: none)",
     )
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=2, help="gunicorn threads per worker")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count(),
+        help="server worker processes (default: one per core, as in production)",
+    )
+    parser.add_argument(
+        "--threads", type=int, default=2, help="Python threads per server worker (default 2, as in production)"
+    )
     parser.add_argument("--connections", type=int, default=16, help="wrk keep-alive connections")
     parser.add_argument("--wrk-threads", type=int, default=1, help="wrk threads (one leaves a core for the server)")
     parser.add_argument("--no-baseline", action="store_true", help="skip pgbench")
@@ -491,7 +490,7 @@ def main() -> None:
         "--profile",
         type=Path,
         metavar="DIR",
-        help="profile every request with cProfile (GUNICORN_PROFILE_DIR) and print the table; "
+        help="profile every request with cProfile (bench/profiled_wsgi.py) and print the table; "
         "figures of a profiled run are slower than real ones",
     )
     parser.add_argument("--settings", default=BENCH_SETTINGS, help="the server's settings module")
@@ -524,8 +523,8 @@ def main() -> None:
         lua.write_text(WRK_SCRIPT)
         port = free_port()
         print(
-            f"server: gunicorn -c gunicorn.conf.py advocacy.wsgi, {args.workers} workers x {args.threads} threads "
-            f"(gthread), settings {args.settings}, 127.0.0.1:{port}; database {url.rpartition('/')[2]}; "
+            f"server: python -m advocacy.webserver (Granian, WSGI), {args.workers} workers x {args.threads} threads, "
+            f"settings {args.settings}, 127.0.0.1:{port}; database {url.rpartition('/')[2]}; "
             f"{len(keys)} tokens; wrk {args.wrk_threads} thread(s), {args.connections} connections, "
             f"{args.duration} s per endpoint",
             flush=True,
@@ -536,7 +535,7 @@ def main() -> None:
             port=port,
             workers=args.workers,
             threads=args.threads,
-            log_path=tmp_path / "gunicorn.log",
+            log_path=tmp_path / "server.log",
             profile_dir=profile_dir,
         )
         drf = bare = None
@@ -570,7 +569,7 @@ def main() -> None:
             bare = figures.get("bare Django view (ceiling)")
         finally:
             stop(server)
-            server_log = (tmp_path / "gunicorn.log").read_text()
+            server_log = (tmp_path / "server.log").read_text()
         print(
             f"load average after the run (1/5/15 min, {os.cpu_count()} CPUs): "
             f"{'/'.join(f'{x:.1f}' for x in os.getloadavg())}"

@@ -1,11 +1,11 @@
-"""Batch upload of offline calls over HTTP: POST /api/v1/calls/batch/ on gunicorn and PostgreSQL.
+"""Batch upload of offline calls over HTTP: POST /api/v1/calls/batch/ on the production server and PostgreSQL.
 
     .venv/bin/python bench/batch_upload.py                        # 50 batches of 1,000, 2 clients
     .venv/bin/python bench/batch_upload.py --batches 100 --size 1000 --clients 4 --workers 2
 
-The server is the production command, `gunicorn -c gunicorn.conf.py advocacy.wsgi`. Uses bench/api_calls.py's database (DATABASE_URL, default .../adv_bench_api), seed (a chapter's
-volunteers, Missouri's officials, the demo campaign), and server (gunicorn gthread, production
-settings, Redis cache). Each batch is one volunteer's `size` distinct calls with fresh
+The server is the production command, `python -m advocacy.webserver`. Uses bench/api_calls.py's
+database (DATABASE_URL, default .../adv_bench_api), seed (a chapter's volunteers, Missouri's
+officials, the demo campaign), and server (Granian, production settings, Redis cache). Each batch is one volunteer's `size` distinct calls with fresh
 idempotency keys; --clients Python threads send them over keep-alive connections.
 
 Prints calls/s (all calls of all batches over the wall time), per-batch latency (p50/p95/max),
@@ -135,8 +135,10 @@ def main() -> None:
     parser.add_argument("--batches", type=int, default=50)
     parser.add_argument("--size", type=int, default=1000, help="calls per batch (the endpoint takes up to 1,000)")
     parser.add_argument("--clients", type=int, default=2, help="concurrent HTTP clients")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=2, help="gunicorn threads per worker")
+    parser.add_argument(
+        "--workers", type=int, default=os.cpu_count(), help="server worker processes (default: one per core)"
+    )
+    parser.add_argument("--threads", type=int, default=2, help="Python threads per server worker")
     parser.add_argument("--users", type=int, default=50, help="volunteers whose tokens the batches rotate over")
     parser.add_argument("--profile", type=Path, metavar="DIR", help="cProfile every request (slower), then the table")
     args = parser.parse_args()
@@ -157,11 +159,11 @@ def main() -> None:
     batches = make_batches(n=args.batches, size=args.size, body=body, keys=keys)
 
     with tempfile.TemporaryDirectory(prefix="bench-batch-") as tmp:
-        log_path = Path(tmp) / "gunicorn.log"
+        log_path = Path(tmp) / "server.log"
         port = api_calls.free_port()
         print(
-            f"server: gunicorn -c gunicorn.conf.py advocacy.wsgi, {args.workers} workers x {args.threads} threads "
-            f"(gthread), bench settings (production + the DRF baseline URL), 127.0.0.1:{port}; database {url.rpartition('/')[2]}; "
+            f"server: python -m advocacy.webserver (Granian), {args.workers} workers x {args.threads} threads, "
+            f"bench settings (production + the DRF baseline URL), 127.0.0.1:{port}; database {url.rpartition('/')[2]}; "
             f"{args.batches} batches x {args.size} calls, {args.clients} clients over HTTP keep-alive",
             flush=True,
         )
@@ -195,7 +197,7 @@ def main() -> None:
     )
     print(f"errors: {len(errors)}{' ' + '; '.join(errors[:3]) if errors else ''}")
     print(
-        f"server CPU (gunicorn workers, user + system): {cpu * 1000 / args.batches:.0f} ms per batch, "
+        f"server CPU (server workers, user + system): {cpu * 1000 / args.batches:.0f} ms per batch, "
         f"{cpu * 1e6 / calls:.0f} us per call: {calls / cpu:,.0f} calls per CPU second"
     )
     print(

@@ -3,7 +3,7 @@ write, and a bare Django view, the ceiling of a call with no rules.
 
 Token authentication (the project's hashed tokens: one query for the token and its user), a
 ModelSerializer, one INSERT, the project's REST_FRAMEWORK defaults (throttles, parser, renderer)
-and the full middleware stack, served by the same gunicorn as the product's endpoint. None of the
+and the full middleware stack, served by the same server as the product's endpoint. None of the
 product's rules run here: it is the floor a lean endpoint is compared against, in the same run.
 
 The bare view (`bare_call_create`) is the issue's third row: a plain Django function view behind

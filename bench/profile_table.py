@@ -1,9 +1,9 @@
-"""Where the time of a logged call goes: the table in bench/README.md, from gunicorn's cProfile files.
+"""Where the time of a logged call goes: the table in bench/README.md, from the server's cProfile files.
 
-    .venv/bin/python bench/profile_table.py var/profile      # files written by GUNICORN_PROFILE_DIR
+    .venv/bin/python bench/profile_table.py var/profile      # files written by bench/profiled_wsgi.py
 
 Sums every worker thread's profile and prints, per request (the number of WSGI calls), the
-cumulative CPU milliseconds (gunicorn.conf.py profiles in thread CPU time, so waiting on the
+cumulative CPU milliseconds (bench/profiled_wsgi.py profiles in thread CPU time, so waiting on the
 network or for a core does not count) of each stage that appears in the profile, the SQL statements and Redis
 round trips per request, and the functions with the most own time. cProfile roughly doubles the
 cost of Python function calls, so compare the shares, not the absolute figures, with a real run.

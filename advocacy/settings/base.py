@@ -380,6 +380,8 @@ CALLS_PER_OFFICE_PER_DAY = env.int("CALLS_PER_OFFICE_PER_DAY", default=3)
 # The largest API request body (a batch of 1,000 calls is about 250 kB); larger is a 413.
 API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=1024 * 1024)
 
+# The servers copy their environment (DATABASE_URL...) into request.META: reports leave it out.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "advocacy.error_reports.RequestOnlyExceptionReporterFilter"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

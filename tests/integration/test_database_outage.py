@@ -1,7 +1,8 @@
 """PostgreSQL stopped under a running server: 503 in the JSON error shape within 2 s, and recovery by itself.
 
 A private PostgreSQL cluster (initdb on a free loopback port, run as the postgres user when the
-tests run as root) holds a migrated database; a real gunicorn serves the app on it. The test
+tests run as root) holds a migrated database; the production server (`python -m advocacy.webserver`)
+serves the app on it. The test
 stops PostgreSQL (a fast shutdown, as `pg_ctl stop -m fast`), checks every request answers a
 503 quickly with no traceback, starts PostgreSQL again and checks the same server answers
 normally without a restart. The shared PostgreSQL is never touched.
@@ -20,6 +21,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from email.message import Message
 from pathlib import Path
 
 import pytest
@@ -29,7 +31,6 @@ from ._processes import ROOT, Process, free_port, wait_for
 pytestmark = pytest.mark.postgres
 
 PG_BIN = next(iter(sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)), None)
-GUNICORN = Path(sys.executable).parent / "gunicorn"
 
 
 def _as_postgres(command: list[str]) -> list[str]:
@@ -117,25 +118,27 @@ def _port_open(port: int) -> bool:
         return False
 
 
-class Gunicorn(Process):
-    name = "gunicorn"
+class WebServer(Process):
+    """The production command, one worker process with four threads."""
+
+    name = "webserver"
 
     def __init__(self, *, env: dict, log_path: Path):
         super().__init__(log_path=log_path)
-        self.env = env
         self.port = free_port()
+        self.env = {**env, "WEB_BIND": f"127.0.0.1:{self.port}", "WEB_WORKERS": "1", "WEB_THREADS": "4"}
 
     def command(self) -> list[str]:
-        return [str(GUNICORN), "advocacy.wsgi", "--bind", f"127.0.0.1:{self.port}", "--workers", "1", "--threads", "4"]
+        return [sys.executable, "-m", "advocacy.webserver"]
 
-    def start(self) -> Gunicorn:
+    def start(self) -> WebServer:
         self._spawn(env=self.env)
-        wait_for(lambda: _port_open(self.port) or not self.running, timeout=60, message="gunicorn to listen")
+        wait_for(lambda: _port_open(self.port) or not self.running, timeout=60, message="the web server to listen")
         if not self.running:
-            raise AssertionError(f"gunicorn exited\n{self.tail()}")
+            raise AssertionError(f"the web server exited\n{self.tail()}")
         return self
 
-    def request(self, path: str, *, method="GET", body=None, headers=None) -> tuple[int, dict, bytes, float]:
+    def request(self, path: str, *, method="GET", body=None, headers=None) -> tuple[int, Message, bytes, float]:
         data = json.dumps(body).encode() if body is not None else None
         request = urllib.request.Request(
             f"http://127.0.0.1:{self.port}{path}",
@@ -146,9 +149,9 @@ class Gunicorn(Process):
         started = time.monotonic()
         try:
             with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - loopback only
-                return response.status, dict(response.headers), response.read(), time.monotonic() - started
+                return response.status, response.headers, response.read(), time.monotonic() - started
         except urllib.error.HTTPError as error:
-            return error.code, dict(error.headers), error.read(), time.monotonic() - started
+            return error.code, error.headers, error.read(), time.monotonic() - started
 
 
 def _manage(env: dict, *args: str, timeout: float = 300) -> str:
@@ -169,8 +172,8 @@ print(api_token_create(user=user, name="outage")[1])
 
 @pytest.fixture
 def stack():
-    if PG_BIN is None or not GUNICORN.exists():
-        pytest.skip("needs PostgreSQL's server binaries (/usr/lib/postgresql/*/bin) and gunicorn")
+    if PG_BIN is None:
+        pytest.skip("needs PostgreSQL's server binaries (/usr/lib/postgresql/*/bin)")
     # Not under pytest's tmp_path: its parents are private to this user, and postgres may be another one.
     root = Path(tempfile.mkdtemp(prefix="pg-outage-"))
     root.chmod(0o755)
@@ -186,7 +189,7 @@ def stack():
     try:
         _manage(env, "migrate", "--noinput")
         key = _manage(env, "shell", "-c", SEED).strip().splitlines()[-1]
-        server = Gunicorn(env=env, log_path=root / "gunicorn.log").start()
+        server = WebServer(env=env, log_path=root / "webserver.log").start()
         yield postgres, server, {"Authorization": f"Token {key}"}
     except BaseException:
         print(postgres.tail(), server.tail() if server else "")
