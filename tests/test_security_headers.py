@@ -1,5 +1,5 @@
 """Content-Security-Policy and Permissions-Policy: every page gets them, production included; no
-template carries an inline script or event handler the policy would block."""
+template carries an inline script, event handler or style the policy would block."""
 
 import os
 import re
@@ -18,11 +18,12 @@ def _directives(header: str) -> dict[str, list[str]]:
     return {part.split()[0]: part.split()[1:] for part in (p.strip() for p in header.split(";")) if part}
 
 
-def test_pages_send_a_csp_without_inline_scripts_and_a_permissions_policy(client, db):
+def test_pages_send_a_csp_without_inline_scripts_or_styles_and_a_permissions_policy(client, db):
     response = client.get("/")
 
     csp = _directives(response["Content-Security-Policy"])
     assert csp["script-src"] == ["'self'"]
+    assert csp["style-src"] == ["'self'"]
     assert csp["default-src"] == ["'self'"]
     assert csp["object-src"] == ["'none'"]
     assert csp["frame-ancestors"] == ["'none'"]
@@ -41,6 +42,7 @@ def test_the_widget_keeps_its_own_frame_ancestors_rule(client, db):
     csp = _directives(response["Content-Security-Policy"])
     assert csp["frame-ancestors"] == ["*"]
     assert csp["script-src"] == ["'self'"]
+    assert csp["style-src"] == ["'self'"]
     assert "X-Frame-Options" not in response
 
 
@@ -57,12 +59,13 @@ def test_production_settings_send_the_same_headers():
         "import django; django.setup(); from django.conf import settings as s; "
         "print('csp.middleware.CSPMiddleware' in s.MIDDLEWARE, "
         "'django_permissions_policy.PermissionsPolicyMiddleware' in s.MIDDLEWARE, "
-        "s.CONTENT_SECURITY_POLICY['DIRECTIVES']['script-src'], bool(s.PERMISSIONS_POLICY))"
+        "s.CONTENT_SECURITY_POLICY['DIRECTIVES']['script-src'], "
+        "s.CONTENT_SECURITY_POLICY['DIRECTIVES']['style-src'], bool(s.PERMISSIONS_POLICY))"
     )
     out = subprocess.run(
         [sys.executable, "-c", script], env=env, cwd=settings.BASE_DIR, capture_output=True, text=True, check=True
     )
-    assert out.stdout.strip() == "True True [\"'self'\"] True"
+    assert out.stdout.strip() == "True True [\"'self'\"] [\"'self'\"] True"
 
 
 def test_no_template_has_an_inline_script_or_event_handler():
@@ -76,4 +79,16 @@ def test_no_template_has_an_inline_script_or_event_handler():
             if "src=" not in tag:
                 offenders.append(f"{path.relative_to(TEMPLATES)}: {tag}")
         offenders += [f"{path.relative_to(TEMPLATES)}: {m}" for m in re.findall(r"<[^>]*\son[a-z]+=[^>]*>", text)]
+    assert not offenders, offenders
+
+
+def test_no_page_template_has_a_style_element_or_attribute():
+    """Emails keep their inline styles (mail clients need them; no CSP there); pages use stylesheets."""
+    offenders = []
+    for path in TEMPLATES.rglob("*.html"):
+        if "email" in path.parts or path.name.startswith("_email"):
+            continue
+        text = path.read_text()
+        offenders += [f"{path.relative_to(TEMPLATES)}: {m}" for m in re.findall(r"<style\b[^>]*>", text)]
+        offenders += [f"{path.relative_to(TEMPLATES)}: {m}" for m in re.findall(r"<[^>]*\sstyle=[^>]*>", text)]
     assert not offenders, offenders

@@ -8,6 +8,7 @@ axe-core is the copy inside the axe-playwright-python wheel, so nothing is downl
 from dataclasses import dataclass, field
 
 import pytest
+from allauth.account.models import EmailAddress
 from axe_playwright_python.sync_playwright import Axe
 
 from accounts.join_links import chapter_join_token_make
@@ -126,6 +127,8 @@ def test_a_volunteer_sees_no_axe_or_csp_violation(browser, live_server, world, w
     card.locator(".log-status", has_text="Logged: left a voicemail").wait_for()
     check(page, f"{width} campaign page after a log", findings, csp)
 
+    # A change of address waiting for its confirmation: allauth's page has a hidden form for it.
+    EmailAddress.objects.create(user=volunteer, email="volunteer.next@example.org", verified=False, primary=False)
     for path, name in [
         ("/campaigns/", "campaign list"),
         ("/officials/", "my officials"),
