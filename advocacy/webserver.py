@@ -4,8 +4,9 @@ Granian parses HTTP in Rust and runs the WSGI application on a small pool of Pyt
 worker process. On the call endpoint, whose own work is a few hundred microseconds of Python around
 one PostgreSQL statement and one Redis round trip, a pure-Python server spent about as much CPU as
 the application (gunicorn's gthread workers: half of every worker's samples were its poller, thread
-hand-offs and HTTP parsing). Measured in the same runs on two cores: the call endpoint went from
-about 900 to about 1,350 calls/s; bench/README.md has the figures.
+hand-offs and HTTP parsing). Alternating runs on two cores: a logged call costs the workers
+0.64-0.75 ms of CPU against 0.89-1.37 ms, and the endpoint does about 1,500 calls/s where it did
+900-1,300; bench/README.md has the figures.
 
 The settings, tuned on a two-core box:
 
@@ -18,8 +19,10 @@ The settings, tuned on a two-core box:
   1,000 calls/s).
 
 WEB_BIND (host:port, default 127.0.0.1:8000) is where it listens; the TLS-terminating proxy in
-front sets X-Forwarded-Proto. A stuck request cannot hold a thread for long: PostgreSQL's connect
-timeout and the Redis socket timeouts bound every wait of the call path.
+front sets X-Forwarded-Proto. Unlike gunicorn, Granian never kills a slow request: PostgreSQL's
+connect timeout and Redis's socket timeouts bound those waits, and a statement_timeout on the web
+process's database role bounds a runaway query (README, "Running in production").
+WEB_WSGI_TARGET serves another WSGI callable ("module:attribute"); the benchmarks' profiler uses it.
 """
 
 import os
