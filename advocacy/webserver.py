@@ -22,7 +22,7 @@ WEB_BIND (host:port, default 127.0.0.1:8000) is where it listens; the TLS-termin
 front sets X-Forwarded-Proto. Unlike gunicorn, Granian never kills a slow request: PostgreSQL's
 connect timeout and Redis's socket timeouts bound those waits, and a statement_timeout on the web
 process's database role bounds a runaway query (README, "Running in production").
-WEB_WSGI_TARGET serves another WSGI callable ("module:attribute"); the benchmarks' profiler uses it.
+WEB_LOG_LEVEL sets the server's log level (default warning). WEB_WSGI_TARGET serves another WSGI callable ("module:attribute"); the benchmarks' profiler uses it.
 """
 
 import os

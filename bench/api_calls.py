@@ -217,6 +217,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def production_shape(args) -> None:
+    """Workers and threads not given on the command line: the production server's own defaults."""
+    sys.path.insert(0, str(ROOT))
+    from advocacy.webserver import server_options
+
+    defaults = server_options({})
+    args.workers = args.workers or defaults["workers"]
+    args.threads = args.threads or defaults["blocking_threads"]
+
+
 def start_server(
     *, env: dict, port: int, workers: int, threads: int, log_path: Path, profile_dir: Path | None = None
 ) -> subprocess.Popen:
@@ -472,15 +482,8 @@ def main() -> None:
         default=10,
         help="seconds of load on each endpoint before the measured slices, reported apart (default 10; 0: none)",
     )
-    parser.add_argument(
-        "--workers",
-        type=int,
-        default=os.cpu_count(),
-        help="server worker processes (default: one per core, as in production)",
-    )
-    parser.add_argument(
-        "--threads", type=int, default=2, help="Python threads per server worker (default 2, as in production)"
-    )
+    parser.add_argument("--workers", type=int, help="server worker processes (default: production's)")
+    parser.add_argument("--threads", type=int, help="Python threads per server worker (default: production's)")
     parser.add_argument("--connections", type=int, default=16, help="wrk keep-alive connections")
     parser.add_argument("--wrk-threads", type=int, default=1, help="wrk threads (one leaves a core for the server)")
     parser.add_argument("--no-baseline", action="store_true", help="skip pgbench")
@@ -495,6 +498,7 @@ def main() -> None:
     )
     parser.add_argument("--settings", default=BENCH_SETTINGS, help="the server's settings module")
     args = parser.parse_args()
+    production_shape(args)
 
     for tool in ("wrk", "pgbench"):
         if shutil.which(tool) is None:

@@ -135,13 +135,12 @@ def main() -> None:
     parser.add_argument("--batches", type=int, default=50)
     parser.add_argument("--size", type=int, default=1000, help="calls per batch (the endpoint takes up to 1,000)")
     parser.add_argument("--clients", type=int, default=2, help="concurrent HTTP clients")
-    parser.add_argument(
-        "--workers", type=int, default=os.cpu_count(), help="server worker processes (default: one per core)"
-    )
-    parser.add_argument("--threads", type=int, default=2, help="Python threads per server worker")
+    parser.add_argument("--workers", type=int, help="server worker processes (default: production's)")
+    parser.add_argument("--threads", type=int, help="Python threads per server worker (default: production's)")
     parser.add_argument("--users", type=int, default=50, help="volunteers whose tokens the batches rotate over")
     parser.add_argument("--profile", type=Path, metavar="DIR", help="cProfile every request (slower), then the table")
     args = parser.parse_args()
+    api_calls.production_shape(args)
     if args.profile:
         import shutil
 
