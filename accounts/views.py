@@ -1,5 +1,6 @@
 from http import HTTPStatus
 
+from allauth.account.views import LogoutView
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -198,3 +199,20 @@ def language_set(request):
         secure=request.is_secure(),
     )
     return response
+
+
+class _LogoutClearingThisPhone(LogoutView):
+    """allauth's sign-out, which also tells the browser to forget what the service worker kept.
+
+    `Clear-Site-Data` removes the pages kept for offline reading, any calls still waiting on the
+    phone and the worker itself, even if the page's own script never ran (static/js/offline.js
+    tries to send waiting calls first).
+    """
+
+    def post(self, *args, **kwargs):
+        response = super().post(*args, **kwargs)
+        response["Clear-Site-Data"] = '"cache", "storage"'
+        return response
+
+
+logout_clearing_this_phone = _LogoutClearingThisPhone.as_view()

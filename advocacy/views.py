@@ -1,13 +1,23 @@
+import hashlib
+import json
 import logging
 import sys
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views import defaults as default_views
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import require_GET
+
+from .offline import OFFLINE_CACHE_HEADER
 
 logger = logging.getLogger(__name__)
 
@@ -23,6 +33,86 @@ def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+# The app's colours, as in static/css/app.css (--brand and --bg).
+THEME_COLOR = "#0b5cad"
+BACKGROUND_COLOR = "#ffffff"
+# What the service worker stores when it installs, so a page kept for offline reading has its
+# styles, scripts and icons even if it was first opened before the worker took over.
+OFFLINE_PRECACHE = (
+    "css/app.css",
+    "css/campaigns.css",
+    "css/officials.css",
+    "js/site.js",
+    "js/campaigns.js",
+    "js/offline.js",
+    "django_htmx/htmx-2.min.js",
+    "icons/icon-192.png",
+    "icons/favicon-32.png",
+)
+
+
+@require_GET
+@cache_control(max_age=3600)
+def web_manifest(request):
+    """The web app manifest: "Add to Home Screen" installs the site as an app that opens on the campaigns."""
+    icons = [
+        {"src": static(f"icons/icon-{size}.png"), "sizes": f"{size}x{size}", "type": "image/png", "purpose": "any"}
+        for size in (192, 512)
+    ] + [
+        {
+            "src": static(f"icons/icon-maskable-{size}.png"),
+            "sizes": f"{size}x{size}",
+            "type": "image/png",
+            "purpose": "maskable",
+        }
+        for size in (192, 512)
+    ]
+    manifest = {
+        "id": "/",
+        "name": settings.SITE_NAME,
+        "short_name": pgettext("the app's name under its icon", "Call"),
+        "description": _("Call your officials with the script in front of you, and log how it went."),
+        "lang": request.LANGUAGE_CODE,
+        "start_url": reverse("campaigns:list"),
+        "scope": "/",
+        "display": "standalone",
+        "orientation": "portrait",
+        "theme_color": THEME_COLOR,
+        "background_color": BACKGROUND_COLOR,
+        "icons": icons,
+    }
+    return HttpResponse(json.dumps(manifest, ensure_ascii=False), content_type="application/manifest+json")
+
+
+@require_GET
+@never_cache
+def service_worker(request):
+    """The service worker, from the site root so that its scope is the whole site.
+
+    Its version is a hash of its own text and of the static files' (hashed, in production) URLs,
+    so every deploy that changes either installs a new worker and drops the old caches.
+    """
+    # JSON literals for the script: the template is rendered with autoescaping off.
+    context = {
+        "precache": json.dumps([static(path) for path in OFFLINE_PRECACHE]),
+        "offline_url": json.dumps(reverse("offline")),
+        "static_prefix": json.dumps(settings.STATIC_URL),
+        "cache_header": json.dumps(OFFLINE_CACHE_HEADER.lower()),
+        "version": "",
+    }
+    body = render_to_string("offline/sw.js", context)
+    context["version"] = json.dumps(hashlib.sha256(body.encode()).hexdigest()[:12])
+    response = HttpResponse(render_to_string("offline/sw.js", context), content_type="text/javascript")
+    response["Service-Worker-Allowed"] = "/"
+    return response
+
+
+@require_GET
+def offline(request):
+    """What the service worker shows for a page that was never kept on this phone."""
+    return render(request, "offline/offline.html")
 
 
 def page_not_found(request, exception=None):

@@ -11,6 +11,7 @@ from django_htmx.http import trigger_client_event
 from accounts.selectors import chapter_list_led_by
 from accounts.services import user_location_set
 from advocacy.errors import ApplicationError
+from advocacy.offline import offline_cacheable
 from officials.models import Office
 from tallies.models import Outcome, Source
 from tallies.rate_limits import calls_rate_allows_user
@@ -30,6 +31,7 @@ def _error_text(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
 
+@offline_cacheable
 def campaign_list(request):
     campaigns = selectors.campaign_list_visible(user=request.user)
     leads = request.user.is_authenticated and chapter_list_led_by(user=request.user).exists()
@@ -74,6 +76,7 @@ def _call_result(request, targets) -> dict | None:
     return result
 
 
+@offline_cacheable
 def campaign_detail(request, slug):
     campaign = selectors.campaign_get_visible(slug=slug, user=request.user)
     return render(request, "campaigns/campaign_detail.html", _detail_context(request, campaign))
