@@ -114,3 +114,15 @@ def user_data_export(*, user) -> dict:
             for t in ApiToken.objects.filter(user=user).order_by("created_at")
         ],
     }
+
+
+def location_held_at(*, user, when):
+    """The ZIP (and district) the caller held at that moment, from their location history; None if none."""
+    from .models import LocationHistory
+
+    return (
+        LocationHistory.objects.filter(user=user, valid_from__lte=when)
+        .exclude(valid_to__lte=when)
+        .order_by("-valid_from", "-id")
+        .first()
+    )
