@@ -131,3 +131,15 @@ def test_a_call_stays_counted_for_the_office_the_caller_was_a_constituent_of(cha
         call_log_create(
             user=caller, campaign=campaign, action=action, office=offices["attorney_general"], outcome="reached"
         )
+
+
+def test_the_refusal_is_in_spanish_for_a_spanish_reader(client):
+    caller = UserFactory(email="mover@example.org", zip_code="", state="", language="es")
+    user_location_set(user=caller, zip_code=MISSOURI)
+    user_location_set(user=caller, zip_code=KANSAS)
+    client.force_login(caller)
+    body = client.post(
+        reverse("profile"),
+        {"zip_code": ILLINOIS, "time_zone": "America/Chicago", "reminder_frequency": "weekly", "language": "es"},
+    ).content.decode()
+    assert "Puedes mudarte a otro estado una vez cada 30 días" in body

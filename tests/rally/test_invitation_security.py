@@ -104,3 +104,19 @@ def test_a_member_cannot_withdraw_and_another_chapters_invitation_is_a_404(clien
         == HTTPStatus.NOT_FOUND
     )
     assert Invitation.objects.get().status == Invitation.Status.PENDING
+
+
+def test_the_refusal_is_in_spanish_for_a_spanish_reader(client, chapter, chapter_lead):
+    invitation = invite(chapter, chapter_lead, "invitee@example.org")
+    client.force_login(UserFactory(email="intruder@example.org", language="es"))
+    body = client.get(link_for(invitation)).content.decode()
+    assert "Esta invitación a St. Louis Callers es para otra dirección" in body
+    assert "no es una dirección confirmada de tu cuenta" in body
+
+
+def test_the_stop_page_is_in_spanish(client, chapter, chapter_lead):
+    from rally.tokens import invitation_stop_token_make
+
+    client.cookies["language"] = "es"
+    page = client.get(reverse("rally:invitation_stop", args=[invitation_stop_token_make(email="x@example.org")]))
+    assert "¿No invitar nunca más a x@example.org a un capítulo?" in page.content.decode()
