@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import LocationHistory, User
-from accounts.selectors import location_held_at
+from accounts.selectors import location_held_at, user_data_export
 from accounts.services import state_move_available_at, user_location_set, user_profile_update
 from campaigns.models import Action
 from tallies.models import CallLog
@@ -45,8 +45,10 @@ def test_every_change_is_kept_with_its_dates(caller):
     assert [(r.zip_code, r.state, r.is_move) for r in rows] == [(MISSOURI, "MO", False), ("65101-1234", "MO", False)]
     assert rows[0].valid_to == rows[1].valid_from
     assert rows[1].valid_to is None
-    assert location_held_at(user=caller, when=t0 + dt.timedelta(minutes=5)).zip_code == MISSOURI
-    assert location_held_at(user=caller, when=timezone.now()).zip_code == "65101-1234"
+    assert location_held_at(user=caller, at=t0 + dt.timedelta(minutes=5)).zip_code == MISSOURI
+    assert location_held_at(user=caller, at=timezone.now()).zip_code == "65101-1234"
+    exported = [(h["zip_code"], h["to"] is None) for h in user_data_export(user=caller)["location_history"]]
+    assert exported == [(MISSOURI, False), ("65101-1234", True)]
 
 
 def test_a_second_move_to_another_state_within_30_days_is_refused_on_the_profile_page(client, caller):
@@ -121,7 +123,7 @@ def test_a_call_stays_counted_for_the_office_the_caller_was_a_constituent_of(cha
     )
     user_location_set(user=caller, zip_code=KANSAS)
 
-    assert location_held_at(user=caller, when=call.created_at).state == "MO"
+    assert location_held_at(user=caller, at=call.created_at).state == "MO"
     board = tally_dashboard(chapter_ids=[chapter.pk])
     assert [(office.pk, n) for office, n in board.by_office] == [(offices["attorney_general"].pk, 1)]
     assert CallLog.objects.get().office == offices["attorney_general"]

@@ -171,3 +171,9 @@ def test_the_stop_link_in_an_invitation_means_never_again(
     result = invitations_create(chapter=chapter, addresses="notme@example.org\nother@example.org")
     assert result["suppressed"] == ["notme@example.org"]
     assert result["invited"] == ["other@example.org"]
+
+
+def test_staff_see_the_do_not_invite_list_in_the_admin(staff_client):
+    DoNotInvite.objects.create(email_key="gone@example.org", reason="bounced", detail="550 No such user")
+    page = staff_client.get(reverse("admin:rally_donotinvite_changelist")).content.decode()
+    assert "gone@example.org" in page
