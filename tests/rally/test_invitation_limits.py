@@ -3,10 +3,12 @@ mailboxes that bounced or said stop are never invited again."""
 
 import datetime as dt
 import re
+import threading
 from http import HTTPStatus
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.urls import reverse
 from django.utils import formats, timezone
 
@@ -177,3 +179,34 @@ def test_staff_see_the_do_not_invite_list_in_the_admin(staff_client):
     DoNotInvite.objects.create(email_key="gone@example.org", reason="bounced", detail="550 No such user")
     page = staff_client.get(reverse("admin:rally_donotinvite_changelist")).content.decode()
     assert "gone@example.org" in page
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_leads_pasting_at_once_cannot_both_fit_the_last_room(settings):
+    """Each paste fits what is left; both together do not. The chapter's row lock lets exactly one through."""
+    settings.INVITATIONS_PER_CHAPTER_PER_DAY = 10
+    chapter = ChapterFactory(name="Racers", slug="racers")
+    leads = [UserFactory(email=f"racer{i}@example.org") for i in range(2)]
+    for lead in leads:
+        MembershipFactory(user=lead, chapter=chapter, role=Membership.Role.LEAD)
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def paste(lead, prefix):
+        try:
+            barrier.wait()
+            invitations_create(chapter=chapter, addresses=addresses(6, prefix), user=lead)
+            outcomes.append("invited")
+        except InvitationLimitReached:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=paste, args=(lead, f"r{i}-")) for i, lead in enumerate(leads)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["invited", "refused"]
+    assert Invitation.objects.filter(chapter=chapter).count() == 6
