@@ -7,10 +7,26 @@ from cryptography.fernet import Fernet, MultiFernet
 from django.conf import settings
 from django.utils import translation
 
+from .emails import email_key
+
 
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request):
         return getattr(settings, "ACCOUNT_ALLOW_REGISTRATION", True)
+
+    def clean_email(self, email: str) -> str:
+        """One account per mailbox: an address whose mailbox already has an account (`ann+1@x` for
+        `ann@x`) is answered as that account's own address.
+
+        Signup and "add an email address" then treat it exactly as an address already taken, which
+        (with enumeration prevention) means: no second account, a notice to the mailbox's owner, and
+        the same page as for a new address, so nobody learns whether the mailbox has an account.
+        """
+        email = super().clean_email(email)
+        from .models import User
+
+        existing = User.objects.filter(email_key=email_key(email)).values_list("email", flat=True).first()
+        return existing.lower() if existing else email
 
     def save_user(self, request, user, form, commit=True):
         # Someone who signs up reading Spanish gets their reminder emails in Spanish too.

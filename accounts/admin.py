@@ -1,20 +1,51 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.core.exceptions import ValidationError
 
-from .models import ApiToken, Chapter, Membership, User
+from .emails import email_key
+from .models import ApiToken, Chapter, LocationHistory, Membership, User
 
 
-class EmailUserCreationForm(UserCreationForm):
+class _OneAccountPerMailbox:
+    """The admin's side of User.email_key: a clear form error instead of the database's refusal."""
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        others = User.objects.filter(email_key=email_key(email))
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            raise ValidationError(
+                "Another account already uses this mailbox (addresses differing only in case or a +tag are one mailbox)."
+            )
+        return email
+
+
+class EmailUserCreationForm(_OneAccountPerMailbox, UserCreationForm):
     class Meta(UserCreationForm.Meta):
         model = User
         fields = ("email",)
 
 
-class EmailUserChangeForm(UserChangeForm):
+class EmailUserChangeForm(_OneAccountPerMailbox, UserChangeForm):
     class Meta(UserChangeForm.Meta):
         model = User
         fields = "__all__"
+
+
+class LocationHistoryInline(admin.TabularInline):
+    """Read-only: the ZIP codes the caller held and when (whose constituent they were)."""
+
+    model = LocationHistory
+    extra = 0
+    can_delete = False
+    fields = ["zip_code", "state", "district_ocd_id", "valid_from", "valid_to", "is_move", "allowed_by_staff"]
+    readonly_fields = fields
+    ordering = ["-valid_from", "-id"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 class MembershipInline(admin.TabularInline):
@@ -38,7 +69,7 @@ class UserAdmin(DjangoUserAdmin):
     list_filter = ["is_staff", "is_superuser", "is_active", "state", "reminder_frequency", "memberships__chapter"]
     search_fields = ["email", "name"]
     readonly_fields = ["last_login", "date_joined"]
-    inlines = [UserMembershipInline]
+    inlines = [UserMembershipInline, LocationHistoryInline]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (
@@ -52,6 +83,7 @@ class UserAdmin(DjangoUserAdmin):
                     "time_zone",
                     "reminder_frequency",
                     "call_now_emails",
+                    "state_move_allowed",
                 )
             },
         ),
@@ -67,7 +99,7 @@ class UserAdmin(DjangoUserAdmin):
 
 @admin.register(Chapter)
 class ChapterAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "state", "time_zone", "created_at"]
+    list_display = ["name", "slug", "state", "time_zone", "invitation_daily_limit", "created_at"]
     list_filter = ["state", "time_zone"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .emails import email_key
 from .time_zones import CHAPTER_TIME_ZONE_CHOICES, time_zone_for_state, zone
 
 ZIP_CODE_VALIDATOR = RegexValidator(
@@ -55,6 +56,10 @@ class User(AbstractUser):
     first_name = None
     last_name = None
     email = models.EmailField("email address", unique=True)
+    # The mailbox the address reaches (accounts.emails.email_key): one account per mailbox, so
+    # `a+1@x` and `A@x` cannot be second accounts of `a@x`. Kept in step with `email` by save().
+    # Accounts that already shared a mailbox before the rule keep a key of their own ("~<id>~...").
+    email_key = models.CharField(max_length=254, unique=True, null=True, editable=False)
     name = models.CharField("name", max_length=150, blank=True)
     zip_code = models.CharField("ZIP code", max_length=10, blank=True, validators=[ZIP_CODE_VALIDATOR])
     # Where the ZIP resolved to. district_ocd_id is the caller's own choice when the ZIP spans
@@ -71,6 +76,13 @@ class User(AbstractUser):
     )
     # A chapter lead's "call now" messages; off by the profile or the link in one of them.
     call_now_emails = models.BooleanField("“Call now” messages from my chapters' leads", default=True)
+    # Staff's override of "one move to another state per 30 days": lets the next move through, then clears.
+    state_move_allowed = models.BooleanField(
+        "allow the next move to another state now",
+        default=False,
+        help_text="A caller may move to another state once per 30 days. Tick to let the next move through "
+        "at once (for example after a real move); it clears itself when used.",
+    )
 
     @property
     def zone(self) -> ZoneInfo:
@@ -84,6 +96,23 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.name or self.email
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._stored_email = instance.__dict__.get("email")
+        return instance
+
+    def save(self, *args, **kwargs):
+        # Recomputed only when the address changes, so an older account that shares a mailbox
+        # (and so holds a "~<id>~" key) can still be saved.
+        if self.email_key is None or getattr(self, "_stored_email", None) != self.email:
+            self.email_key = email_key(self.email) if self.email else None
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None and "email" in update_fields:
+                kwargs["update_fields"] = {*update_fields, "email_key"}
+        super().save(*args, **kwargs)
+        self._stored_email = self.email
 
     @property
     def zip5(self) -> str:
@@ -111,6 +140,14 @@ class Chapter(models.Model):
     members = models.ManyToManyField(User, through="Membership", related_name="chapters")
     # Part of every join link; a lead's "new join link" bumps it, so every earlier link stops working.
     join_link_version = models.PositiveIntegerField(default=1, editable=False)
+    # Staff's per-chapter override of INVITATIONS_PER_CHAPTER_PER_DAY (blank: the site's default).
+    invitation_daily_limit = models.PositiveIntegerField(
+        "invitations per 24 hours",
+        null=True,
+        blank=True,
+        help_text="How many invitations the chapter's leads may send in any 24 hours. "
+        "Blank: the site's default (INVITATIONS_PER_CHAPTER_PER_DAY, 1,000).",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -126,6 +163,12 @@ class Chapter(models.Model):
     @property
     def zone(self):
         return zone(self.time_zone or time_zone_for_state(self.state))
+
+    @property
+    def invitations_per_day(self) -> int:
+        if self.invitation_daily_limit is not None:
+            return self.invitation_daily_limit
+        return settings.INVITATIONS_PER_CHAPTER_PER_DAY
 
 
 class MembershipQuerySet(models.QuerySet):
@@ -190,3 +233,30 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class LocationHistory(models.Model):
+    """Each ZIP (and district) a caller has held, from when to when: whose constituent they were, and when.
+
+    A row is written by every change of location (accounts.services.user_location_set) and closed
+    (`valid_to`) by the next; the open row is the profile's current location. `is_move` marks a
+    change to another state than the last one held, the change allowed once per 30 days.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="location_history")
+    zip_code = models.CharField(max_length=10, blank=True)
+    state = models.CharField(max_length=2, blank=True)
+    district_ocd_id = models.CharField(max_length=200, blank=True)
+    valid_from = models.DateTimeField(default=timezone.now)
+    valid_to = models.DateTimeField(null=True, blank=True)
+    is_move = models.BooleanField(default=False, help_text="A change to another state.")
+    # A staff override let this move through within 30 days of the last one.
+    allowed_by_staff = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-valid_from", "-id"]
+        indexes = [models.Index(fields=["user", "valid_from"])]
+        verbose_name_plural = "location history"
+
+    def __str__(self):
+        return f"{self.user_id}: {self.zip_code or '-'} ({self.state or '-'}) from {self.valid_from:%Y-%m-%d}"

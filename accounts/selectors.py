@@ -2,7 +2,7 @@ from django.db.models import Exists, OuterRef, Prefetch
 from django.utils import timezone
 
 from .data_export import data_export_sections, when
-from .models import ApiToken, Chapter, Membership, User
+from .models import ApiToken, Chapter, LocationHistory, Membership, User
 
 
 def chapter_list_led_by(*, user):
@@ -79,7 +79,7 @@ def user_get_with_memberships(*, user_id: int) -> User:
 def user_data_export(*, user) -> dict:
     """Everything the platform holds about a volunteer, as JSON-ready data: their own copy.
 
-    Profile, chapter memberships, what the feature apps hold (their calls with notes, their
+    Profile, chapter memberships, every ZIP held and when, what the feature apps hold (their calls with notes, their
     replies: sections registered in accounts.data_export) and API tokens. Token hashes and
     two-factor secrets are credentials, not data about them: only the tokens' names and dates
     are listed.
@@ -108,9 +108,29 @@ def user_data_export(*, user) -> dict:
             {"chapter": m.chapter.slug, "chapter_name": m.chapter.name, "role": m.role, "joined_at": when(m.joined_at)}
             for m in Membership.objects.filter(user=user).select_related("chapter").order_by("joined_at", "id")
         ],
+        "location_history": [
+            {
+                "zip_code": h.zip_code,
+                "state": h.state,
+                "district_ocd_id": h.district_ocd_id,
+                "from": when(h.valid_from),
+                "to": when(h.valid_to),
+            }
+            for h in LocationHistory.objects.filter(user=user).order_by("valid_from", "id")
+        ],
         **data_export_sections(user=user),
         "api_tokens": [
             {"name": t.name, "prefix": t.prefix, "created_at": when(t.created_at), "revoked_at": when(t.revoked_at)}
             for t in ApiToken.objects.filter(user=user).order_by("created_at")
         ],
     }
+
+
+def location_held_at(*, user, at):
+    """The ZIP (and district) the caller held at that moment, from their location history; None if none."""
+    return (
+        LocationHistory.objects.filter(user=user, valid_from__lte=at)
+        .exclude(valid_to__lte=at)
+        .order_by("-valid_from", "-id")
+        .first()
+    )

@@ -1,11 +1,15 @@
+import datetime as dt
 import secrets
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
-from .models import ZIP_CODE_VALIDATOR, ApiToken, Chapter, Membership, User, hash_token_key
+from .models import ZIP_CODE_VALIDATOR, ApiToken, Chapter, LocationHistory, Membership, User, hash_token_key
+from .signals import join_link_rotated
 
 
 def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
@@ -27,11 +31,12 @@ def api_token_revoke(*, user: User, token_id: int) -> ApiToken:
     return token
 
 
-def user_location_set(*, user: User, zip_code: str, district_ocd_id: str = "") -> User:
+def user_location_set(*, user: User, zip_code: str, district_ocd_id: str = "", now=None) -> User:
     """Save where a caller lives: the ZIP, its state and, for a split ZIP, the district they chose.
 
     Changing the ZIP forgets an earlier district choice. Raises ValidationError for a
-    malformed ZIP or a district the ZIP does not touch.
+    malformed ZIP, a district the ZIP does not touch, or a second move to another state within
+    STATE_MOVE_INTERVAL_DAYS (unless staff allowed it). Every change is kept in LocationHistory.
     """
     from officials.models import ZipDivision
     from officials.selectors import normalise_zip, state_for_zip
@@ -42,18 +47,90 @@ def user_location_set(*, user: User, zip_code: str, district_ocd_id: str = "") -
         district_ocd_id
         and not ZipDivision.objects.in_force().filter(zcta=zip5, division__ocd_id=district_ocd_id).exists()
     ):
-        raise ValidationError({"district_ocd_id": "That district does not include this ZIP code."})
-    if user.zip5 != zip5:
-        user.district_ocd_id = ""
-    user.zip_code = zip_code
+        raise ValidationError({"district_ocd_id": _("That district does not include this ZIP code.")})
     state = ZipDivision.objects.in_force().filter(zcta=zip5).values_list("state", flat=True).first() or state_for_zip(
         zip5
     )
-    user.state = state or ""
-    if district_ocd_id:
-        user.district_ocd_id = district_ocd_id
-    user.save(update_fields=["zip_code", "state", "district_ocd_id"])
+    district = district_ocd_id or (user.district_ocd_id if user.zip5 == zip5 else "")
+    _location_save(user=user, zip_code=zip_code, state=state or "", district_ocd_id=district, now=now)
     return user
+
+
+def state_move_available_at(*, user: User, now=None) -> dt.datetime | None:
+    """When the caller may next move to another state; None: now."""
+    now = now or timezone.now()
+    if user.state_move_allowed:
+        return None
+    last_move = (
+        LocationHistory.objects.filter(user=user, is_move=True)
+        .order_by("-valid_from")
+        .values_list("valid_from", flat=True)
+    ).first()
+    if last_move is None:
+        return None
+    available = last_move + dt.timedelta(days=settings.STATE_MOVE_INTERVAL_DAYS)
+    return available if available > now else None
+
+
+def _last_state(*, user: User) -> str:
+    """The last state the caller held (an empty location in between does not reset it)."""
+    held = (
+        LocationHistory.objects.filter(user=user)
+        .exclude(state="")
+        .order_by("-valid_from", "-id")
+        .values_list("state", flat=True)
+    ).first()
+    return held or user.state
+
+
+@transaction.atomic
+def _location_save(*, user: User, zip_code: str, state: str, district_ocd_id: str, now=None) -> None:
+    """Write the caller's location and its history row; one change at a time per caller (row lock)."""
+    now = now or timezone.now()
+    locked = User.objects.select_for_update().only("id", "state", "state_move_allowed").get(pk=user.pk)
+    user.state_move_allowed = locked.state_move_allowed
+    if (user.zip_code, user.state, user.district_ocd_id) == (zip_code, state, district_ocd_id):
+        return
+    previous = _last_state(user=user)
+    is_move = bool(state and previous and state != previous)
+    allowed_by_staff = False
+    if is_move:
+        available_at = state_move_available_at(user=user, now=now)
+        if available_at is not None:
+            raise ValidationError(
+                {
+                    "zip_code": _(
+                        "You can move to another state once every %(days)s days, and you last did on %(last)s. "
+                        "Your ZIP code can be in another state again from %(when)s (UTC)."
+                    )
+                    % {
+                        "days": settings.STATE_MOVE_INTERVAL_DAYS,
+                        "last": formats.date_format(
+                            available_at - dt.timedelta(days=settings.STATE_MOVE_INTERVAL_DAYS), "DATE_FORMAT"
+                        ),
+                        "when": formats.date_format(available_at.astimezone(dt.UTC), "DATETIME_FORMAT"),
+                    }
+                },
+                code="state_move_too_soon",
+            )
+        allowed_by_staff = user.state_move_allowed
+    LocationHistory.objects.filter(user=user, valid_to__isnull=True).update(valid_to=now)
+    if zip_code:
+        LocationHistory.objects.create(
+            user=user,
+            zip_code=zip_code,
+            state=state,
+            district_ocd_id=district_ocd_id,
+            valid_from=now,
+            is_move=is_move,
+            allowed_by_staff=allowed_by_staff,
+        )
+    user.zip_code, user.state, user.district_ocd_id = zip_code, state, district_ocd_id
+    fields = ["zip_code", "state", "district_ocd_id"]
+    if is_move and user.state_move_allowed:
+        user.state_move_allowed = False
+        fields.append("state_move_allowed")
+    user.save(update_fields=fields)
 
 
 @transaction.atomic
@@ -102,10 +179,8 @@ def _user_location_update(*, user: User, zip_code: str | None, district_ocd_id: 
     new_zip = user.zip_code if zip_code is None else zip_code.strip()
     if not new_zip:
         if district_ocd_id:
-            raise ValidationError({"district_ocd_id": "Set a ZIP code before choosing a district."})
-        if user.zip_code or user.state or user.district_ocd_id:
-            user.zip_code = user.state = user.district_ocd_id = ""
-            user.save(update_fields=["zip_code", "state", "district_ocd_id"])
+            raise ValidationError({"district_ocd_id": _("Set a ZIP code before choosing a district.")})
+        _location_save(user=user, zip_code="", state="", district_ocd_id="")
         return
     zip_changed = new_zip != user.zip_code
     if zip_changed:
@@ -116,8 +191,7 @@ def _user_location_update(*, user: User, zip_code: str | None, district_ocd_id: 
     if zip_changed or district_ocd_id:
         user_location_set(user=user, zip_code=new_zip, district_ocd_id=district_ocd_id or "")
     if district_ocd_id == "" and user.district_ocd_id:
-        user.district_ocd_id = ""
-        user.save(update_fields=["district_ocd_id"])
+        _location_save(user=user, zip_code=user.zip_code, state=user.state, district_ocd_id="")
 
 
 @transaction.atomic
@@ -144,4 +218,6 @@ def chapter_join_link_rotate(*, chapter: Chapter, user: User) -> Chapter:
         raise PermissionDenied("Only the chapter's leads can make a new join link.")
     Chapter.objects.filter(pk=chapter.pk).update(join_link_version=F("join_link_version") + 1)
     chapter.refresh_from_db(fields=["join_link_version"])
+    # Invitations carry their own links; they stop working with the join link (rally listens).
+    join_link_rotated.send(sender=Chapter, chapter=chapter, user=user)
     return chapter

@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("officials.api.urls")),
     path("", include("campaigns.api.urls")),
     path("", include("tallies.api.urls")),
+    path("", include("rally.api.urls")),
 ]

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import CallDay, CallNowMessage, Invitation
+from .models import CallDay, CallNowMessage, DoNotInvite, Invitation
 
 
 @admin.register(CallDay)
@@ -19,7 +19,21 @@ class CallNowMessageAdmin(admin.ModelAdmin):
 
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
-    list_display = ["email", "chapter", "status", "created_at", "expires_at"]
+    list_display = ["email", "chapter", "status", "invited_by", "created_at", "expires_at"]
     list_filter = ["status", "chapter"]
-    search_fields = ["email"]
-    list_select_related = ["chapter"]
+    search_fields = ["email", "invited_by__email"]
+    list_select_related = ["chapter", "invited_by"]
+
+
+@admin.register(DoNotInvite)
+class DoNotInviteAdmin(admin.ModelAdmin):
+    """Mailboxes never invited again. Deleting a row (say, a bounce from a mail server's bad day) lets
+    the mailbox be invited again."""
+
+    list_display = ["email_key", "reason", "created_at"]
+    list_filter = ["reason"]
+    search_fields = ["email_key"]
+    readonly_fields = ["email_key", "reason", "detail", "created_at"]
+
+    def has_add_permission(self, request):
+        return False

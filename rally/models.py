@@ -9,6 +9,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.time_zones import local_midnight
 
@@ -77,15 +78,22 @@ class CallNowMessage(models.Model):
 
 
 class Invitation(models.Model):
-    """One address invited to one chapter. Its link works once and expires."""
+    """One address invited to one chapter. Its link works once, for that address only, and expires.
+
+    A revoked invitation, and every one sent under an earlier join link (the lead made a new
+    one), no longer works.
+    """
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        JOINED = "joined", "Joined"
-        BOUNCED = "bounced", "Bounced"
+        PENDING = "pending", _("Pending")
+        JOINED = "joined", _("Joined")
+        BOUNCED = "bounced", _("Bounced")
+        REVOKED = "revoked", _("Revoked")
 
     chapter = models.ForeignKey("accounts.Chapter", on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField()
+    # The mailbox (accounts.emails.email_key): "invited lately" and "never again" compare these.
+    email_key = models.CharField(max_length=254, default="")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
@@ -95,11 +103,51 @@ class Invitation(models.Model):
     joined_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    # The chapter's join link version when it was sent: a new join link voids it.
+    join_link_version = models.PositiveIntegerField(default=1)
     error = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["chapter", "email", "created_at"])]
+        indexes = [
+            models.Index(fields=["chapter", "email", "created_at"]),
+            models.Index(fields=["chapter", "email_key", "created_at"], name="invitation_chapter_key_created"),
+            models.Index(fields=["chapter", "created_at"], name="invitation_chapter_created"),
+            models.Index(fields=["invited_by", "created_at"], name="invitation_inviter_created"),
+        ]
 
     def __str__(self):
         return f"{self.email} to {self.chapter} ({self.status})"
+
+
+class DoNotInvite(models.Model):
+    """A mailbox never invited again: its invitation bounced, or its owner asked us to stop."""
+
+    class Reason(models.TextChoices):
+        BOUNCED = "bounced", _("Bounced")
+        UNSUBSCRIBED = "unsubscribed", _("Asked not to be invited")
+
+    email_key = models.CharField(max_length=254, unique=True)
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    detail = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "address not to invite"
+        verbose_name_plural = "addresses not to invite"
+
+    def __str__(self):
+        return f"{self.email_key} ({self.reason})"
+
+
+class InvitationLimitAlert(models.Model):
+    """Staff were told that a chapter reached its invitation limit: at most once per 24 hours per chapter."""
+
+    chapter = models.ForeignKey("accounts.Chapter", on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        indexes = [models.Index(fields=["chapter", "sent_at"], name="invitation_alert_chapter_sent")]

@@ -6,8 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.db.models.functions import Lower
 from django.utils import timezone
 
 from accounts.models import Chapter, Membership, User
@@ -15,7 +15,7 @@ from accounts.time_zones import local_today
 from reminders.models import ReminderDelivery, ReminderKind
 from tallies.models import CallLog
 
-from .models import CallDay, CallNowMessage, Invitation
+from .models import CallDay, CallNowMessage, DoNotInvite, Invitation
 
 RECIPIENT_FIELDS = ("id", "email", "name", "time_zone", "reminder_frequency")
 
@@ -186,8 +186,12 @@ def call_now_sent_today(*, chapter: Chapter, campaign, now: dt.datetime | None =
     return CallNowMessage.objects.filter(chapter=chapter, campaign=campaign, day=local_today(chapter.zone, now)).first()
 
 
+def invitation_queryset(*, chapter: Chapter) -> QuerySet[Invitation]:
+    return Invitation.objects.filter(chapter=chapter).order_by("-created_at", "-id")
+
+
 def invitation_list(*, chapter: Chapter) -> list[Invitation]:
-    return list(Invitation.objects.filter(chapter=chapter).order_by("-created_at", "-id")[:500])
+    return list(invitation_queryset(chapter=chapter)[:500])
 
 
 def invitation_counts(*, chapter: Chapter) -> dict[str, int]:
@@ -195,21 +199,89 @@ def invitation_counts(*, chapter: Chapter) -> dict[str, int]:
     return {value: counts.get(value, 0) for value, _ in Invitation.Status.choices}
 
 
-def invitation_recent_emails(*, chapter: Chapter, emails: list[str], since: dt.datetime) -> set[str]:
-    return {
-        e.lower()
-        for e in Invitation.objects.filter(chapter=chapter, created_at__gte=since)
-        .annotate(e=Lower("email"))
-        .filter(e__in=emails)
-        .values_list("email", flat=True)
-    }
+def invitation_recent_keys(*, chapter: Chapter, keys: list[str], since: dt.datetime) -> set[str]:
+    """Mailboxes invited to the chapter since then (a revoked invitation does not count)."""
+    return set(
+        Invitation.objects.filter(chapter=chapter, created_at__gte=since, email_key__in=keys)
+        .exclude(status=Invitation.Status.REVOKED)
+        .values_list("email_key", flat=True)
+    )
 
 
-def member_emails(*, chapter: Chapter, emails: list[str]) -> set[str]:
-    return {
-        e.lower()
-        for e in User.objects.filter(memberships__chapter=chapter)
-        .annotate(e=Lower("email"))
-        .filter(e__in=emails)
-        .values_list("email", flat=True)
-    }
+def member_email_keys(*, chapter: Chapter, keys: list[str]) -> set[str]:
+    return set(
+        User.objects.filter(memberships__chapter=chapter, email_key__in=keys).values_list("email_key", flat=True)
+    )
+
+
+def do_not_invite_keys(*, keys: list[str]) -> set[str]:
+    return set(DoNotInvite.objects.filter(email_key__in=keys).values_list("email_key", flat=True))
+
+
+INVITATION_WINDOW = dt.timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class Quota:
+    """One 24-hour invitation allowance: the chapter's or the lead's, as of `now`.
+
+    `counted` is [(created_at, n)] of the invitations in the window, oldest first: each group
+    leaves the window 24 hours after it was sent, which is when room comes back.
+    """
+
+    scope: str  # "chapter" or "lead"
+    limit: int
+    used: int
+    now: dt.datetime
+    counted: tuple = ()
+
+    @property
+    def remaining(self) -> int:
+        return max(0, self.limit - self.used)
+
+    @property
+    def next_at(self) -> dt.datetime | None:
+        """When room for one more comes back if none is left now (None: there is room now)."""
+        return self.available_at(1) if self.remaining == 0 else None
+
+    def available_at(self, count: int) -> dt.datetime | None:
+        """When `count` more fit (now, if they do now); None if they never do (more than the limit)."""
+        if count > self.limit:
+            return None
+        must_leave = self.used + count - self.limit
+        if must_leave <= 0:
+            return self.now
+        left = 0
+        for created_at, n in self.counted:
+            left += n
+            if left >= must_leave:
+                return created_at + INVITATION_WINDOW
+        return self.now + INVITATION_WINDOW
+
+
+def _quota(scope: str, limit: int, invitations, now: dt.datetime) -> Quota:
+    counted = tuple(
+        invitations.filter(created_at__gt=now - INVITATION_WINDOW)
+        .values("created_at")
+        .annotate(n=Count("id"))
+        .order_by("created_at")
+        .values_list("created_at", "n")
+    )
+    return Quota(scope=scope, limit=limit, used=sum(n for _, n in counted), now=now, counted=counted)
+
+
+def invitation_quotas(*, chapter: Chapter, user: User | None, now: dt.datetime | None = None):
+    """(the chapter's allowance, the user's as a lead or None) over the last 24 hours. Every invitation
+    created counts, whatever became of it: it was sent."""
+    now = now or timezone.now()
+    chapter_quota = _quota("chapter", chapter.invitations_per_day, Invitation.objects.filter(chapter=chapter), now)
+    lead_quota = None
+    if user is not None:
+        lead_quota = _quota(
+            "lead", settings.INVITATIONS_PER_LEAD_PER_DAY, Invitation.objects.filter(invited_by=user), now
+        )
+    return chapter_quota, lead_quota
+
+
+def invitation_get(*, chapter: Chapter, invitation_id: int) -> Invitation | None:
+    return Invitation.objects.filter(chapter=chapter, pk=invitation_id).first()

@@ -4,7 +4,13 @@ from celery import Task, shared_task
 
 from reminders.services import TransientSendError
 
-from .services import call_days_send_emails, call_now_fail, call_now_send, invitations_send
+from .services import (
+    call_days_send_emails,
+    call_now_fail,
+    call_now_send,
+    invitation_limit_alert_send,
+    invitations_send,
+)
 
 MAX_RETRIES = 5
 
@@ -41,3 +47,8 @@ def send_invitations_task(self, *, invitation_ids: list[int]):
         invitations_send(invitation_ids=invitation_ids)
     except TransientSendError as exc:
         raise self.retry(exc=exc, countdown=_countdown(self.request.retries)) from exc
+
+
+@shared_task(name="rally.send_invitation_limit_alert", ignore_result=True, max_retries=MAX_RETRIES)
+def send_invitation_limit_alert_task(*, alert_id: int):
+    invitation_limit_alert_send(alert_id=alert_id)

@@ -4,6 +4,7 @@ from django.core import signing
 
 CALL_NOW_SALT = "rally.call_now.unsubscribe"
 INVITATION_SALT = "rally.invitation"
+INVITATION_STOP_SALT = "rally.invitation.stop"
 
 
 def call_now_unsubscribe_token_make(*, user_id: int) -> str:
@@ -29,3 +30,16 @@ def call_now_unsubscribe_token_read(*, token: str) -> int | None:
 def invitation_token_read(*, token: str) -> int | None:
     """The invitation id; whether it is still usable (unused, not expired) is the service's question."""
     return _read(token, INVITATION_SALT)
+
+
+def invitation_stop_token_make(*, email: str) -> str:
+    """The "never invite me again" link of an invitation email: it names the address, signed."""
+    return signing.dumps(email, salt=INVITATION_STOP_SALT)
+
+
+def invitation_stop_token_read(*, token: str) -> str | None:
+    try:
+        value = signing.loads(token, salt=INVITATION_STOP_SALT)
+    except signing.BadSignature:
+        return None
+    return value if isinstance(value, str) and "@" in value else None

@@ -371,6 +371,11 @@ OFFICIALS_REFRESH_SOURCES = {
     if env(f"OFFICIALS_REFRESH_{name.upper()}_URL", default="")
 }
 CHAPTER_JOIN_LINK_MAX_AGE = env.int("CHAPTER_JOIN_LINK_MAX_AGE", default=7 * 24 * 3600)
+# Invitations in any 24 hours: per chapter (staff raise one chapter's in the admin) and per lead.
+INVITATIONS_PER_CHAPTER_PER_DAY = env.int("INVITATIONS_PER_CHAPTER_PER_DAY", default=1000)
+INVITATIONS_PER_LEAD_PER_DAY = env.int("INVITATIONS_PER_LEAD_PER_DAY", default=500)
+# A caller may move to another state (a ZIP there) once in this many days; staff can override.
+STATE_MOVE_INTERVAL_DAYS = env.int("STATE_MOVE_INTERVAL_DAYS", default=30)
 # Absolute links in reminder emails, e.g. https://calls.example.org (else the Site's domain).
 REMINDERS_BASE_URL = env("REMINDERS_BASE_URL", default="")
 # The weekly digest is split into this many tasks, so workers send in parallel.

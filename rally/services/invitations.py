@@ -1,4 +1,11 @@
-"""Invitations: a lead invites people by email to join the chapter; an invitation is accepted once."""
+"""Invitations: a lead invites people by email to join the chapter; an invitation is accepted once,
+by the mailbox it was sent to.
+
+Sending is bounded: per chapter and per lead in any 24 hours (INVITATIONS_PER_CHAPTER_PER_DAY,
+overridable per chapter in the admin, and INVITATIONS_PER_LEAD_PER_DAY), so one careless or
+stolen lead account cannot get the site's sending domain blocklisted. A mailbox that bounced or
+asked not to be invited is never invited again.
+"""
 
 from __future__ import annotations
 
@@ -8,21 +15,23 @@ import smtplib
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMultiAlternatives, get_connection, send_mail
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext, ngettext
 
+from accounts.emails import email_key
 from accounts.models import Chapter, User
 from accounts.services import chapter_join
 from reminders.services import Mailer, TransientSendError, is_permanent, smtp_error
 
 from .. import selectors
-from ..models import Invitation
-from ..tokens import invitation_token_make
+from ..models import DoNotInvite, Invitation, InvitationLimitAlert
+from ..selectors import INVITATION_WINDOW, Quota
+from ..tokens import invitation_stop_token_make, invitation_token_make
 from .common import RallyError
 
 logger = logging.getLogger(__name__)
@@ -32,14 +41,40 @@ INVITATION_VALID_FOR = dt.timedelta(days=14)
 REINVITE_AFTER = dt.timedelta(days=30)
 
 
-def _parse_addresses(text: str) -> tuple[list[str], list[str]]:
-    """(valid addresses, lowercased and without repeats, in order; invalid entries)."""
+class InvitationLimitReached(RallyError):
+    """More new addresses than the chapter's or the lead's 24-hour allowance has left.
+
+    `retry_after`: seconds until the same paste would fit (None: it never will, it is larger
+    than the whole allowance); `quota`: the allowance that refused it.
+    """
+
+    def __init__(self, message: str, *, quota: Quota, retry_after: int | None):
+        super().__init__(message)
+        self.quota = quota
+        self.retry_after = retry_after
+
+
+class InvitationNotForYou(RallyError):
+    """The signed-in account does not hold (a confirmed) invited address."""
+
+    def __init__(self, message: str, *, masked_email: str):
+        super().__init__(message)
+        self.masked_email = masked_email
+
+
+def _parse_addresses(addresses: str | list[str]) -> tuple[list[str], list[str]]:
+    """(valid addresses, lowercased, one per mailbox, in order; invalid entries)."""
+    if isinstance(addresses, str):
+        addresses = addresses.replace(",", "\n").replace(";", "\n").split()
     seen, valid, invalid = set(), [], []
-    for raw in text.replace(",", "\n").replace(";", "\n").split():
+    for raw in addresses:
         address = raw.strip().strip("<>").lower()
-        if not address or address in seen:
+        if not address:
             continue
-        seen.add(address)
+        key = email_key(address)
+        if key in seen:
+            continue
+        seen.add(key)
         try:
             validate_email(address)
         except ValidationError:
@@ -49,52 +84,164 @@ def _parse_addresses(text: str) -> tuple[list[str], list[str]]:
     return valid, invalid
 
 
-def invitations_create(*, chapter: Chapter, addresses: str, user: User | None = None, now=None) -> dict:
-    """Invite each new address once; members and addresses invited in the last 30 days are skipped and listed.
+def _when(moment: dt.datetime, chapter: Chapter) -> str:
+    local = timezone.localtime(moment, chapter.zone)
+    return f"{formats.date_format(local, 'DATETIME_FORMAT')} ({chapter.zone.key.replace('_', ' ')})"
 
-    Returns {"invited": [...], "members": [...], "recent": [...], "invalid": [...]}.
+
+def _limit_message(*, quota: Quota, count: int, chapter: Chapter, available_at: dt.datetime | None) -> str:
+    if quota.scope == "chapter":
+        text = ngettext(
+            "This chapter may send %(limit)s invitation in any 24 hours and has %(remaining)s left now; "
+            "you pasted %(count)s new addresses.",
+            "This chapter may send %(limit)s invitations in any 24 hours and has %(remaining)s left now; "
+            "you pasted %(count)s new addresses.",
+            quota.limit,
+        )
+    else:
+        text = ngettext(
+            "You may send %(limit)s invitation in any 24 hours and have %(remaining)s left now; "
+            "you pasted %(count)s new addresses.",
+            "You may send %(limit)s invitations in any 24 hours and have %(remaining)s left now; "
+            "you pasted %(count)s new addresses.",
+            quota.limit,
+        )
+    text %= {"limit": quota.limit, "remaining": quota.remaining, "count": count}
+    if available_at is None:
+        return text + " " + gettext("Paste at most %(remaining)s.") % {"remaining": quota.remaining}
+    return (
+        text + " " + gettext("Send fewer now, or all of them from %(when)s.") % {"when": _when(available_at, chapter)}
+    )
+
+
+def invitations_create(*, chapter: Chapter, addresses: str | list[str], user: User | None = None, now=None) -> dict:
+    """Invite each new mailbox once, within the 24-hour limits.
+
+    Skipped and listed: members, mailboxes invited in the last 30 days, mailboxes that bounced or
+    asked not to be invited. More new addresses than a limit has left refuses the whole paste
+    (InvitationLimitReached: nothing is written but the staff alert). Returns {"invited",
+    "members", "recent", "suppressed", "invalid", "limits"}.
     """
-    from ..tasks import send_invitations_task
+    from ..tasks import send_invitation_limit_alert_task, send_invitations_task
 
     now = now or timezone.now()
     valid, invalid = _parse_addresses(addresses)
     if not valid and not invalid:
-        raise RallyError("Paste at least one email address.")
+        raise RallyError(gettext("Paste at least one email address."))
     if len(valid) + len(invalid) > MAX_INVITATIONS:
-        raise RallyError(f"At most {MAX_INVITATIONS} addresses at a time ({len(valid) + len(invalid)} pasted).")
-    with transaction.atomic():
-        # One lead at a time per chapter, so two pastes of the same list can't both invite.
-        Chapter.objects.select_for_update().filter(pk=chapter.pk).first()
-        members = selectors.member_emails(chapter=chapter, emails=valid)
-        recent = selectors.invitation_recent_emails(chapter=chapter, emails=valid, since=now - REINVITE_AFTER)
-        to_invite = [a for a in valid if a not in members and a not in recent]
-        created = Invitation.objects.bulk_create(
-            [
-                Invitation(
-                    chapter=chapter, email=a, invited_by=user, created_at=now, expires_at=now + INVITATION_VALID_FOR
-                )
-                for a in to_invite
-            ]
+        raise RallyError(
+            gettext("At most %(max)s addresses at a time (%(count)s pasted).")
+            % {"max": MAX_INVITATIONS, "count": len(valid) + len(invalid)}
         )
-        ids = [i.pk for i in created]
-        if ids:
+    refusal = None
+    with transaction.atomic():
+        # One paste at a time per chapter and per lead, so two pastes can't both fit the last room.
+        Chapter.objects.select_for_update().filter(pk=chapter.pk).first()
+        if user is not None:
+            User.objects.select_for_update().filter(pk=user.pk).only("id").first()
+        keys = {a: email_key(a) for a in valid}
+        members = selectors.member_email_keys(chapter=chapter, keys=list(keys.values()))
+        recent = selectors.invitation_recent_keys(chapter=chapter, keys=list(keys.values()), since=now - REINVITE_AFTER)
+        suppressed = selectors.do_not_invite_keys(keys=list(keys.values()))
+        to_invite = [a for a in valid if keys[a] not in members | recent | suppressed]
+        chapter_quota, lead_quota = selectors.invitation_quotas(chapter=chapter, user=user, now=now)
+        for quota in (chapter_quota, lead_quota):
+            if quota is not None and len(to_invite) > quota.remaining:
+                available_at = quota.available_at(len(to_invite))
+                refusal = InvitationLimitReached(
+                    _limit_message(quota=quota, count=len(to_invite), chapter=chapter, available_at=available_at),
+                    quota=quota,
+                    retry_after=None if available_at is None else max(1, int((available_at - now).total_seconds())),
+                )
+                break
+        created = []
+        if refusal is None and to_invite:
+            created = Invitation.objects.bulk_create(
+                [
+                    Invitation(
+                        chapter=chapter,
+                        email=a,
+                        email_key=keys[a],
+                        invited_by=user,
+                        created_at=now,
+                        expires_at=now + INVITATION_VALID_FOR,
+                        join_link_version=chapter.join_link_version,
+                    )
+                    for a in to_invite
+                ]
+            )
+            ids = [i.pk for i in created]
             transaction.on_commit(lambda: send_invitations_task.delay(invitation_ids=ids))
+        chapter_full = (refusal is not None and refusal.quota.scope == "chapter") or (
+            created and chapter_quota.remaining - len(created) <= 0
+        )
+        if (
+            chapter_full
+            and not InvitationLimitAlert.objects.filter(chapter=chapter, sent_at__gt=now - INVITATION_WINDOW).exists()
+        ):
+            alert = InvitationLimitAlert.objects.create(chapter=chapter, sent_at=now)
+            transaction.on_commit(lambda: send_invitation_limit_alert_task.delay(alert_id=alert.pk))
+    if refusal is not None:
+        raise refusal
+    chapter_after, lead_after = selectors.invitation_quotas(chapter=chapter, user=user, now=now)
     return {
         "invited": to_invite,
-        "members": [a for a in valid if a in members],
-        "recent": [a for a in valid if a in recent and a not in members],
+        "members": [a for a in valid if keys[a] in members],
+        "recent": [a for a in valid if keys[a] in recent and keys[a] not in members],
+        "suppressed": [a for a in valid if keys[a] in suppressed and keys[a] not in members | recent],
         "invalid": invalid,
+        "limits": {"chapter": chapter_after, "lead": lead_after},
     }
 
 
+def invitation_limit_alert_send(*, alert_id: int) -> int:
+    """Tell every active staff member that a chapter reached its invitation limit (once per 24 hours)."""
+    alert = InvitationLimitAlert.objects.select_related("chapter").filter(pk=alert_id).first()
+    if alert is None:
+        return 0
+    recipients = list(
+        User.objects.filter(is_staff=True, is_active=True)
+        .exclude(email="")
+        .order_by("email")
+        .values_list("email", flat=True)
+    )
+    if not recipients:
+        return 0
+    chapter = alert.chapter
+    mailer = Mailer.create()
+    admin_url = mailer.url(reverse("admin:accounts_chapter_change", args=[chapter.pk]))
+    body = (
+        f"The chapter {chapter.name} ({chapter.slug}) reached its limit of {chapter.invitations_per_day} "
+        f"invitations in 24 hours at {alert.sent_at:%Y-%m-%d %H:%M} UTC. Its leads cannot send more until "
+        f"earlier invitations leave the 24-hour window.\n\n"
+        f'If the chapter really needs more, raise its limit ("Invitations per 24 hours") in the admin:\n'
+        f"{admin_url}\n\nIf not, check who sent them: Admin → Invitations, filtered by this chapter.\n"
+    )
+    subject = f"[{mailer.site_name}] {chapter.name} reached its invitation limit"
+    return send_mail(subject, body, None, recipients)
+
+
 def invitations_send(*, invitation_ids: list[int]) -> int:
-    """Send the invitations not sent yet over one SMTP connection; a 5xx refusal marks one bounced."""
+    """Send the invitations not sent yet over one SMTP connection.
+
+    A 5xx refusal marks one bounced and puts its mailbox on the do-not-invite list; a mailbox on
+    that list by now (it bounced elsewhere, or its owner said stop) is not sent to.
+    """
     mailer = Mailer.create()
     invitations = list(
         Invitation.objects.filter(pk__in=invitation_ids, sent_at__isnull=True, status=Invitation.Status.PENDING)
         .select_related("chapter", "invited_by")
         .order_by("id")
     )
+    suppressed = selectors.do_not_invite_keys(keys=[i.email_key or email_key(i.email) for i in invitations])
+    for invitation in invitations:
+        if (invitation.email_key or email_key(invitation.email)) in suppressed:
+            Invitation.objects.filter(pk=invitation.pk).update(
+                status=Invitation.Status.REVOKED,
+                revoked_at=timezone.now(),
+                error="Not sent: on the do-not-invite list.",
+            )
+    invitations = [i for i in invitations if (i.email_key or email_key(i.email)) not in suppressed]
     if not invitations:
         return 0
     sent = 0
@@ -108,11 +255,15 @@ def invitations_send(*, invitation_ids: list[int]) -> int:
             url = mailer.url(
                 reverse("rally:invitation_accept", args=[invitation_token_make(invitation_id=invitation.pk)])
             )
+            stop_url = mailer.url(
+                reverse("rally:invitation_stop", args=[invitation_stop_token_make(email=invitation.email)])
+            )
             context = {
                 "invitation": invitation,
                 "chapter": invitation.chapter,
                 "inviter": invitation.invited_by.display_name if invitation.invited_by else invitation.chapter.name,
                 "url": url,
+                "stop_url": stop_url,
                 "site_name": mailer.site_name,
                 "days": INVITATION_VALID_FOR.days,
             }
@@ -125,6 +276,11 @@ def invitations_send(*, invitation_ids: list[int]) -> int:
                     body=render_to_string("rally/email/invitation.txt", context),
                     from_email=settings.DEFAULT_FROM_EMAIL,
                     to=[invitation.email],
+                    headers={
+                        # RFC 8058: the mail client's "Unsubscribe" button means "never invite me again".
+                        "List-Unsubscribe": f"<{stop_url}>",
+                        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                    },
                 )
             try:
                 connection.send_messages([email])
@@ -132,6 +288,9 @@ def invitations_send(*, invitation_ids: list[int]) -> int:
                 if is_permanent(exc):
                     Invitation.objects.filter(pk=invitation.pk).update(
                         status=Invitation.Status.BOUNCED, error=smtp_error(exc)[:2000]
+                    )
+                    do_not_invite_add(
+                        email=invitation.email, reason=DoNotInvite.Reason.BOUNCED, detail=smtp_error(exc)[:2000]
                     )
                     continue
                 raise TransientSendError(smtp_error(exc)) from exc
@@ -145,17 +304,69 @@ def invitations_send(*, invitation_ids: list[int]) -> int:
     return sent
 
 
+def do_not_invite_add(*, email: str, reason: str, detail: str = "") -> DoNotInvite:
+    """Never invite this mailbox again; its pending invitations are revoked. Adding it twice changes nothing."""
+    key = email_key(email)
+    try:
+        with transaction.atomic():
+            entry, _created = DoNotInvite.objects.get_or_create(
+                email_key=key, defaults={"reason": reason, "detail": detail}
+            )
+    except IntegrityError:
+        entry = DoNotInvite.objects.get(email_key=key)
+    Invitation.objects.filter(email_key=key, status=Invitation.Status.PENDING).update(
+        status=Invitation.Status.REVOKED, revoked_at=timezone.now()
+    )
+    return entry
+
+
+def _usable(invitation: Invitation | None, now) -> Invitation:
+    if invitation is None:
+        raise RallyError(gettext("This invitation link is not valid."))
+    if invitation.status == Invitation.Status.JOINED:
+        raise RallyError(gettext("This invitation has been used already. Ask the chapter's lead for a new one."))
+    if invitation.status != Invitation.Status.PENDING or invitation.join_link_version != (
+        invitation.chapter.join_link_version
+    ):
+        raise RallyError(gettext("This invitation was withdrawn. Ask the chapter's lead for a new one."))
+    if invitation.expires_at <= now:
+        raise RallyError(gettext("This invitation has expired. Ask the chapter's lead for a new one."))
+    return invitation
+
+
+def _masked(address: str) -> str:
+    local, _at, domain = address.partition("@")
+    return f"{local[:1]}•••@{domain}"
+
+
+def invitation_check_invitee(*, invitation: Invitation, user: User) -> None:
+    """RallyError unless the user holds the invited mailbox as a confirmed address."""
+    from allauth.account.models import EmailAddress
+
+    confirmed = EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
+    if invitation.email_key not in {email_key(address) for address in confirmed}:
+        raise InvitationNotForYou(
+            gettext(
+                "This invitation was sent to %(address)s, which is not a confirmed address of your account. "
+                "Sign in with that address, or add it to your account and confirm it, then open the link again."
+            )
+            % {"address": _masked(invitation.email)},
+            masked_email=_masked(invitation.email),
+        )
+
+
 def invitation_accept(*, invitation_id: int, user: User, now=None) -> Invitation:
-    """Use an invitation: once, before it expires. The user joins the chapter."""
+    """Use an invitation: once, before it expires, by the account holding the invited address."""
     now = now or timezone.now()
     with transaction.atomic():
-        invitation = Invitation.objects.select_for_update().select_related("chapter").filter(pk=invitation_id).first()
-        if invitation is None:
-            raise RallyError("This invitation link is not valid.")
-        if invitation.status == Invitation.Status.JOINED:
-            raise RallyError("This invitation has been used already. Ask the chapter's lead for a new one.")
-        if invitation.expires_at <= now:
-            raise RallyError("This invitation has expired. Ask the chapter's lead for a new one.")
+        invitation = _usable(
+            Invitation.objects.select_for_update(of=("self",))
+            .select_related("chapter")
+            .filter(pk=invitation_id)
+            .first(),
+            now,
+        )
+        invitation_check_invitee(invitation=invitation, user=user)
         chapter_join(user=user, chapter=invitation.chapter)
         invitation.status = Invitation.Status.JOINED
         invitation.joined_at = now
@@ -167,11 +378,29 @@ def invitation_accept(*, invitation_id: int, user: User, now=None) -> Invitation
 def invitation_check(*, invitation_id: int | None, now=None) -> Invitation:
     """The invitation if its link can still be used, else RallyError (for the page before Join)."""
     now = now or timezone.now()
-    invitation = Invitation.objects.select_related("chapter").filter(pk=invitation_id).first()
-    if invitation is None:
-        raise RallyError("This invitation link is not valid.")
-    if invitation.status == Invitation.Status.JOINED:
-        raise RallyError("This invitation has been used already. Ask the chapter's lead for a new one.")
-    if invitation.expires_at <= now:
-        raise RallyError("This invitation has expired. Ask the chapter's lead for a new one.")
+    return _usable(Invitation.objects.select_related("chapter").filter(pk=invitation_id).first(), now)
+
+
+def invitation_revoke(*, chapter: Chapter, invitation_id: int, now=None) -> Invitation:
+    """Withdraw a pending invitation: its link stops working. Revoking twice changes nothing."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        invitation = Invitation.objects.select_for_update().filter(pk=invitation_id, chapter=chapter).first()
+        if invitation is None:
+            raise Invitation.DoesNotExist
+        if invitation.status == Invitation.Status.JOINED:
+            raise RallyError(
+                gettext("This invitation was accepted already: remove the member from the chapter instead.")
+            )
+        if invitation.status != Invitation.Status.REVOKED:
+            invitation.status = Invitation.Status.REVOKED
+            invitation.revoked_at = now
+            invitation.save(update_fields=["status", "revoked_at"])
     return invitation
+
+
+def invitations_void_for_chapter(*, chapter: Chapter, now=None) -> int:
+    """A new join link voids every invitation not used yet (their links check the version anyway)."""
+    return Invitation.objects.filter(chapter=chapter, status=Invitation.Status.PENDING).update(
+        status=Invitation.Status.REVOKED, revoked_at=now or timezone.now()
+    )

@@ -55,7 +55,7 @@ def test_a_lead_plans_a_call_day_from_the_rally_page(client, chapter, campaign, 
     assert bad.status_code == HTTPStatus.BAD_REQUEST
     # Members can't.
     client.force_login(volunteer)
-    assert client.post(url, {"day": tomorrow.isoformat()}).status_code == HTTPStatus.FORBIDDEN
+    assert client.post(url, {"day": tomorrow.isoformat()}).status_code == HTTPStatus.NOT_FOUND
 
 
 def test_a_call_day_must_end_after_it_starts(chapter, campaign):
@@ -168,7 +168,7 @@ def test_no_count_on_an_ordinary_day_and_not_for_outsiders(client, chapter, camp
     assert "so far today" not in client.get(reverse("campaigns:detail", args=[campaign.slug])).content.decode()
     call_day = CallDay.objects.get()
     client.force_login(other_user)
-    assert client.get(reverse("rally:calls_today", args=[call_day.pk])).status_code == HTTPStatus.FORBIDDEN
+    assert client.get(reverse("rally:calls_today", args=[call_day.pk])).status_code == HTTPStatus.NOT_FOUND
 
 
 @pytest.fixture

@@ -102,8 +102,8 @@ def test_at_most_one_message_per_campaign_per_chapter_per_day(
 
 def test_only_the_chapters_leads_can_send(client, chapter, campaign, volunteer):
     client.force_login(volunteer)
-    assert client.post(rally_url(chapter, campaign, "rally:call_now"), {"message": "x"}).status_code == 403
-    assert client.get(rally_url(chapter, campaign)).status_code == 403
+    assert client.post(rally_url(chapter, campaign, "rally:call_now"), {"message": "x"}).status_code == 404
+    assert client.get(rally_url(chapter, campaign)).status_code == 404
 
 
 def test_the_progress_view_shows_sent_failed_and_left_and_stops_polling_when_done(
@@ -135,7 +135,7 @@ def test_the_progress_view_shows_sent_failed_and_left_and_stops_polling_when_don
     assert body.strip().startswith('<span class="rally-progress"')
 
     client.force_login(volunteer)
-    assert client.get(url).status_code == HTTPStatus.FORBIDDEN
+    assert client.get(url).status_code == HTTPStatus.NOT_FOUND
 
 
 def test_a_volunteer_turns_call_now_messages_off_on_the_profile(client, volunteer):

@@ -122,4 +122,4 @@ def test_only_leads_invite(client, chapter, volunteer, who):
     if who == "member":
         client.force_login(volunteer)
     response = client.get(reverse("rally:invitations", args=[chapter.slug]))
-    assert response.status_code == (HTTPStatus.FORBIDDEN if who == "member" else HTTPStatus.FOUND)
+    assert response.status_code == (HTTPStatus.NOT_FOUND if who == "member" else HTTPStatus.FOUND)
