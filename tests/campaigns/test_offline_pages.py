@@ -1,6 +1,7 @@
 """What the installable app serves, and which pages the service worker may keep on a phone."""
 
 import json
+import re
 import struct
 from pathlib import Path
 
@@ -62,7 +63,9 @@ def test_only_a_signed_in_callers_own_campaign_pages_may_be_kept(client, volunte
 def test_each_user_gets_a_different_opaque_key():
     first, second = UserFactory(), UserFactory()
     assert offline_user_key(first) != offline_user_key(second)
-    assert str(first.pk) not in offline_user_key(first)
+    # A keyed hash of the id: stable, and nothing a page could turn back into the user.
+    assert offline_user_key(first) == offline_user_key(first)
+    assert re.fullmatch(r"[0-9a-f]{24}", offline_user_key(first))
 
 
 @pytest.mark.django_db
