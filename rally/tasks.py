@@ -2,6 +2,7 @@
 
 from celery import Task, shared_task
 
+from advocacy import metrics
 from reminders.services import TransientSendError
 
 from .services import call_days_send_emails, call_now_fail, call_now_send, invitations_send
@@ -38,6 +39,6 @@ def send_call_now_task(self, *, message_id: int):
 @shared_task(bind=True, name="rally.send_invitations", ignore_result=True, max_retries=MAX_RETRIES)
 def send_invitations_task(self, *, invitation_ids: list[int]):
     try:
-        invitations_send(invitation_ids=invitation_ids)
+        metrics.emails_sent(kind="invitation", sent=invitations_send(invitation_ids=invitation_ids))
     except TransientSendError as exc:
         raise self.retry(exc=exc, countdown=_countdown(self.request.retries)) from exc

@@ -21,6 +21,7 @@ from django.db.models.functions import Mod
 from django.utils import timezone
 
 from accounts.models import User
+from advocacy import metrics
 
 from ..models import ReminderDelivery
 
@@ -207,6 +208,7 @@ def _record_chunk(chunk: _Chunk) -> ReminderRun:
     run.claimed = len(chunk.sent) + len(chunk.skipped) + sum(len(v) for v in chunk.failed.values())
     run.sent, run.skipped = len(chunk.sent), len(chunk.skipped)
     run.failed = run.claimed - run.sent - run.skipped
+    metrics.emails_sent(kind=chunk.kind, sent=run.sent, failed=run.failed)
     return run
 
 
