@@ -24,6 +24,7 @@ How a run stays harmless to repeat (see reminders/models.py; the ledger is
 from .ledger import (
     CHUNK_SIZE,
     CLAIM_LEASE,
+    RETRYABLE_SEND_ERRORS,
     SENDERS,
     Builder,
     ReminderRun,
@@ -46,6 +47,7 @@ from .sends import (
 __all__ = [
     "CHUNK_SIZE",
     "CLAIM_LEASE",
+    "RETRYABLE_SEND_ERRORS",
     "SENDERS",
     "Builder",
     "Mailer",

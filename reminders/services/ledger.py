@@ -16,6 +16,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import InterfaceError, OperationalError
 from django.db.models import F, QuerySet
 from django.db.models.functions import Mod
 from django.utils import timezone
@@ -35,6 +36,11 @@ Status = ReminderDelivery.Status
 
 class TransientSendError(Exception):
     """The mail server said "try later"; the run stopped and released the rows it had not sent."""
+
+
+# What a send task retries: the mail server's "try later", and the database briefly unreachable
+# (a restart). What went out is in the ledger, so a retry sends only the rest, each once.
+RETRYABLE_SEND_ERRORS = (TransientSendError, OperationalError, InterfaceError)
 
 
 @dataclass
