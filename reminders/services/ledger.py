@@ -16,7 +16,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import F, QuerySet
 from django.db.models.functions import Mod
 from django.utils import timezone
@@ -118,41 +118,50 @@ class _Chunk:
 
 
 def _claim_chunk(*, kind: str, key: str, campaign_id: int | None, users: list[User], build: Builder) -> _Chunk:
-    """Take this chunk's rows that nobody has sent or is sending, and render their emails."""
+    """Render the emails of this chunk's volunteers nobody has sent or is sending, then take their rows.
+
+    Rendering comes before the claim, and the claim is one transaction: if the database goes
+    away meanwhile (a restart), nothing is left claimed-but-unsent for the next run to give up
+    on. Once claimed, a chunk goes straight to its sender thread, which needs no database.
+    """
     chunk = _Chunk(kind=kind, key=key, token=uuid.uuid4(), recipients=len(users))
-    now = timezone.now()
     ids = [u.pk for u in users]
-    ReminderDelivery.objects.bulk_create(
-        [
-            ReminderDelivery(
-                user_id=u.pk,
-                kind=kind,
-                key=key,
-                campaign_id=campaign_id,
-                email=u.email,
-                status=Status.SENDING,
-                claim_token=chunk.token,
-                claimed_at=now,
-                attempts=1,
-                created_at=now,
-            )
-            for u in users
-        ],
-        ignore_conflicts=True,
+    taken = set(
+        ReminderDelivery.objects.filter(kind=kind, key=key, user_id__in=ids)
+        .exclude(status=Status.READY)
+        .values_list("user_id", flat=True)
     )
-    rows = ReminderDelivery.objects.filter(kind=kind, key=key, user_id__in=ids)
-    rows.filter(status=Status.READY).update(
-        status=Status.SENDING, claim_token=chunk.token, claimed_at=now, attempts=F("attempts") + 1
-    )
-    claimed = dict(rows.filter(claim_token=chunk.token, status=Status.SENDING).values_list("user_id", "id"))
-    if claimed:
-        try:
-            messages = build([u for u in users if u.pk in claimed])
-        except Exception as exc:
-            chunk.crashed = exc
-            _record_chunk(chunk)
-            raise
-        chunk.deliveries = [(claimed[user_id], message) for user_id, message in messages.items()]
+    candidates = [u for u in users if u.pk not in taken]
+    if not candidates:
+        return chunk
+    messages = build(candidates)
+    now = timezone.now()
+    with transaction.atomic():
+        ReminderDelivery.objects.bulk_create(
+            [
+                ReminderDelivery(
+                    user_id=u.pk,
+                    kind=kind,
+                    key=key,
+                    campaign_id=campaign_id,
+                    email=u.email,
+                    status=Status.SENDING,
+                    claim_token=chunk.token,
+                    claimed_at=now,
+                    attempts=1,
+                    created_at=now,
+                )
+                for u in candidates
+            ],
+            ignore_conflicts=True,
+        )
+        rows = ReminderDelivery.objects.filter(kind=kind, key=key, user_id__in=[u.pk for u in candidates])
+        rows.filter(status=Status.READY).update(
+            status=Status.SENDING, claim_token=chunk.token, claimed_at=now, attempts=F("attempts") + 1
+        )
+        claimed = dict(rows.filter(claim_token=chunk.token, status=Status.SENDING).values_list("user_id", "id"))
+    # A row another run took between the read and the claim is that run's to send.
+    chunk.deliveries = [(claimed[user_id], message) for user_id, message in messages.items() if user_id in claimed]
     return chunk
 
 
