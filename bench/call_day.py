@@ -860,7 +860,10 @@ def summarise(
         "every fault recovered within 10 s": all(
             r.endswith(" s") and int(r.split(": ")[1][:-2]) <= 10 for r in recovery
         ),
-        "every call-now email once": sink.duplicates() == 0 and sent == (message.recipients if message else -1),
+        # Judged at the SMTP server: each recipient got it, none twice (the ledger may still
+        # show a chunk as "sending" if the database restarted between its send and its record).
+        "every call-now email once": sink.duplicates() == 0
+        and len(sink.recipients) == (message.recipients if message else -1),
     }
     return [
         f"duration: {args.duration} s, target {args.rate} calls/s, faults: {'none' if args.no_faults else ', '.join(f['what'] for f in faults)}",
@@ -872,7 +875,8 @@ def summarise(
         f"tallies exact: verify_tallies {verified}; dashboard total {total} == COUNT(*) {campaign_rows}: {total == campaign_rows}",
         f"rollup freshness: p50 {p50:.2f} s, p95 {p95:.2f} s ({len(fresh)} probes)",
         f"dashboards p95 {p95_ms(dashboard):.1f} ms ({len(dashboard)} requests), widget p95 {p95_ms(widget):.1f} ms ({len(widget)})",
-        f"emails: {sent} sent of {message.recipients if message else 0} recipients, {sink.messages} received by the sink, {sink.duplicates()} duplicates, {failed} failed",
+        f"emails: {message.recipients if message else 0} recipients; {sink.messages} received by the SMTP server, "
+        f"{len(sink.recipients)} distinct, {sink.duplicates()} duplicates; ledger: {sent} sent, {failed} failed",
         "fault recovery: " + ("; ".join(recovery) if recovery else "no faults"),
         "goals: " + ", ".join(f"{name}: {'met' if ok else 'NOT met'}" for name, ok in goals.items()),
     ]
