@@ -24,6 +24,8 @@ from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient as DjangoRedisCacheClient
 from redis.exceptions import NoScriptError, RedisError
 
+from . import metrics
+
 logger = logging.getLogger(__name__)
 
 BACKOFF_SECONDS = 5.0
@@ -49,6 +51,7 @@ def _fail_soft(fallback):
         @functools.wraps(method)
         def wrapper(self, *args, **kwargs):
             if time.monotonic() < self._unusable_until:
+                metrics.redis_fallback("skipped")
                 return fallback(*args, **kwargs)
             try:
                 return method(self, *args, **kwargs)
@@ -64,6 +67,7 @@ def _fail_soft(fallback):
 def _back_off(backend) -> None:
     """After a Redis failure: this process leaves Redis alone for BACKOFF_SECONDS."""
     backend._unusable_until = time.monotonic() + BACKOFF_SECONDS
+    metrics.redis_fallback("failure")
     logger.warning("Redis cache unavailable for %ss; carrying on without it", BACKOFF_SECONDS, exc_info=True)
 
 
@@ -72,7 +76,10 @@ def _usable_redis_backend():
     from django.core.cache import caches
 
     backend = caches["default"]
-    if not isinstance(backend, RedisCache) or time.monotonic() < backend._unusable_until:
+    if not isinstance(backend, RedisCache):
+        return None
+    if time.monotonic() < backend._unusable_until:
+        metrics.redis_fallback("skipped")
         return None
     return backend
 

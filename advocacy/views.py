@@ -17,6 +17,7 @@ from django.views import defaults as default_views
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 
+from . import metrics
 from .offline import OFFLINE_CACHE_HEADER
 
 logger = logging.getLogger(__name__)
@@ -115,6 +116,27 @@ def offline(request):
     return render(request, "offline/offline.html")
 
 
+@never_cache
+def readyz(request):
+    """Whether this web process should get traffic (503 when not), and the figures behind it, as JSON."""
+    from .monitoring import readiness
+
+    ready, report = readiness()
+    return JsonResponse({"status": "ready" if ready else "not ready", **report}, status=200 if ready else 503)
+
+
+@never_cache
+def prometheus_metrics(request):
+    """Prometheus's scrape, for the addresses or the bearer token in settings; a 404 for anyone else."""
+    from django.http import Http404
+
+    from .monitoring import CONTENT_TYPE, metrics_allowed, metrics_text
+
+    if not metrics_allowed(request):
+        raise Http404
+    return HttpResponse(metrics_text(), content_type=CONTENT_TYPE)
+
+
 def page_not_found(request, exception=None):
     """API clients get the API's JSON error shape for unknown URLs; people get the HTML page."""
     if request.path.startswith("/api/"):
@@ -170,6 +192,7 @@ def server_error(request):
     exc = sys.exc_info()[1]
     if _database_unreachable(exc):
         logger.warning("database unreachable: %s", exc)
+        metrics.database_unavailable("api" if request.path.startswith(_API_PREFIX) else "page")
         if request.path.startswith(_API_PREFIX):
             response = _api_error("service_unavailable", _UNAVAILABLE, 503)
         else:

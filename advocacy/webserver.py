@@ -26,6 +26,7 @@ WEB_LOG_LEVEL sets the server's log level (default warning). WEB_WSGI_TARGET ser
 """
 
 import os
+from pathlib import Path
 
 from granian.constants import HTTPModes, Interfaces
 from granian.log import LogLevels
@@ -54,9 +55,27 @@ def server_options(environ: dict[str, str] | None = None) -> dict:
     }
 
 
+def metrics_dir(environ: dict[str, str] | None = None) -> Path:
+    """Where every worker writes its /metrics figures (PROMETHEUS_MULTIPROC_DIR), emptied at start.
+
+    Granian runs several worker processes; each counts on its own, so prometheus-client's
+    multiprocess mode adds them up when /metrics is read. Celery workers on the same host should
+    be given the same PROMETHEUS_MULTIPROC_DIR (docs/operations.md).
+    """
+    environ = os.environ if environ is None else environ
+    folder = Path(
+        environ.get("PROMETHEUS_MULTIPROC_DIR") or Path(__file__).resolve().parent.parent / "var" / "prometheus"
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    for stale in folder.glob("*.db"):
+        stale.unlink()
+    return folder
+
+
 def main() -> None:
     from granian import Granian
 
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir())
     Granian(**server_options()).serve()
 
 

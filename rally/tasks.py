@@ -1,8 +1,12 @@
 """Thin Celery tasks: each calls one service."""
 
-from celery import Task, shared_task
+import logging
 
-from reminders.services import TransientSendError
+from celery import Task, shared_task
+from django.db import DatabaseError
+
+from advocacy import metrics
+from reminders.services import RETRYABLE_SEND_ERRORS, TransientSendError
 
 from .services import (
     call_days_send_emails,
@@ -11,6 +15,8 @@ from .services import (
     invitation_limit_alert_send,
     invitations_send,
 )
+
+logger = logging.getLogger(__name__)
 
 MAX_RETRIES = 5
 
@@ -30,22 +36,26 @@ def send_call_day_emails_task():
 
 class _CallNowTask(Task):
     def on_failure(self, exc, task_id, args, kwargs, einfo):
-        call_now_fail(message_id=kwargs["message_id"], error=str(exc))
+        # Never raise here: an error in Celery's failure handler stops the whole worker.
+        try:
+            call_now_fail(message_id=kwargs["message_id"], error=str(exc))
+        except DatabaseError:
+            logger.exception("could not record the failure of call now #%s", kwargs.get("message_id"))
 
 
 @shared_task(bind=True, base=_CallNowTask, name="rally.send_call_now", ignore_result=True, max_retries=MAX_RETRIES)
 def send_call_now_task(self, *, message_id: int):
     try:
         call_now_send(message_id=message_id)
-    except TransientSendError as exc:
+    except RETRYABLE_SEND_ERRORS as exc:
         raise self.retry(exc=exc, countdown=_countdown(self.request.retries)) from exc
 
 
 @shared_task(bind=True, name="rally.send_invitations", ignore_result=True, max_retries=MAX_RETRIES)
 def send_invitations_task(self, *, invitation_ids: list[int]):
     try:
-        invitations_send(invitation_ids=invitation_ids)
-    except TransientSendError as exc:
+        metrics.emails_sent(kind="invitation", sent=invitations_send(invitation_ids=invitation_ids))
+    except RETRYABLE_SEND_ERRORS as exc:
         raise self.retry(exc=exc, countdown=_countdown(self.request.retries)) from exc
 
 

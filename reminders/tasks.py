@@ -1,19 +1,23 @@
 """Thin Celery tasks: each calls one service; retries and failure hooks live here, the logic in services.py."""
 
 import datetime as dt
+import logging
 
 from celery import Task, shared_task
 from django.conf import settings
+from django.db import DatabaseError
 from django.utils import timezone
 
 from .models import ReminderKind
 from .selectors import week_start_for
 from .services import (
-    TransientSendError,
+    RETRYABLE_SEND_ERRORS,
     reminders_fail_unsent,
     reminders_send_new_campaigns,
     reminders_send_weekly_digest,
 )
+
+logger = logging.getLogger(__name__)
 
 MAX_RETRIES = 5
 
@@ -32,7 +36,7 @@ def send_new_campaigns_task(self):
     """Runs every 10 minutes from beat. Emails still unsent after the last retry wait for the next beat."""
     try:
         reminders_send_new_campaigns()
-    except TransientSendError as exc:
+    except RETRYABLE_SEND_ERRORS as exc:
         raise self.retry(exc=exc, countdown=_countdown(self.request.retries)) from exc
 
 
@@ -51,13 +55,17 @@ def send_weekly_digest_task(week_start: str | None = None, parts: int | None = N
 class _DigestPartTask(Task):
     def on_failure(self, exc, task_id, args, kwargs, einfo):
         # No later beat covers this week's key, so what is still waiting is recorded as failed.
-        reminders_fail_unsent(
-            kind=ReminderKind.WEEKLY_DIGEST,
-            key=f"week:{kwargs['week_start']}",
-            error=str(exc),
-            part=kwargs.get("part", 0),
-            parts=kwargs.get("parts", 1),
-        )
+        # Never raise here: an error in Celery's failure handler stops the whole worker.
+        try:
+            reminders_fail_unsent(
+                kind=ReminderKind.WEEKLY_DIGEST,
+                key=f"week:{kwargs['week_start']}",
+                error=str(exc),
+                part=kwargs.get("part", 0),
+                parts=kwargs.get("parts", 1),
+            )
+        except DatabaseError:
+            logger.exception("could not record the failure of the digest for %s", kwargs.get("week_start"))
 
 
 @shared_task(
@@ -70,5 +78,5 @@ class _DigestPartTask(Task):
 def send_weekly_digest_part_task(self, *, week_start: str, part: int = 0, parts: int = 1):
     try:
         reminders_send_weekly_digest(week_start=dt.date.fromisoformat(week_start), part=part, parts=parts)
-    except TransientSendError as exc:
+    except RETRYABLE_SEND_ERRORS as exc:
         raise self.retry(exc=exc, countdown=_countdown(self.request.retries)) from exc

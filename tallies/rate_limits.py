@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from django.core.cache import caches
 from rest_framework.throttling import ScopedRateThrottle
 
+from advocacy import metrics
 from advocacy.cache import RedisCache, RedisScript, redis_script, window_count
 
 logger = logging.getLogger(__name__)
@@ -70,8 +71,16 @@ def calls_rate_take_with(
     """calls_rate_take, plus the Lua of `more`, in the same Redis round trip (one EVALSHA).
 
     Returns (granted, wait, the reply of `more`), the last None when Redis was not reached (the
-    calls are then let through), the cache is not Redis, or there is no `more`.
+    calls are then let through), the cache is not Redis, or there is no `more`. The calls not
+    granted are counted as refused (/metrics).
     """
+    granted, wait, reply = _take_with(ident=ident, n=n, rate=rate, more=more)
+    if granted < n:
+        metrics.call_refused("rate", n - granted)
+    return granted, wait, reply
+
+
+def _take_with(*, ident: str, n: int, rate: str | None, more: ScriptTail | None) -> tuple[int, float, object]:
     limit, duration = ScopedRateThrottle.parse_rate(None, rate or CallsRateThrottle.THROTTLE_RATES[SCOPE])
     now = time.time()
     window = int(now // duration)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler
 
-from advocacy import errors
+from advocacy import errors, metrics
 
 logger = logging.getLogger(__name__)
 
@@ -95,6 +95,7 @@ def api_exception_handler(exc, context):
     elif isinstance(exc, OperationalError | InterfaceError):
         # The database is down or restarting: a retryable 503 rather than a 500.
         logger.error("database unavailable", exc_info=exc)
+        metrics.database_unavailable("api")
         exc = ServiceUnavailable()
         exc.wait = SERVICE_UNAVAILABLE_RETRY_AFTER
 

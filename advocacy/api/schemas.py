@@ -30,6 +30,10 @@ ErrorResponse = inline_serializer(
                         "Validation errors only: each field (nested ones as `calls.0.campaign`) with its messages."
                     ),
                 ),
+                "request_id": serializers.CharField(
+                    required=False,
+                    help_text="The request's id, also in the `X-Request-ID` header: quote it when reporting a problem.",
+                ),
             },
         )
     },

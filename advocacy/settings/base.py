@@ -110,6 +110,8 @@ LOCAL_APPS = ["accounts", "officials", "campaigns", "tallies", "reminders", "ral
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
+    # First: every request (the call endpoint's fast path included) gets its id and is timed.
+    "advocacy.request_ids.RequestObservabilityMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before anything reads the body: a 413 in the API error shape for a big API body.
     "advocacy.middleware.ApiBodyLimitMiddleware",
@@ -241,6 +243,8 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Workers log through LOGGING above, so their lines carry the request id of the request that started the task.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Keep reconnecting through a Redis outage of any length instead of exiting after ~100 tries.
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
@@ -388,10 +392,43 @@ API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=1024 * 1024)
 
 # The servers copy their environment (DATABASE_URL...) into request.META: reports leave it out.
 DEFAULT_EXCEPTION_REPORTER_FILTER = "advocacy.error_reports.RequestOnlyExceptionReporterFilter"
+# ------------------------------------------------------------------------------
+# Observability: request ids, logs, /metrics, /readyz, Sentry (docs/operations.md)
+# ------------------------------------------------------------------------------
+# Addresses whose X-Request-ID is kept (the load balancer in front); from anyone else a new id is made.
+REQUEST_ID_TRUSTED_PROXIES = env.list("REQUEST_ID_TRUSTED_PROXIES", default=[])
+# /metrics answers these addresses, or a request with `Authorization: Bearer <METRICS_BEARER_TOKEN>`.
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"])
+METRICS_BEARER_TOKEN = env("METRICS_BEARER_TOKEN", default="")
+# /readyz answers 503 when the last rollup is older than this (the beat runs it every few seconds).
+READYZ_MAX_ROLLUP_AGE_SECONDS = env.int("READYZ_MAX_ROLLUP_AGE_SECONDS", default=300)
+# "json": one JSON object per log line (for a log pipeline); anything else: plain text.
+LOG_FORMAT = env("LOG_FORMAT", default="plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "advocacy.request_ids.RequestIdLogFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": "INFO"},
 }
+# Errors go to Sentry when set, with the request id and no personal data (advocacy/sentry.py).
+SENTRY_DSN = env("SENTRY_DSN", default="")
+SENTRY_ENVIRONMENT = env("SENTRY_ENVIRONMENT", default="production")
+if SENTRY_DSN:
+    from advocacy.sentry import sentry_init
+
+    sentry_init(dsn=SENTRY_DSN, environment=SENTRY_ENVIRONMENT)

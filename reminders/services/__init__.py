@@ -4,11 +4,13 @@ How a run stays harmless to repeat (see reminders/models.py; the ledger is
 `reminders/services/ledger.py`):
 
 1. Volunteers are read in id order, a chunk at a time (`.iterator(chunk_size=...)`).
-2. For each chunk, one INSERT ... ON CONFLICT DO NOTHING creates the chunk's "already sent"
+2. For each chunk, the emails of the volunteers with no row yet (or a READY one) are rendered;
+   then, in one transaction, one INSERT ... ON CONFLICT DO NOTHING creates their "already sent"
    rows as SENDING with this chunk's claim token; rows that exist already (sent by an earlier
    run, or being sent by a concurrent one) are left alone. Rows an earlier run released after
    a transient SMTP error (READY) are taken over by one UPDATE. The rows carrying our token
-   are ours alone: only they are rendered and sent.
+   are ours alone: only they are sent. Rendering before claiming means a database restart
+   in between leaves nothing claimed but unsent.
 3. The chunk's emails go over ONE SMTP connection, in a sender thread, while the main thread
    claims and renders the next chunks (at most SENDERS chunks in flight); then one UPDATE per
    outcome records them. Only the main thread touches the database.
@@ -24,6 +26,7 @@ How a run stays harmless to repeat (see reminders/models.py; the ledger is
 from .ledger import (
     CHUNK_SIZE,
     CLAIM_LEASE,
+    RETRYABLE_SEND_ERRORS,
     SENDERS,
     Builder,
     ReminderRun,
@@ -46,6 +49,7 @@ from .sends import (
 __all__ = [
     "CHUNK_SIZE",
     "CLAIM_LEASE",
+    "RETRYABLE_SEND_ERRORS",
     "SENDERS",
     "Builder",
     "Mailer",

@@ -16,11 +16,13 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import F, QuerySet
 from django.db.models.functions import Mod
 from django.utils import timezone
 
 from accounts.models import User
+from advocacy import metrics
 
 from ..models import ReminderDelivery
 
@@ -34,6 +36,11 @@ Status = ReminderDelivery.Status
 
 class TransientSendError(Exception):
     """The mail server said "try later"; the run stopped and released the rows it had not sent."""
+
+
+# What a send task retries: the mail server's "try later", and the database briefly unreachable
+# (a restart). What went out is in the ledger, so a retry sends only the rest, each once.
+RETRYABLE_SEND_ERRORS = (TransientSendError, OperationalError, InterfaceError)
 
 
 @dataclass
@@ -111,41 +118,50 @@ class _Chunk:
 
 
 def _claim_chunk(*, kind: str, key: str, campaign_id: int | None, users: list[User], build: Builder) -> _Chunk:
-    """Take this chunk's rows that nobody has sent or is sending, and render their emails."""
+    """Render the emails of this chunk's volunteers nobody has sent or is sending, then take their rows.
+
+    Rendering comes before the claim, and the claim is one transaction: if the database goes
+    away meanwhile (a restart), nothing is left claimed-but-unsent for the next run to give up
+    on. Once claimed, a chunk goes straight to its sender thread, which needs no database.
+    """
     chunk = _Chunk(kind=kind, key=key, token=uuid.uuid4(), recipients=len(users))
-    now = timezone.now()
     ids = [u.pk for u in users]
-    ReminderDelivery.objects.bulk_create(
-        [
-            ReminderDelivery(
-                user_id=u.pk,
-                kind=kind,
-                key=key,
-                campaign_id=campaign_id,
-                email=u.email,
-                status=Status.SENDING,
-                claim_token=chunk.token,
-                claimed_at=now,
-                attempts=1,
-                created_at=now,
-            )
-            for u in users
-        ],
-        ignore_conflicts=True,
+    taken = set(
+        ReminderDelivery.objects.filter(kind=kind, key=key, user_id__in=ids)
+        .exclude(status=Status.READY)
+        .values_list("user_id", flat=True)
     )
-    rows = ReminderDelivery.objects.filter(kind=kind, key=key, user_id__in=ids)
-    rows.filter(status=Status.READY).update(
-        status=Status.SENDING, claim_token=chunk.token, claimed_at=now, attempts=F("attempts") + 1
-    )
-    claimed = dict(rows.filter(claim_token=chunk.token, status=Status.SENDING).values_list("user_id", "id"))
-    if claimed:
-        try:
-            messages = build([u for u in users if u.pk in claimed])
-        except Exception as exc:
-            chunk.crashed = exc
-            _record_chunk(chunk)
-            raise
-        chunk.deliveries = [(claimed[user_id], message) for user_id, message in messages.items()]
+    candidates = [u for u in users if u.pk not in taken]
+    if not candidates:
+        return chunk
+    messages = build(candidates)
+    now = timezone.now()
+    with transaction.atomic():
+        ReminderDelivery.objects.bulk_create(
+            [
+                ReminderDelivery(
+                    user_id=u.pk,
+                    kind=kind,
+                    key=key,
+                    campaign_id=campaign_id,
+                    email=u.email,
+                    status=Status.SENDING,
+                    claim_token=chunk.token,
+                    claimed_at=now,
+                    attempts=1,
+                    created_at=now,
+                )
+                for u in candidates
+            ],
+            ignore_conflicts=True,
+        )
+        rows = ReminderDelivery.objects.filter(kind=kind, key=key, user_id__in=[u.pk for u in candidates])
+        rows.filter(status=Status.READY).update(
+            status=Status.SENDING, claim_token=chunk.token, claimed_at=now, attempts=F("attempts") + 1
+        )
+        claimed = dict(rows.filter(claim_token=chunk.token, status=Status.SENDING).values_list("user_id", "id"))
+    # A row another run took between the read and the claim is that run's to send.
+    chunk.deliveries = [(claimed[user_id], message) for user_id, message in messages.items() if user_id in claimed]
     return chunk
 
 
@@ -207,6 +223,7 @@ def _record_chunk(chunk: _Chunk) -> ReminderRun:
     run.claimed = len(chunk.sent) + len(chunk.skipped) + sum(len(v) for v in chunk.failed.values())
     run.sent, run.skipped = len(chunk.sent), len(chunk.skipped)
     run.failed = run.claimed - run.sent - run.skipped
+    metrics.emails_sent(kind=chunk.kind, sent=run.sent, failed=run.failed)
     return run
 
 

@@ -21,6 +21,7 @@ from .dashboard import (
     tally_notes,
 )
 from .impact import Impact, calls_by_week, calls_for_data_export, tally_impact, weekly_streaks
+from .rollup_health import RollupHealth, rollup_health
 from .totals import CampaignTallyFigures, tally_campaign_totals, tally_for_campaign
 
 __all__ = [
@@ -33,10 +34,12 @@ __all__ = [
     "DateOutOfRange",
     "DateRange",
     "Impact",
+    "RollupHealth",
     "NoteRow",
     "calls_by_week",
     "calls_for_data_export",
     "dashboard_cache_key",
+    "rollup_health",
     "tally_call_logs_for_export",
     "tally_campaign_totals",
     "tally_dashboard",

@@ -13,6 +13,7 @@ from campaigns.models import Action, Campaign
 from officials.models import Office
 
 from ..batch import MAX_NOTE_LENGTH, ItemError, parse_item
+from ..metrics import counted_batch
 from ..models import Source
 from ..sql.writes import caller_calls_since, calls_insert_many, calls_with_keys
 from .nudge import rollup_nudge
@@ -50,6 +51,7 @@ def _item_error(exc: Exception) -> dict:
     return {"code": "invalid", "message": message, "fields": fields}
 
 
+@counted_batch
 def call_log_create_batch(*, user, items: list) -> list[BatchResult]:
     """Log calls recorded offline, with one result per item in order. Safe to send again.
 

@@ -13,6 +13,7 @@ from accounts.models import Membership
 from campaigns.models import Action, Campaign
 from officials.models import Office, Person, Term
 
+from ..metrics import counted_call
 from ..models import CallLog, Source
 from ..sql.writes import call_insert_returning
 from .nudge import rollup_nudge
@@ -28,6 +29,7 @@ from .rules import (
 )
 
 
+@counted_call
 def call_log_create(
     *,
     user,

@@ -1,4 +1,5 @@
-"""Subprocesses for the reliability tests: a private redis-server, Celery workers and beats.
+"""Subprocesses for the reliability tests and bench/call_day.py: a private PostgreSQL cluster, a
+private redis-server, Celery workers and beats.
 
 Every process runs in its own process group (so a kill reaches it and its children and nothing
 else), writes its output to a file the test prints when it fails, and every wait is bounded.
@@ -7,6 +8,7 @@ else), writes its output to a file the test prints when it fails, and every wait
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -217,3 +219,91 @@ class Processes:
 
     def logs(self) -> str:
         return "\n".join(process.tail() for process in self.all)
+
+
+PG_BIN = next(iter(sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)), None)
+
+
+def _as_postgres(command: list[str]) -> list[str]:
+    """initdb and postgres refuse to run as root: run them as the postgres user then."""
+    if os.geteuid() == 0:
+        return ["runuser", "-u", "postgres", "--", *command]
+    return command
+
+
+class PrivatePostgres(Process):
+    name = "postgres"
+
+    def __init__(self, *, root: Path, log_path: Path):
+        super().__init__(log_path=log_path)
+        self.root = root
+        self.data = root / "data"
+        self.port = free_port()
+
+    @property
+    def url(self) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/postgres"
+
+    def init(self) -> PrivatePostgres:
+        self.root.mkdir(parents=True, exist_ok=True)
+        if os.geteuid() == 0:
+            shutil.chown(self.root, "postgres", "postgres")
+        result = subprocess.run(
+            _as_postgres([str(PG_BIN / "initdb"), "-D", str(self.data), "-U", "postgres", "-A", "trust", "--no-sync"]),
+            check=False,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        return self
+
+    def command(self) -> list[str]:
+        return _as_postgres(
+            [
+                str(PG_BIN / "postgres"),
+                "-D",
+                str(self.data),
+                "-p",
+                str(self.port),
+                "-c",
+                "listen_addresses=127.0.0.1",
+                "-c",
+                f"unix_socket_directories={self.root}",
+                "-c",
+                "fsync=off",
+            ]
+        )
+
+    def accepting(self) -> bool:
+        result = subprocess.run(
+            [str(PG_BIN / "pg_isready"), "-h", "127.0.0.1", "-p", str(self.port), "-t", "1"],
+            capture_output=True,
+            check=False,
+        )
+        return result.returncode == 0
+
+    def start(self) -> PrivatePostgres:
+        self._spawn()
+        wait_for(lambda: self.accepting() or not self.running, timeout=60, message="postgres to accept connections")
+        if not self.running:
+            raise AssertionError(f"postgres exited\n{self.tail()}")
+        return self
+
+    def stop(self) -> None:
+        """A fast shutdown (SIGINT to the postmaster): sessions are ended, the port closes."""
+        if self.running:
+            os.killpg(self.proc.pid, signal.SIGINT)
+            try:
+                self.proc.wait(30)
+            except subprocess.TimeoutExpired:
+                self.kill9()
+        wait_for(lambda: not port_open(self.port), timeout=30, message="postgres to stop listening")
+
+
+def port_open(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return True
+    except OSError:
+        return False
