@@ -50,6 +50,8 @@ class DomainError(exceptions.APIException):
     def __init__(self, exc: errors.ApplicationError):
         self.status_code = domain_error_status(exc)
         super().__init__(detail=exc.message, code=exc.code)
+        # DRF's handler turns `wait` into Retry-After (a limit that knows when it lifts).
+        self.wait = getattr(exc, "retry_after", None)
 
 
 def _django_validation_error_detail(exc: DjangoValidationError):

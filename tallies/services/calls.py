@@ -14,7 +14,7 @@ from campaigns.models import Action, Campaign
 from officials.models import Office, Person, Term
 
 from ..models import CallLog, Source
-from ..sql.writes import call_insert_returning
+from ..sql.writes import call_insert_returning, per_office_lock, per_office_lock_keys
 from .nudge import rollup_nudge
 from .rules import (
     IdempotencyKeyReused,
@@ -24,6 +24,7 @@ from .rules import (
     caller_office_ids,
     first_chapter_query,
     max_calls_per_office,
+    per_office_retry_after,
     per_office_window_start,
 )
 
@@ -81,7 +82,12 @@ def call_log_create(
         created_at=timezone.now(),
         note=note,
     )
-    if _insert_one_returning(call):
+    with transaction.atomic(savepoint=False):
+        # The per-office limit holds under concurrency: see tallies.sql.writes.per_office_lock.
+        per_office_lock(per_office_lock_keys(user_id=user.pk, pairs=[(action.pk, office.pk)]))
+        call.created_at = timezone.now()  # after the lock: a call that waited is counted from when it is written
+        inserted = _insert_one_returning(call)
+    if inserted:
         transaction.on_commit(rollup_nudge)
         return call, True
     # Nothing written: the key was used before (a replay), or the per-office limit was reached.
@@ -89,7 +95,7 @@ def call_log_create(
     if idempotency_key:
         existing = CallLog.objects.select_related("person").filter(user=user, idempotency_key=idempotency_key).first()
     if existing is None:
-        raise TooManyCallsToOffice()
+        raise TooManyCallsToOffice(retry_after=per_office_retry_after(user=user, action=action, office=office))
     if existing.request_hash != request_hash:
         raise IdempotencyKeyReused()
     return existing, False

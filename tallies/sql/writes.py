@@ -5,6 +5,7 @@ Table names come from the models; values travel as parameters."""
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 from datetime import datetime
 
@@ -24,6 +25,39 @@ CONFLICT_TARGET = "(user_id, idempotency_key) WHERE idempotency_key IS NOT NULL"
 # for a full scan of the (campaign, created_at) and (chapter, created_at) indexes, which a plan
 # made on a young table took (tests/tallies/test_per_office_limit_plan.py).
 CALLER_WINDOW = "c.user_id = %s AND (c.user_id, c.created_at) > (%s, %s)"
+
+
+def per_office_lock_keys(*, user_id: int, pairs) -> list[int]:
+    """The advisory lock keys of a caller's (action_id, office_id) pairs, sorted (the order every path takes them in).
+
+    A 64-bit hash of the three ids: a collision only makes two unrelated callers wait on each
+    other for one INSERT, never lets a call through.
+    """
+    keys = set()
+    for action_id, office_id in pairs:
+        digest = hashlib.blake2b(f"calls:{user_id}:{action_id}:{office_id}".encode(), digest_size=8).digest()
+        keys.add(int.from_bytes(digest, "big", signed=True))
+    return sorted(keys)
+
+
+def per_office_lock(keys: list[int]) -> None:
+    """Hold the per-office limit's locks until the surrounding transaction ends (PostgreSQL).
+
+    Why a lock: the limit counts the caller's calls in the INSERT, and under READ COMMITTED two
+    INSERTs racing in the same instant each count the rows committed before they started, so
+    both pass (30 simultaneous calls stored 4 instead of 3). With the lock taken in an earlier
+    statement of the same transaction, the next INSERT for the same caller, action and office
+    starts after the previous one committed, and its count sees it. Keys are taken in sorted
+    order, so a batch and single calls never deadlock. SQLite runs one writer at a time: no lock.
+    """
+    if not keys or connection.vendor != "postgresql":
+        return
+    with prepared_cursor() as cursor:
+        if len(keys) == 1:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s::bigint)", keys)
+        else:
+            # unnest keeps the array's (sorted) order, so the locks are taken in that order.
+            cursor.execute("SELECT count(pg_advisory_xact_lock(k)) FROM unnest(%s::bigint[]) AS k", [keys])
 
 
 def call_insert_returning(*, holder_sql: str, chapter_sql: str, params: list) -> tuple | None:
