@@ -27,7 +27,6 @@ after the security and body-size middleware, answers the common case itself:
   database outage's 503) go through the API's exception handler, so their shape is the API's.
 """
 
-import hashlib
 import json
 from dataclasses import replace
 
@@ -40,8 +39,8 @@ from rest_framework.exceptions import Throttled
 from rest_framework.renderers import JSONRenderer
 
 from accounts.api import token_cache
-from accounts.api.authentication import LAST_USED_RESOLUTION_SECONDS
-from accounts.models import ApiToken, User
+from accounts.models import User, hash_token_key
+from accounts.tokens import NotATokenHeader, TokenRefused, token_key_from_header, token_refusal, token_touch
 from advocacy.api.exceptions import api_exception_handler
 from officials.cache import GENERATION_KEY as OFFICIALS_GENERATION_KEY
 from tallies.batch import IDEMPOTENCY_KEY_RE, MAX_ID, MAX_NOTE_LENGTH, SLUG_RE, client_timestamp_in_utc
@@ -52,7 +51,6 @@ from tallies.services import call_log_create
 from .fast_path_caches import CAMPAIGNS_GENERATION_KEY, cached_caller_offices, cached_targets
 
 PATH = "/api/v1/calls/"
-_TOKEN_KEYWORDS = (b"token", b"bearer")
 _OUTCOMES = frozenset(Outcome.values)
 _FIELDS = frozenset({"campaign", "action", "office", "outcome", "note", "client_timestamp"})
 
@@ -102,14 +100,12 @@ def _response(body: bytes, status: int, headers=()) -> HttpResponse:
 
 
 def _token_hash(request) -> str:
-    header = request.META.get("HTTP_AUTHORIZATION", "").encode("latin-1", errors="replace").split()
-    if len(header) != 2 or header[0].lower() not in _TOKEN_KEYWORDS:
-        raise _Fallthrough
+    """The key's hash, read as the DRF authentication class reads it (accounts.tokens); else fall through."""
     try:
-        key = header[1].decode()
-    except UnicodeError as exc:
+        key = token_key_from_header(request.META.get("HTTP_AUTHORIZATION", "").encode("latin-1", errors="replace"))
+    except (NotATokenHeader, TokenRefused) as exc:
         raise _Fallthrough from exc
-    return hashlib.sha256(key.encode()).hexdigest()
+    return hash_token_key(key)
 
 
 def _positive_id(value) -> int:
@@ -172,7 +168,8 @@ def _idempotency_key(request) -> str | None:
 
 
 def _usable(entry) -> bool:
-    return entry is not None and entry.is_active and not entry.is_staff
+    """accounts.tokens' check; staff go to the DRF view, whose authentication applies their two-factor rule."""
+    return token_refusal(entry) is None and not entry.is_staff
 
 
 # After the calls rate (tallies/rate_limits.py): set the generations that are missing, tell the
@@ -250,11 +247,9 @@ def _log(request, key_hash: str, values: dict, idempotency_key: str | None) -> H
     entry, granted, wait, user_generation, campaigns_generation, officials_generation = _authenticate(key_hash)
     if granted < 1:
         raise Throttled(wait=wait)
-    now = timezone.now()
-    if entry.last_used_at is None or (now - entry.last_used_at).total_seconds() > LAST_USED_RESOLUTION_SECONDS:
-        ApiToken.objects.filter(pk=entry.token_id).update(last_used_at=now)
-        if user_generation is not None:
-            token_cache.publish(key_hash, replace(entry, last_used_at=now), user_generation)
+    touched = token_touch(entry)
+    if touched is not None and user_generation is not None:
+        token_cache.publish(key_hash, replace(entry, last_used_at=touched), user_generation)
 
     generations = (campaigns_generation, officials_generation)
     campaign, action, office = cached_targets(values, generations)
