@@ -79,7 +79,7 @@ def _campaigns_changed(sender, **kwargs):
 def cached_targets(values, generations):
     scope = _lookups.scope(generations)
     if scope is None:
-        return call_targets(campaign_slug=values["campaign"], action_id=values["action"], office_id=values["office"])
+        return call_targets(campaign_slug=values.campaign, action_id=values.action, office_id=values.office)
     actions, offices, _ = scope
 
     def action_lookup(slug, action_id):
@@ -94,9 +94,9 @@ def cached_targets(values, generations):
         return offices[office_id]
 
     return call_targets(
-        campaign_slug=values["campaign"],
-        action_id=values["action"],
-        office_id=values["office"],
+        campaign_slug=values.campaign,
+        action_id=values.action,
+        office_id=values.office,
         action_lookup=action_lookup,
         office_lookup=office_lookup,
     )

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from advocacy.errors import ApplicationError
+from campaigns.errors import CampaignNotFound
 from campaigns.models import Action, Campaign
 from officials.models import Office
 
-from ..batch import MAX_NOTE_LENGTH, ItemError, parse_item
+from ..call_input import MAX_NOTE_LENGTH, parse_batch_item
 from ..models import Source
 from ..sql.writes import caller_calls_since, calls_insert_many, calls_with_keys, per_office_lock, per_office_lock_keys
 from .nudge import rollup_nudge
@@ -39,15 +41,15 @@ class BatchResult:
 
 
 def _item_error(exc: Exception) -> dict:
-    if isinstance(exc, ItemError):
-        return {"code": exc.code, "message": exc.message, "fields": exc.fields}
+    """The item's error in the API's shape and with the API's codes (a bad field is `validation_error`)."""
     if isinstance(exc, PermissionDenied):
         return {"code": "permission_denied", "message": str(exc), "fields": {}}
     if isinstance(exc, ApplicationError):
-        return {"code": exc.code, "message": exc.message, "fields": exc.fields}
-    fields = exc.message_dict if hasattr(exc, "error_dict") else {}
-    message = next(iter(next(iter(fields.values()), exc.messages)), "This call is not valid.")
-    return {"code": "invalid", "message": message, "fields": fields}
+        return {"code": exc.code, "message": str(exc.message), "fields": exc.fields}
+    fields = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+    name, messages = next(iter(fields.items()))
+    message = messages[0] if name == "non_field_errors" else f"{name}: {messages[0]}"
+    return {"code": "validation_error", "message": message, "fields": fields}
 
 
 def call_log_create_batch(*, user, items: list) -> list[BatchResult]:
@@ -65,8 +67,8 @@ def call_log_create_batch(*, user, items: list) -> list[BatchResult]:
     parsed = {}
     for index, raw in enumerate(items):
         try:
-            parsed[index] = parse_item(raw)
-        except ItemError as exc:
+            parsed[index] = parse_batch_item(raw)
+        except ValidationError as exc:
             results[index] = BatchResult("error", error=_item_error(exc))
 
     values = parsed.values()
@@ -209,11 +211,11 @@ def _check_target(item, *, campaigns, actions, offices, fixed_targets, member_of
     action = actions.get(item.action)
     office = offices.get(item.office)
     if campaign is None:
-        violation = ItemError("not_found", "No such campaign.", {"campaign": ["No such campaign."]})
+        violation = CampaignNotFound()
     elif action is None or action.campaign_id != campaign.id:
-        violation = ItemError("invalid", "No such action in this campaign.", {"action": ["No such action."]})
+        violation = ValidationError({"action": [_("No such action in this campaign.")]})
     elif office is None:
-        violation = ItemError("invalid", "No such office.", {"office": ["No such office."]})
+        violation = ValidationError({"office": [_("No such office.")]})
     else:
         violation = call_rule_violation(
             campaign=campaign,

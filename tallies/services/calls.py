@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import BigIntegerField, DateField
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Membership
 from campaigns.models import Action, Campaign
@@ -95,10 +97,19 @@ def call_log_create(
     if idempotency_key:
         existing = CallLog.objects.select_related("person").filter(user=user, idempotency_key=idempotency_key).first()
     if existing is None:
+        _targets_still_exist(campaign=campaign, action=action, office=office)
         raise TooManyCallsToOffice(retry_after=per_office_retry_after(user=user, action=action, office=office))
     if existing.request_hash != request_hash:
         raise IdempotencyKeyReused()
     return existing, False
+
+
+def _targets_still_exist(*, campaign, action, office) -> None:
+    """Nothing was written: when it was because a target (read from a cache) is gone, say so as the API does."""
+    if not Office.objects.filter(pk=office.pk).exists():
+        raise ValidationError({"office": [_("No such office.")]})
+    if not Action.objects.filter(pk=action.pk, campaign_id=campaign.pk).exists():
+        raise ValidationError({"action": [_("No such action in this campaign.")]})
 
 
 # The two lookups inside the INSERT are the ORM's own querysets ("current holder": Term's
@@ -159,6 +170,8 @@ def _insert_one_returning(call: CallLog) -> bool:
         call.user_id,
         call.office_id,
         ops.adapt_datefield_value(timezone.localdate()),
+        call.action_id,
+        call.campaign_id,
         call.user_id,
         call.user_id,
         ops.adapt_datetimefield_value(per_office_window_start(call.created_at)),

@@ -19,7 +19,7 @@ from campaigns.models import Action, Campaign
 from officials.models import Office, Term
 from officials.selectors import office_ids_for_caller
 
-from ..batch import MAX_NOTE_LENGTH
+from ..call_input import MAX_NOTE_LENGTH, OUTCOMES_BY_KIND, outcome_fits
 from ..models import CallLog, Outcome
 
 OUTCOMES = frozenset(Outcome.values)
@@ -135,6 +135,13 @@ def call_rule_violation(
         return ValidationError({"campaign": _("This campaign is not accepting calls.")})
     if outcome not in OUTCOMES:
         return ValidationError({"outcome": _("Unknown outcome %(outcome)r.") % {"outcome": outcome}})
+    if not outcome_fits(kind=action.kind, outcome=outcome):
+        return ValidationError(
+            {
+                "outcome": _("This outcome does not fit this kind of action: use one of %(outcomes)s.")
+                % {"outcomes": ", ".join(sorted(OUTCOMES_BY_KIND[action.kind]))}
+            }
+        )
     if office.role in action.target_roles:
         mine = caller_offices()
         if (mine is None or office.pk not in mine) and not is_fixed_target():

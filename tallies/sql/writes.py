@@ -65,8 +65,8 @@ def call_insert_returning(*, holder_sql: str, chapter_sql: str, params: list) ->
 
     Returns (id, person_id, chapter_id, person name), or None when nothing was written. The
     params are the 11 column values, the chapter's (if chapter_sql is a slot), call_in's
-    (user_id, office_id, today) and the limit's (user_id, user_id, window start, action_id,
-    office_id, maximum); holder_sql and chapter_sql are the ORM-compiled lookups reading call_in.
+    (user_id, office_id, today), the action's check (action_id, campaign_id) and the limit's
+    (user_id, user_id, window start, action_id, office_id, maximum); holder_sql and chapter_sql are the ORM-compiled lookups reading call_in.
     """
     with prepared_cursor() as cursor:
         cursor.execute(_call_insert_sql(holder_sql, chapter_sql, cursor.db.vendor), params)
@@ -75,10 +75,13 @@ def call_insert_returning(*, holder_sql: str, chapter_sql: str, params: list) ->
 
 @functools.lru_cache(maxsize=8)
 def _call_insert_sql(holder_sql: str, chapter_sql: str, vendor: str) -> str:
-    from officials.models import Person
+    from campaigns.models import Action
+    from officials.models import Office, Person
 
     table = CallLog._meta.db_table
     person_table = Person._meta.db_table
+    office_table = Office._meta.db_table
+    action_table = Action._meta.db_table
     # The statement is prepared on PostgreSQL (server-side binding): a value that may be None
     # has its type said, so that every call shares one plan.
     stamp = "CAST(%s AS timestamptz)" if vendor == "postgresql" else "%s"
@@ -88,12 +91,17 @@ def _call_insert_sql(holder_sql: str, chapter_sql: str, vendor: str) -> str:
         f"request_hash, client_timestamp, created_at, note, person_id, chapter_id) "
         f"SELECT %s, %s, %s, %s, %s, %s, %s, %s, {stamp}, %s, %s, {holder_sql}, {chapter_sql} "
         f"FROM (SELECT %s AS user_id, %s AS office_id, %s AS today) AS call_in "
+        # The office, action and campaign may come from a process cache (the fast path's): a row
+        # naming one the database no longer has is not written (no foreign-key error); the
+        # caller then reads the database to say which (tallies.services.calls).
+        f"WHERE EXISTS (SELECT 1 FROM {office_table} o WHERE o.id = call_in.office_id) "
+        f"AND EXISTS (SELECT 1 FROM {action_table} a WHERE a.id = %s AND a.campaign_id = %s) "
         # The per-office limit rides in the same statement: no extra round trip on the hot path.
         # It reads the caller's own calls of the window (CALLER_WINDOW), then keeps those to this
         # office for this action. The OFFSET fence keeps the action and office out of the scan:
         # with them in, a plan may AND in the single-column office index, which holds every call
         # to the office (on a national call day, most of the table).
-        f"WHERE (SELECT count(*) FROM (SELECT c.action_id, c.office_id FROM {table} c "
+        f"AND (SELECT count(*) FROM (SELECT c.action_id, c.office_id FROM {table} c "
         f"WHERE {CALLER_WINDOW} {fence}) AS recent "
         f"WHERE recent.action_id = %s AND recent.office_id = %s) < %s "
         f"ON CONFLICT {CONFLICT_TARGET} DO NOTHING "
