@@ -33,7 +33,7 @@ from django.utils.dateparse import parse_datetime
 
 from accounts.models import ApiToken, User
 from accounts.tokens import TokenEntry, token_entry, token_find
-from advocacy.cache import redis_round_trip
+from advocacy.cache import redis_configured, redis_round_trip
 
 logger = logging.getLogger(__name__)
 
@@ -137,7 +137,8 @@ def clear() -> None:
 def _bump(user_id: int) -> None:
     """A new random generation. Only Redis holds generations: without it nothing is ever trusted."""
     done = redis_round_trip(lambda pipe, make_key: pipe.set(make_key(generation_key(user_id)), new_generation()))
-    if done is None:  # MAX_AGE_SECONDS bounds what a bump lost to an outage costs
+    # Without Redis (`make run`'s default) nothing is ever published or trusted: nothing to warn of.
+    if done is None and redis_configured():  # MAX_AGE_SECONDS bounds what a bump lost to an outage costs
         logger.warning("could not replace the API token generation of user %s", user_id)
 
 

@@ -40,7 +40,9 @@ def max_body_bytes() -> int:
 
 
 def too_large() -> RequestTooLarge:
-    return RequestTooLarge(f"The request body is over {max_body_bytes():,} bytes: send less (split a batch).")
+    return RequestTooLarge(
+        _("The request body is over %(limit)s bytes: send less (split a batch).") % {"limit": f"{max_body_bytes():,}"}
+    )
 
 
 def nesting_depth(text: str) -> int:

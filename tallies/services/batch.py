@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from advocacy.errors import ApplicationError
+from advocacy.errors import ApplicationError, error_body
 from campaigns.errors import CampaignNotFound
 from campaigns.models import Action, Campaign
 from officials.models import Office
@@ -43,13 +43,13 @@ class BatchResult:
 def _item_error(exc: Exception) -> dict:
     """The item's error in the API's shape and with the API's codes (a bad field is `validation_error`)."""
     if isinstance(exc, PermissionDenied):
-        return {"code": "permission_denied", "message": str(exc), "fields": {}}
+        return error_body("permission_denied", exc, {})["error"]
     if isinstance(exc, ApplicationError):
-        return {"code": exc.code, "message": str(exc.message), "fields": exc.fields}
+        return error_body(exc.code, exc.message, exc.fields)["error"]
     fields = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
     name, messages = next(iter(fields.items()))
     message = messages[0] if name == "non_field_errors" else f"{name}: {messages[0]}"
-    return {"code": "validation_error", "message": message, "fields": fields}
+    return error_body("validation_error", message, fields)["error"]
 
 
 def call_log_create_batch(*, user, items: list) -> list[BatchResult]:

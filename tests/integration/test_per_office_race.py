@@ -44,6 +44,9 @@ def server(transactional_db, tmp_path: Path):
         "DJANGO_SETTINGS_MODULE": "advocacy.settings.test",
         "DATABASE_URL": f"{base}/{name}",
         "REDIS_URL": os.environ["REDIS_URL"],
+        # The same cache keys as this process (the prefix is made from the database's name, and
+        # the server's name is the test database's), so this process's invalidations reach it.
+        "CACHE_KEY_PREFIX": settings.CACHE_KEY_PREFIX,
         "PYTHONPATH": str(ROOT),
     }
     web = WebServer(env=env, log_path=tmp_path / "webserver.log", workers=2, threads=8).start()
