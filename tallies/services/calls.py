@@ -16,7 +16,7 @@ from campaigns.models import Action, Campaign
 from officials.models import Office, Person, Term
 
 from ..models import CallLog, Source
-from ..sql.writes import call_insert_returning, per_office_lock, per_office_lock_keys
+from ..sql.writes import call_insert_returning, per_office_lock_keys
 from .nudge import rollup_nudge
 from .rules import (
     IdempotencyKeyReused,
@@ -84,12 +84,9 @@ def call_log_create(
         created_at=timezone.now(),
         note=note,
     )
-    with transaction.atomic(savepoint=False):
-        # The per-office limit holds under concurrency: see tallies.sql.writes.per_office_lock.
-        per_office_lock(per_office_lock_keys(user_id=user.pk, pairs=[(action.pk, office.pk)]))
-        call.created_at = timezone.now()  # after the lock: a call that waited is counted from when it is written
-        inserted = _insert_one_returning(call)
-    if inserted:
+    # The per-office limit holds under concurrency: a lock per caller, action and office is taken
+    # before the INSERT, in its transaction (tallies.sql.writes.per_office_lock).
+    if _insert_one_returning(call, lock_keys=per_office_lock_keys(user_id=user.pk, pairs=[(action.pk, office.pk)])):
         transaction.on_commit(rollup_nudge)
         return call, True
     # Nothing written: the key was used before (a replay), or the per-office limit was reached.
@@ -140,7 +137,7 @@ def _subquery_sql(kind: str, db) -> str:
     return sql
 
 
-def _insert_one_returning(call: CallLog) -> bool:
+def _insert_one_returning(call: CallLog, *, lock_keys: list[int]) -> bool:
     """One statement: the current holder and the caller's chapter are looked up inside the INSERT.
 
     A key already used makes it insert nothing (no exception, so no savepoint or transaction
@@ -179,7 +176,7 @@ def _insert_one_returning(call: CallLog) -> bool:
         call.office_id,
         max_calls_per_office(),
     ]
-    row = call_insert_returning(holder_sql=holder_sql, chapter_sql=chapter_sql, params=params)
+    row = call_insert_returning(holder_sql=holder_sql, chapter_sql=chapter_sql, params=params, lock_keys=lock_keys)
     if row is None:
         return False
     call.pk, call.person_id, call.chapter_id, person_name = row

@@ -40,7 +40,12 @@ def per_office_lock_keys(*, user_id: int, pairs) -> list[int]:
     return sorted(keys)
 
 
-def per_office_lock(keys: list[int]) -> None:
+_LOCK_ONE = "SELECT pg_advisory_xact_lock(%s::bigint)"
+# unnest keeps the array's (sorted) order, so the locks are taken in that order.
+_LOCK_MANY = "SELECT count(pg_advisory_xact_lock(k)) FROM unnest(%s::bigint[]) AS k"
+
+
+def per_office_lock(keys: list[int], cursor=None) -> None:
     """Hold the per-office limit's locks until the surrounding transaction ends (PostgreSQL).
 
     Why a lock: the limit counts the caller's calls in the INSERT, and under READ COMMITTED two
@@ -52,25 +57,44 @@ def per_office_lock(keys: list[int]) -> None:
     """
     if not keys or connection.vendor != "postgresql":
         return
-    with prepared_cursor() as cursor:
-        if len(keys) == 1:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s::bigint)", keys)
-        else:
-            # unnest keeps the array's (sorted) order, so the locks are taken in that order.
-            cursor.execute("SELECT count(pg_advisory_xact_lock(k)) FROM unnest(%s::bigint[]) AS k", [keys])
+    if cursor is None:
+        with prepared_cursor() as own:
+            per_office_lock(keys, own)
+    elif len(keys) == 1:
+        cursor.execute(_LOCK_ONE, keys)
+    else:
+        cursor.execute(_LOCK_MANY, [keys])
 
 
-def call_insert_returning(*, holder_sql: str, chapter_sql: str, params: list) -> tuple | None:
+def call_insert_returning(*, holder_sql: str, chapter_sql: str, params: list, lock_keys: list[int]) -> tuple | None:
     """Insert one call unless its key was used or the per-office limit is reached.
 
     Returns (id, person_id, chapter_id, person name), or None when nothing was written. The
     params are the 11 column values, the chapter's (if chapter_sql is a slot), call_in's
     (user_id, office_id, today), the action's check (action_id, campaign_id) and the limit's
-    (user_id, user_id, window start, action_id, office_id, maximum); holder_sql and chapter_sql are the ORM-compiled lookups reading call_in.
+    (user_id, user_id, window start, action_id, office_id, maximum); holder_sql and chapter_sql
+    are the ORM-compiled lookups reading call_in.
+
+    On PostgreSQL the per-office lock (`lock_keys`, per_office_lock) is taken first in the same
+    transaction. Outside a transaction (the API's requests) BEGIN, the lock, the INSERT and COMMIT
+    go in one pipeline: one network round trip, as the INSERT alone took before the lock.
     """
     with prepared_cursor() as cursor:
-        cursor.execute(_call_insert_sql(holder_sql, chapter_sql, cursor.db.vendor), params)
-        return cursor.fetchone()
+        db = cursor.db
+        sql = _call_insert_sql(holder_sql, chapter_sql, db.vendor)
+        if db.vendor != "postgresql":
+            cursor.execute(sql, params)
+            return cursor.fetchone()
+        if db.in_atomic_block:  # the caller's transaction holds the lock until it ends
+            per_office_lock(lock_keys, cursor)
+            cursor.execute(sql, params)
+            return cursor.fetchone()
+        raw = db.connection
+        with db.wrap_database_errors:
+            with raw.pipeline(), raw.transaction():
+                per_office_lock(lock_keys, cursor)
+                cursor.execute(sql, params)
+            return cursor.fetchone()
 
 
 @functools.lru_cache(maxsize=8)
