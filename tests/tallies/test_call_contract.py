@@ -263,3 +263,30 @@ def test_an_office_the_process_cache_still_holds_but_the_database_lost_is_a_400_
     assert response.status_code == HTTPStatus.BAD_REQUEST, response.content
     assert response.json()["error"]["fields"]["office"]
     assert CallLog.objects.count() == 2
+
+
+def test_the_call_page_refuses_a_key_the_api_refuses(client, volunteer, body):
+    client.force_login(volunteer)
+    form = {"action": body["action"], "office": body["office"], "outcome": "reached", "note": ""}
+
+    refused = client.post(
+        f"/campaigns/{body['campaign']}/calls/", {**form, "idempotency_key": "clé"}, HTTP_HX_REQUEST="true"
+    )
+    assert refused.status_code == HTTPStatus.BAD_REQUEST
+    assert not CallLog.objects.exists()
+
+    client.post(f"/campaigns/{body['campaign']}/calls/", {**form, "idempotency_key": "k-1"}, HTTP_HX_REQUEST="true")
+    assert CallLog.objects.count() == 1
+
+
+def test_the_call_page_refuses_voicemail_on_a_write_action(client, volunteer, national_campaign, offices):
+    action = ActionFactory(campaign=national_campaign, kind="write", target_roles=[], target_offices=[offices["doj"]])
+    client.force_login(volunteer)
+
+    client.post(
+        f"/campaigns/{national_campaign.slug}/calls/",
+        {"action": action.pk, "office": offices["doj"].pk, "outcome": "voicemail", "note": ""},
+        HTTP_HX_REQUEST="true",
+    )
+
+    assert not CallLog.objects.exists()
