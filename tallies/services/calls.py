@@ -16,7 +16,7 @@ from campaigns.models import Action, Campaign
 from officials.models import Office, Person, Term
 
 from ..models import CallLog, Source
-from ..sql.writes import call_insert_returning, per_office_lock_keys
+from ..sql.writes import CHAPTER_SLOT, call_insert_returning, per_office_lock_keys
 from .nudge import rollup_nudge
 from .rules import (
     IdempotencyKeyReused,
@@ -147,35 +147,26 @@ def _insert_one_returning(call: CallLog, *, lock_keys: list[int]) -> bool:
     db = connections[DEFAULT_DB_ALIAS]  # once: each `connection.x` is a thread-local lookup
     ops = db.ops
     holder_sql = _subquery_sql("holder", db)
+    params = {
+        "user_id": call.user_id,
+        "campaign_id": call.campaign_id,
+        "action_id": call.action_id,
+        "office_id": call.office_id,
+        "outcome": call.outcome,
+        "source": call.source,
+        "idempotency_key": call.idempotency_key,
+        "request_hash": call.request_hash,
+        "client_timestamp": ops.adapt_datetimefield_value(call.client_timestamp),
+        "created_at": ops.adapt_datetimefield_value(call.created_at),
+        "note": call.note,
+        "today": ops.adapt_datefield_value(timezone.localdate()),
+        "window_start": ops.adapt_datetimefield_value(per_office_window_start(call.created_at)),
+        "max_calls": max_calls_per_office(),
+    }
     if call.chapter_id is not None:
-        chapter_sql, chapter_params = "%s", [call.chapter_id]
+        chapter_sql, params["chapter_id"] = CHAPTER_SLOT, call.chapter_id
     else:
-        chapter_sql, chapter_params = _subquery_sql("first_chapter", db), []
-    params = [
-        call.user_id,
-        call.campaign_id,
-        call.action_id,
-        call.office_id,
-        call.outcome,
-        call.source,
-        call.idempotency_key,
-        call.request_hash,
-        ops.adapt_datetimefield_value(call.client_timestamp),
-        ops.adapt_datetimefield_value(call.created_at),
-        call.note,
-        *chapter_params,
-        call.user_id,
-        call.office_id,
-        ops.adapt_datefield_value(timezone.localdate()),
-        call.action_id,
-        call.campaign_id,
-        call.user_id,
-        call.user_id,
-        ops.adapt_datetimefield_value(per_office_window_start(call.created_at)),
-        call.action_id,
-        call.office_id,
-        max_calls_per_office(),
-    ]
+        chapter_sql = _subquery_sql("first_chapter", db)
     row = call_insert_returning(holder_sql=holder_sql, chapter_sql=chapter_sql, params=params, lock_keys=lock_keys)
     if row is None:
         return False
