@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
+from advocacy.errors import error_body
+
 from .two_factor import MESSAGE, SETUP, staff_two_factor_missing
 
 # Pages a staff member without two-factor may still reach: the setup itself, logout, assets.
@@ -34,7 +36,7 @@ class StaffMFARequiredMiddleware:
         if user is not None and user.is_staff and not request.path.startswith(_ALLOWED_PREFIXES):
             missing = staff_two_factor_missing(user=user, request=request)
             if missing and request.path.startswith(_API_PREFIX):
-                return JsonResponse({"error": {"code": "two_factor_required", "message": MESSAGE[missing]}}, status=403)
+                return JsonResponse(error_body("two_factor_required", MESSAGE[missing]), status=403)
             if missing:
                 query = urlencode({"next": request.get_full_path()})
                 target = "mfa_activate_totp" if missing == SETUP else "mfa_reauthenticate"
@@ -63,7 +65,7 @@ class ProfileLanguageMiddleware:
                         "choices": choices,
                     }
                     return JsonResponse(
-                        {"error": {"code": "validation_error", "message": message, "fields": {"lang": [message]}}},
+                        error_body("validation_error", message, {"lang": [message]}),
                         status=400,
                     )
                 translation.activate(lang)

@@ -4,7 +4,30 @@ import functools
 import sys
 from contextlib import contextmanager
 
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connections
+from django.utils.translation import gettext_lazy as _
+
+# Seconds a client is told to wait (Retry-After) when the database cannot be reached.
+UNREACHABLE_RETRY_AFTER_SECONDS = 5
+UNREACHABLE_MESSAGE = _(
+    "The service is briefly unavailable: its database cannot be reached. Try again in a few seconds."
+)
+
+
+def database_unreachable(exc: BaseException | None) -> bool:
+    """The one rule for "the database cannot be reached" (stopped, restarting, refusing connections).
+
+    A broken or failed connection (no SQLSTATE, InterfaceError), SQLSTATE class 08 (connection
+    exception) or 57P (shutdown). Any other OperationalError is the query's own fault (a lock
+    timeout, a cancelled statement), not an outage: it stays a 500 that is reported. The API's
+    handler and the pages' 500 view answer a 503 with Retry-After for exactly these.
+    """
+    if isinstance(exc, InterfaceError):
+        return True
+    if not isinstance(exc, OperationalError):
+        return False
+    sqlstate = getattr(exc.__cause__, "sqlstate", None)
+    return sqlstate is None or sqlstate.startswith(("08", "57P"))
 
 
 @contextmanager

@@ -109,6 +109,7 @@ def demo_history_load(
     with transaction.atomic():
         if CallLog.objects.filter(idempotency_key__startswith=KEY_PREFIX).exists():
             return DemoHistory(created=0, call_day=None)
+        rows = _rows_with_known_targets(rows)
         CallLog.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
         CallDay.objects.get_or_create(
             chapter=chapter,
@@ -121,3 +122,14 @@ def demo_history_load(
             },
         )
     return DemoHistory(created=len(rows), call_day=call_day)
+
+
+def _rows_with_known_targets(rows: list) -> list:
+    """The rows whose office and holder the database has: the targets came through the officials
+    cache, and a cached id never reaches a write unchecked (a stale or foreign entry would be a
+    foreign-key error)."""
+    from officials.models import Office, Person
+
+    offices = set(Office.objects.filter(pk__in={r.office_id for r in rows}).values_list("pk", flat=True))
+    people = set(Person.objects.filter(pk__in={r.person_id for r in rows} - {None}).values_list("pk", flat=True))
+    return [r for r in rows if r.office_id in offices and (r.person_id is None or r.person_id in people)]

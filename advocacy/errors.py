@@ -41,3 +41,15 @@ class LimitReached(ApplicationError):
 
     code = "limit_reached"
     default_message = _("You have reached a limit; try again later.")
+
+
+def error_body(code: str, message, fields: dict | None = None) -> dict:
+    """The API's one error body, `{"error": {"code", "message", "fields"?}}`: built here for every answer.
+
+    The API's exception handler, the pages' middleware for API paths, the 404/400/500/503 views and
+    each failed batch item use it; `fields` (field name -> messages) comes with validation errors only.
+    """
+    error = {"code": code, "message": str(message)}
+    if fields is not None:
+        error["fields"] = fields
+    return {"error": error}

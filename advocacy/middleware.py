@@ -22,6 +22,30 @@ class ApiBodyLimitMiddleware:
         return self.get_response(request)
 
 
+class ApiNotFoundMiddleware:
+    """An API URL that matches no route answers the API's JSON 404, whatever DEBUG says.
+
+    handler404 (advocacy.views.page_not_found) already does so when DEBUG is off; with DEBUG on
+    (`make run`, local settings) Django answers an unresolved URL with its technical HTML page
+    before any handler runs, so the response is replaced here.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.status_code == 404
+            and request.path.startswith(API_PREFIX)
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            from .views import page_not_found
+
+            return page_not_found(request)
+        return response
+
+
 class DomainErrorMiddleware:
     """Pages answer a domain error (advocacy.errors) with the status the API gives it.
 

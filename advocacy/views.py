@@ -5,7 +5,7 @@ import sys
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.db import InterfaceError, OperationalError, connection
+from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -18,6 +18,8 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 
 from . import metrics
+from .db import UNREACHABLE_MESSAGE, UNREACHABLE_RETRY_AFTER_SECONDS, database_unreachable
+from .errors import error_body
 from .offline import OFFLINE_CACHE_HEADER
 
 logger = logging.getLogger(__name__)
@@ -140,25 +142,21 @@ def prometheus_metrics(request):
 def page_not_found(request, exception=None):
     """API clients get the API's JSON error shape for unknown URLs; people get the HTML page."""
     if request.path.startswith("/api/"):
-        return JsonResponse({"error": {"code": "not_found", "message": _("No API endpoint at this URL.")}}, status=404)
+        return _api_error("not_found", _("No API endpoint at this URL."), 404)
     return default_views.page_not_found(request, exception)
 
 
 _API_PREFIX = "/api/"
-RETRY_AFTER_SECONDS = 5
-_UNAVAILABLE = "The service is briefly unavailable: its database cannot be reached. Try again in a few seconds."
 
 
-def _api_error(code: str, message: str, status: int) -> JsonResponse:
-    return JsonResponse({"error": {"code": code, "message": message}}, status=status)
+def _api_error(code: str, message, status: int) -> JsonResponse:
+    return JsonResponse(error_body(code, message), status=status)
 
 
 def too_large() -> JsonResponse:
-    from .api.parsers import max_body_bytes
+    from .api.parsers import too_large as too_large_error
 
-    return _api_error(
-        "request_too_large", f"The request body is over {max_body_bytes():,} bytes: send less (split a batch).", 413
-    )
+    return _api_error("request_too_large", too_large_error().detail, 413)
 
 
 def bad_request(request, exception=None):
@@ -166,20 +164,8 @@ def bad_request(request, exception=None):
     if request.path.startswith(_API_PREFIX):
         if isinstance(exception, RequestDataTooBig):
             return too_large()
-        return _api_error("bad_request", "The request could not be read.", 400)
+        return _api_error("bad_request", _("The request could not be read."), 400)
     return default_views.bad_request(request, exception)
-
-
-def _database_unreachable(exc) -> bool:
-    """The database cannot be reached (stopped, restarting, refusing connections): not a query's own fault."""
-    if isinstance(exc, InterfaceError):
-        return True
-    if not isinstance(exc, OperationalError):
-        return False
-    cause = exc.__cause__
-    sqlstate = getattr(cause, "sqlstate", None)
-    # No SQLSTATE: the connection failed or broke. Class 08 (connection exception), 57P (shutdown).
-    return sqlstate is None or sqlstate.startswith(("08", "57P"))
 
 
 def server_error(request):
@@ -190,19 +176,19 @@ def server_error(request):
     dropped at the end of the request and the next one connects afresh.
     """
     exc = sys.exc_info()[1]
-    if _database_unreachable(exc):
+    if database_unreachable(exc):
         logger.warning("database unreachable: %s", exc)
         metrics.database_unavailable("api" if request.path.startswith(_API_PREFIX) else "page")
         if request.path.startswith(_API_PREFIX):
-            response = _api_error("service_unavailable", _UNAVAILABLE, 503)
+            response = _api_error("service_unavailable", UNREACHABLE_MESSAGE, 503)
         else:
             response = HttpResponse(
                 "<!doctype html><html lang='en'><title>Briefly unavailable</title>"
-                f"<h1>Briefly unavailable</h1><p>{_UNAVAILABLE}</p></html>",
+                f"<h1>Briefly unavailable</h1><p>{UNREACHABLE_MESSAGE}</p></html>",
                 status=503,
             )
-        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        response["Retry-After"] = str(UNREACHABLE_RETRY_AFTER_SECONDS)
         return response
     if request.path.startswith(_API_PREFIX):
-        return _api_error("server_error", "Something went wrong on our side; it has been logged.", 500)
+        return _api_error("server_error", _("Something went wrong on our side; it has been logged."), 500)
     return default_views.server_error(request)

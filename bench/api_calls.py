@@ -174,6 +174,7 @@ def seed(n_users: int) -> tuple[list[str], dict]:
 
     Returns the token keys and the JSON body of a valid call (the demo call action, MO's AG).
     """
+    from allauth.account.models import EmailAddress
     from django.db import connection, transaction
 
     from accounts.models import ApiToken, Chapter, Membership, User
@@ -195,6 +196,11 @@ def seed(n_users: int) -> tuple[list[str], dict]:
             [User(email=e, name=f"Bench {e[6:11]}", zip_code="65101", state="MO") for e in emails if e not in existing]
         )
         users = list(User.objects.filter(email__in=emails))
+        # Verified addresses, as a real volunteer's: a token of an unverified user is refused.
+        EmailAddress.objects.bulk_create(
+            [EmailAddress(user=u, email=u.email, verified=True, primary=True) for u in users], ignore_conflicts=True
+        )
+        EmailAddress.objects.filter(user__in=users).update(verified=True)
         Membership.objects.bulk_create(
             [Membership(user=u, chapter=chapter, role=Membership.Role.MEMBER) for u in users], ignore_conflicts=True
         )

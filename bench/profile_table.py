@@ -33,7 +33,7 @@ STAGES = [
     ("    rendering (JSONRenderer)", "rest_framework/response.py", "rendered_content"),
     ("call_log_create (rules + INSERT)", "tallies/services/calls.py", "call_log_create"),
     ("call_log_create_batch (rules + INSERT)", "tallies/services/batch.py", "call_log_create_batch"),
-    ("  items parsed (parse_item)", "tallies/batch.py", "parse_item"),
+    ("  items parsed (parse_batch_item)", "tallies/call_input.py", "parse_batch_item"),
     ("  the multi-row INSERT", "tallies/sql/writes.py", "calls_insert_many"),
     ("  the rules (call_rule_violation)", "tallies/services/rules.py", "call_rule_violation"),
     ("  the caller's officials", "officials/selectors.py", "office_ids_for_caller"),

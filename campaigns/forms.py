@@ -1,7 +1,9 @@
 from django import forms
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from officials.models import Office, OfficeRole
+from tallies.call_input import IDEMPOTENCY_KEY_RE, MAX_ID, MAX_IDEMPOTENCY_KEY_LENGTH, MAX_NOTE_LENGTH
 from tallies.models import Outcome
 
 from .models import Action, Campaign, Category
@@ -19,11 +21,17 @@ class LocationForm(forms.Form):
 
 
 class CallLogForm(forms.Form):
-    action = forms.IntegerField(min_value=1)
-    office = forms.IntegerField(min_value=1)
+    """The call page's form: the limits and the key rule are the API's (tallies.call_input)."""
+
+    action = forms.IntegerField(min_value=1, max_value=MAX_ID)
+    office = forms.IntegerField(min_value=1, max_value=MAX_ID)
     outcome = forms.ChoiceField(choices=Outcome.choices)
-    note = forms.CharField(required=False, max_length=1000)
-    idempotency_key = forms.CharField(required=False, max_length=100)
+    note = forms.CharField(required=False, max_length=MAX_NOTE_LENGTH)
+    idempotency_key = forms.CharField(
+        required=False,
+        max_length=MAX_IDEMPOTENCY_KEY_LENGTH,
+        validators=[RegexValidator(IDEMPOTENCY_KEY_RE, message=_("Reload the page and try again."))],
+    )
 
 
 class ReplyForm(forms.Form):

@@ -1,37 +1,40 @@
-from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
-from accounts.models import ApiToken, hash_token_key
+from accounts.models import hash_token_key
+from accounts.tokens import (
+    NotATokenHeader,
+    TokenRefused,
+    token_entry,
+    token_find,
+    token_key_from_header,
+    token_refusal,
+    token_touch,
+)
 from accounts.two_factor import MESSAGE, staff_two_factor_missing
-
-# last_used_at is advisory; writing it on every request would turn each read into a write.
-LAST_USED_RESOLUTION_SECONDS = 300
 
 
 class HashedTokenAuthentication(authentication.BaseAuthentication):
-    """`Authorization: Token <key>` (or `Bearer <key>`), checked against stored SHA-256 hashes."""
-
-    keywords = ("token", "bearer")
+    """`Authorization: Token <key>` (or `Bearer <key>`), checked by accounts.tokens (as the call fast path is)."""
 
     def authenticate(self, request):
-        header = authentication.get_authorization_header(request).split()
-        if not header or header[0].decode(errors="replace").lower() not in self.keywords:
-            return None
-        if len(header) != 2:
-            raise exceptions.AuthenticationFailed("The Authorization header must be 'Token <key>'.")
         try:
-            key = header[1].decode()
-        except UnicodeError as exc:
-            raise exceptions.AuthenticationFailed("The token has invalid characters.") from exc
-        token = ApiToken.objects.active().select_related("user").filter(key_hash=hash_token_key(key)).first()
-        if token is None or not token.user.is_active:
-            raise exceptions.AuthenticationFailed("Invalid or revoked token.")
+            key = token_key_from_header(authentication.get_authorization_header(request))
+        except NotATokenHeader:
+            return None
+        except TokenRefused as exc:
+            raise exceptions.AuthenticationFailed(exc.message) from exc
+        token = token_find(hash_token_key(key))
+        entry = token_entry(token) if token is not None else None
+        refusal = token_refusal(entry)
+        if refusal is not None:
+            if refusal.code == "authentication_failed":
+                raise exceptions.AuthenticationFailed(refusal.message)
+            # A known person who must do something first: 403 with its own code, as two-factor.
+            raise exceptions.PermissionDenied(refusal.message, code=refusal.code)
         if missing := staff_two_factor_missing(user=token.user):
             raise exceptions.PermissionDenied(MESSAGE[missing], code="two_factor_required")
-        now = timezone.now()
-        if token.last_used_at is None or (now - token.last_used_at).total_seconds() > LAST_USED_RESOLUTION_SECONDS:
-            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token_touch(entry)
         return token.user, token
 
     def authenticate_header(self, request):

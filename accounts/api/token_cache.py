@@ -24,30 +24,21 @@ import json
 import logging
 import random
 import threading
-from dataclasses import dataclass
-from datetime import datetime
 
+from allauth.account.models import EmailAddress
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils.dateparse import parse_datetime
 
-from accounts.models import ApiToken
-from advocacy.cache import redis_round_trip
+from accounts.models import ApiToken, User
+from accounts.tokens import TokenEntry, token_entry, token_find
+from advocacy.cache import redis_configured, redis_round_trip
 
 logger = logging.getLogger(__name__)
 
 MAX_AGE_SECONDS = 300
 _MAX_USERS = 200_000
-
-
-@dataclass(frozen=True, slots=True)
-class TokenEntry:
-    token_id: int
-    user_id: int
-    is_active: bool
-    is_staff: bool
-    zip_code: str
-    district_ocd_id: str
-    last_used_at: datetime | None
 
 
 _user_of: dict[str, int] = {}  # token hash -> user id: never changes for a token
@@ -98,21 +89,8 @@ def learn_user(key_hash: str, user_id: int) -> None:
 
 def load(key_hash: str) -> TokenEntry | None:
     """The active token with this hash and its user, from the database (None: unknown or revoked)."""
-    row = (
-        ApiToken.objects.active()
-        .filter(key_hash=key_hash)
-        .values_list(
-            "id",
-            "user_id",
-            "user__is_active",
-            "user__is_staff",
-            "user__zip_code",
-            "user__district_ocd_id",
-            "last_used_at",
-        )
-        .first()
-    )
-    return None if row is None else TokenEntry(*row)
+    token = token_find(key_hash)
+    return None if token is None else token_entry(token)
 
 
 def trusted(raw: bytes | None, generation: bytes | None) -> TokenEntry | None:
@@ -125,8 +103,11 @@ def trusted(raw: bytes | None, generation: bytes | None) -> TokenEntry | None:
         return None
     if filed_under != generation.decode(errors="replace"):
         return None
-    fields[-1] = parse_datetime(fields[-1]) if fields[-1] else None
-    return TokenEntry(*fields)
+    try:
+        fields[-1] = parse_datetime(fields[-1]) if fields[-1] else None
+        return TokenEntry(*fields)
+    except (TypeError, ValueError):  # an entry of another shape (published by an older release)
+        return None
 
 
 def publish(key_hash: str, entry: TokenEntry, generation: bytes) -> None:
@@ -137,6 +118,7 @@ def publish(key_hash: str, entry: TokenEntry, generation: bytes) -> None:
             entry.user_id,
             entry.is_active,
             entry.is_staff,
+            entry.email_verified,
             entry.zip_code,
             entry.district_ocd_id,
             entry.last_used_at.isoformat() if entry.last_used_at else None,
@@ -155,7 +137,8 @@ def clear() -> None:
 def _bump(user_id: int) -> None:
     """A new random generation. Only Redis holds generations: without it nothing is ever trusted."""
     done = redis_round_trip(lambda pipe, make_key: pipe.set(make_key(generation_key(user_id)), new_generation()))
-    if done is None:  # MAX_AGE_SECONDS bounds what a bump lost to an outage costs
+    # Without Redis (`make run`'s default) nothing is ever published or trusted: nothing to warn of.
+    if done is None and redis_configured():  # MAX_AGE_SECONDS bounds what a bump lost to an outage costs
         logger.warning("could not replace the API token generation of user %s", user_id)
 
 
@@ -168,3 +151,21 @@ def invalidate_user(*, user_id: int) -> None:
     """
     _bump(user_id)
     transaction.on_commit(lambda: _bump(user_id))
+
+
+# Each change that can change a token's answer replaces its user's generation. Connected by
+# AccountsConfig.ready in every process.
+@receiver(post_save, sender=ApiToken, dispatch_uid="token_cache_token_saved")
+@receiver(post_delete, sender=ApiToken, dispatch_uid="token_cache_token_deleted")
+@receiver(post_save, sender=EmailAddress, dispatch_uid="token_cache_email_saved")
+@receiver(post_delete, sender=EmailAddress, dispatch_uid="token_cache_email_deleted")
+def _token_changed(sender, instance, **kwargs):
+    invalidate_user(user_id=instance.user_id)
+
+
+@receiver(post_save, sender=User, dispatch_uid="token_cache_user_saved")
+@receiver(post_delete, sender=User, dispatch_uid="token_cache_user_deleted")
+def _user_changed(sender, instance, update_fields=None, **kwargs):
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return  # a sign-in changes nothing the token cache holds
+    invalidate_user(user_id=instance.pk)

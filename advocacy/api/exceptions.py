@@ -10,24 +10,22 @@ import logging
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler
 
 from advocacy import errors, metrics
+from advocacy.db import UNREACHABLE_MESSAGE, UNREACHABLE_RETRY_AFTER_SECONDS, database_unreachable
+from advocacy.errors import error_body
 
 logger = logging.getLogger(__name__)
-
-# Seconds a client is told to wait when the database is unreachable.
-SERVICE_UNAVAILABLE_RETRY_AFTER = 5
 
 
 class ServiceUnavailable(exceptions.APIException):
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
     default_code = "service_unavailable"
-    default_detail = _("The service is briefly unavailable. Try again in a few seconds.")
+    default_detail = UNREACHABLE_MESSAGE
 
 
 # The one map from domain errors to HTTP statuses; the pages use it too (advocacy.middleware).
@@ -50,6 +48,8 @@ class DomainError(exceptions.APIException):
     def __init__(self, exc: errors.ApplicationError):
         self.status_code = domain_error_status(exc)
         super().__init__(detail=exc.message, code=exc.code)
+        # DRF's handler turns `wait` into Retry-After (a limit that knows when it lifts).
+        self.wait = getattr(exc, "retry_after", None)
 
 
 def _django_validation_error_detail(exc: DjangoValidationError):
@@ -92,12 +92,12 @@ def api_exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
-    elif isinstance(exc, OperationalError | InterfaceError):
+    elif database_unreachable(exc):
         # The database is down or restarting: a retryable 503 rather than a 500.
         logger.error("database unavailable", exc_info=exc)
         metrics.database_unavailable("api")
         exc = ServiceUnavailable()
-        exc.wait = SERVICE_UNAVAILABLE_RETRY_AFTER
+        exc.wait = UNREACHABLE_RETRY_AFTER_SECONDS
 
     response = exception_handler(exc, context)
     if response is None:
@@ -108,11 +108,10 @@ def api_exception_handler(exc, context):
         if not isinstance(detail, dict):
             detail = {"non_field_errors": detail if isinstance(detail, list) else [detail]}
         fields = _flat_fields(detail)
-        error = {"code": "validation_error", "message": _first_message(fields), "fields": fields}
+        response.data = error_body("validation_error", _first_message(fields), fields)
     else:
         codes = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
         code = codes if isinstance(codes, str) else "error"
         message = detail.get("detail", detail) if isinstance(detail, dict) else detail
-        error = {"code": code, "message": str(message)}
-    response.data = {"error": error}
+        response.data = error_body(code, message)
     return response

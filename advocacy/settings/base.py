@@ -5,6 +5,7 @@ local filesystem, so `make run` works on a machine with nothing running. Set
 DATABASE_URL and REDIS_URL to run the same code on PostgreSQL and Redis.
 """
 
+import hashlib
 from pathlib import Path
 
 import environ
@@ -65,11 +66,24 @@ else:
 # Redis: cache (allauth rate limits need a shared one) and Celery broker
 # ------------------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
+
+
+def cache_key_prefix(database: dict) -> str:
+    """Every cache key starts with this, so two deployments sharing one Redis database never read
+    each other's entries (cached office ids, token entries, generations, rate counters).
+    CACHE_KEY_PREFIX when set; else made from the database's host, port and name (a deployment is
+    its database)."""
+    where = f"{database.get('HOST', '')}:{database.get('PORT', '')}/{database['NAME']}"
+    return env("CACHE_KEY_PREFIX", default="") or "d" + hashlib.sha256(where.encode()).hexdigest()[:12]
+
+
+CACHE_KEY_PREFIX = cache_key_prefix(DATABASES["default"])
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "advocacy.cache.RedisCache",
             "LOCATION": REDIS_URL,
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
             # Short timeouts: a Redis outage must never stall a request (calls are still logged).
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
@@ -113,13 +127,17 @@ MIDDLEWARE = [
     # First: every request (the call endpoint's fast path included) gets its id and is timed.
     "advocacy.request_ids.RequestObservabilityMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # The security headers before the call fast path, so its answers carry them as every other does.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    # An unknown API URL answers JSON, with DEBUG on too.
+    "advocacy.middleware.ApiNotFoundMiddleware",
     # Before anything reads the body: a 413 in the API error shape for a big API body.
     "advocacy.middleware.ApiBodyLimitMiddleware",
     # POST /api/v1/calls/ with a token is answered here, without the pages' middleware and DRF
     # (tallies/api/fast_path.py); every other request goes on down the list.
     "tallies.api.fast_path.CallFastPathMiddleware",
-    "csp.middleware.CSPMiddleware",
-    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -129,7 +147,6 @@ MIDDLEWARE = [
     # After authentication: a signed-in volunteer's profile language beats the cookie and the browser.
     "accounts.middleware.ProfileLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "accounts.middleware.StaffMFARequiredMiddleware",

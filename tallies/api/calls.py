@@ -13,11 +13,18 @@ from rest_framework.views import APIView
 
 from advocacy.api.pagination import StandardCursorPagination
 from advocacy.api.schemas import ErrorResponse
-from advocacy.api.throttling import AnonRateThrottle
+from advocacy.api.throttling import AnonRateThrottle, UserRateThrottle
 from campaigns.errors import CampaignNotFound
 from campaigns.models import Action, Campaign
 from officials.models import Office
-from tallies.batch import IDEMPOTENCY_KEY_RE, MAX_BATCH_ITEMS
+from tallies.call_input import (
+    IDEMPOTENCY_KEY_PATTERN,
+    MAX_BATCH_ITEMS,
+    MAX_IDEMPOTENCY_KEY_LENGTH,
+    idempotency_key_message,
+    idempotency_key_valid,
+    parse_call,
+)
 from tallies.models import CallLog, Source
 from tallies.rate_limits import CallsRateThrottle, calls_rate_key, calls_rate_take
 from tallies.services import BatchResult, call_log_create, call_log_create_batch
@@ -36,8 +43,13 @@ IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
     name="Idempotency-Key",
     location=OpenApiParameter.HEADER,
     required=False,
-    # The JSON Schema form of IDEMPOTENCY_KEY_RE (printable ASCII, no spaces, 1 to 100 characters).
-    type={"type": "string", "minLength": 1, "maxLength": 100, "pattern": "^[!-~]+$"},
+    # The JSON Schema form of tallies.call_input.IDEMPOTENCY_KEY_RE (printable ASCII, no spaces).
+    type={
+        "type": "string",
+        "minLength": 1,
+        "maxLength": MAX_IDEMPOTENCY_KEY_LENGTH,
+        "pattern": IDEMPOTENCY_KEY_PATTERN,
+    },
     description=(
         "A unique value per call (a UUID). Retrying with the same key and body returns the first call "
         "with 200 and logs nothing new; the same key with a different body is refused with 422. Without "
@@ -78,12 +90,12 @@ def call_targets(
     if action is None:
         if not Campaign.objects.filter(slug=campaign_slug).exists():
             raise CampaignNotFound()
-        errors["action"] = ["No such action in this campaign."]
+        errors["action"] = [_("No such action in this campaign.")]
     else:
         campaign = action.campaign
     office = office_lookup(office_id)
     if office is None:
-        errors["office"] = ["No such office."]
+        errors["office"] = [_("No such office.")]
     if errors:
         raise ValidationError(errors)
     return campaign, action, office
@@ -93,10 +105,8 @@ def _idempotency_key(request) -> str | None:
     key = request.headers.get("Idempotency-Key")
     if key is None:
         return None
-    if not IDEMPOTENCY_KEY_RE.match(key):
-        raise ValidationError(
-            {"Idempotency-Key": [_("Use 1 to 100 printable ASCII characters without spaces, such as a UUID.")]}
-        )
+    if not idempotency_key_valid(key):
+        raise ValidationError({"Idempotency-Key": [idempotency_key_message()]})
     return key
 
 
@@ -105,9 +115,15 @@ class CallViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """My calls, a resource: listed (newest first) and created (logging a call)."""
 
     throttle_scope = "calls"
-    # The calls scope is stricter than the per-user rate, so the user throttle would only add
-    # cache round trips to the hottest endpoint.
-    throttle_classes = [AnonRateThrottle, CallsRateThrottle]
+
+    def get_throttles(self):
+        # Logging a call spends the calls allowance (stricter than the per-user rate, so the user
+        # throttle would only add cache round trips to the hottest endpoint); reading my calls
+        # spends the per-user allowance of every other read, never the calls one.
+        if self.action == "create":
+            return [AnonRateThrottle(), CallsRateThrottle()]
+        return [AnonRateThrottle(), UserRateThrottle()]
+
     filterset_class = CallFilter
     serializer_class = CallOutputSerializer
     # Newest first by id; a cursor stays valid while new calls are logged.
@@ -152,22 +168,20 @@ class CallViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     )
     def create(self, request, *args, **kwargs):
         key = _idempotency_key(request)
-        data = CallCreateInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
+        values = parse_call(request.data)  # as the fast path parses it (tallies/call_input.py)
         campaign, action, office = call_targets(
-            campaign_slug=values["campaign"], action_id=values["action"], office_id=values["office"]
+            campaign_slug=values.campaign, action_id=values.action, office_id=values.office
         )
         call, created = call_log_create(
             user=request.user,
             campaign=campaign,
             action=action,
             office=office,
-            outcome=values["outcome"],
-            note=values["note"],
+            outcome=values.outcome,
+            note=values.note,
             source=Source.API,
             idempotency_key=key,
-            client_timestamp=values["client_timestamp"],
+            client_timestamp=values.client_timestamp,
         )
         return Response(
             CallOutputSerializer(call).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK

@@ -27,7 +27,6 @@ after the security and body-size middleware, answers the common case itself:
   database outage's 503) go through the API's exception handler, so their shape is the API's.
 """
 
-import hashlib
 import json
 from dataclasses import replace
 
@@ -35,26 +34,23 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
-from django.utils.dateparse import parse_datetime
 from rest_framework.exceptions import Throttled
 from rest_framework.renderers import JSONRenderer
 
 from accounts.api import token_cache
-from accounts.api.authentication import LAST_USED_RESOLUTION_SECONDS
-from accounts.models import ApiToken, User
+from accounts.models import User, hash_token_key
+from accounts.tokens import NotATokenHeader, TokenRefused, token_key_from_header, token_refusal, token_touch
 from advocacy.api.exceptions import api_exception_handler
+from advocacy.api.parsers import json_body
 from officials.cache import GENERATION_KEY as OFFICIALS_GENERATION_KEY
-from tallies.batch import IDEMPOTENCY_KEY_RE, MAX_ID, MAX_NOTE_LENGTH, SLUG_RE, client_timestamp_in_utc
-from tallies.models import Outcome, Source
+from tallies.call_input import CallInput, idempotency_key_valid, parse_call
+from tallies.models import Source
 from tallies.rate_limits import ScriptTail, calls_rate_key, calls_rate_take_with
 from tallies.services import call_log_create
 
 from .fast_path_caches import CAMPAIGNS_GENERATION_KEY, cached_caller_offices, cached_targets
 
 PATH = "/api/v1/calls/"
-_TOKEN_KEYWORDS = (b"token", b"bearer")
-_OUTCOMES = frozenset(Outcome.values)
-_FIELDS = frozenset({"campaign", "action", "office", "outcome", "note", "client_timestamp"})
 
 
 class _Fallthrough(Exception):
@@ -102,77 +98,38 @@ def _response(body: bytes, status: int, headers=()) -> HttpResponse:
 
 
 def _token_hash(request) -> str:
-    header = request.META.get("HTTP_AUTHORIZATION", "").encode("latin-1", errors="replace").split()
-    if len(header) != 2 or header[0].lower() not in _TOKEN_KEYWORDS:
-        raise _Fallthrough
+    """The key's hash, read as the DRF authentication class reads it (accounts.tokens); else fall through."""
     try:
-        key = header[1].decode()
-    except UnicodeError as exc:
+        key = token_key_from_header(request.META.get("HTTP_AUTHORIZATION", "").encode("latin-1", errors="replace"))
+    except (NotATokenHeader, TokenRefused) as exc:
         raise _Fallthrough from exc
-    return hashlib.sha256(key.encode()).hexdigest()
+    return hash_token_key(key)
 
 
-def _positive_id(value) -> int:
-    if type(value) is not int or not 1 <= value <= MAX_ID:
-        raise _Fallthrough
-    return value
+def _parse(request) -> CallInput:
+    """The call, when the body is one (tallies.call_input, as the view parses it); anything else falls through.
 
-
-def _parse(request) -> dict:
-    """The body when every field is plainly valid (what the DRF serializer would accept), else fall through."""
+    Errors are the view's to answer: it decodes and parses with the same two functions, so a
+    body gets the same answer on either path.
+    """
     if request.content_type != "application/json":
         raise _Fallthrough
     try:
-        data = json.loads(request.body)
-    except (ValueError, RecursionError) as exc:
+        return parse_call(json_body(request.body, request.META.get("CONTENT_TYPE")))
+    except Exception as exc:  # noqa: BLE001 - any refusal of the body is the view's to word
         raise _Fallthrough from exc
-    if type(data) is not dict or not data.keys() <= _FIELDS:
-        raise _Fallthrough
-    campaign, outcome = data.get("campaign"), data.get("outcome")
-    note = data.get("note", "")
-    if (
-        type(campaign) is not str
-        or not SLUG_RE.match(campaign)
-        or type(outcome) is not str
-        or outcome not in _OUTCOMES
-        or type(note) is not str
-    ):
-        raise _Fallthrough
-    note = note.strip()
-    if len(note) > MAX_NOTE_LENGTH or "\x00" in note:
-        raise _Fallthrough
-    try:
-        note.encode()
-    except UnicodeEncodeError as exc:
-        raise _Fallthrough from exc
-    stamp = data.get("client_timestamp")
-    if stamp is not None:
-        try:
-            parsed = parse_datetime(stamp) if type(stamp) is str else None
-        except ValueError as exc:  # well formed but out of range, e.g. month 13
-            raise _Fallthrough from exc
-        stamp = client_timestamp_in_utc(parsed) if parsed is not None else None
-        if stamp is None:
-            raise _Fallthrough
-    return {
-        "campaign": campaign,
-        "action": _positive_id(data.get("action")),
-        "office": _positive_id(data.get("office")),
-        "outcome": outcome,
-        "note": note,
-        "client_timestamp": stamp,
-    }
 
 
 def _idempotency_key(request) -> str | None:
     key = request.META.get("HTTP_IDEMPOTENCY_KEY")
-    if key is not None and not IDEMPOTENCY_KEY_RE.match(key):
+    if key is not None and not idempotency_key_valid(key):
         raise _Fallthrough
     return key
 
 
 def _usable(entry) -> bool:
-    return entry is not None and entry.is_active and not entry.is_staff
+    """accounts.tokens' check; staff go to the DRF view, whose authentication applies their two-factor rule."""
+    return token_refusal(entry) is None and not entry.is_staff
 
 
 # After the calls rate (tallies/rate_limits.py): set the generations that are missing, tell the
@@ -246,15 +203,13 @@ def _authenticate(key_hash: str):
     return entry, granted, wait, generation, campaigns, officials
 
 
-def _log(request, key_hash: str, values: dict, idempotency_key: str | None) -> HttpResponse:
+def _log(request, key_hash: str, values: CallInput, idempotency_key: str | None) -> HttpResponse:
     entry, granted, wait, user_generation, campaigns_generation, officials_generation = _authenticate(key_hash)
     if granted < 1:
         raise Throttled(wait=wait)
-    now = timezone.now()
-    if entry.last_used_at is None or (now - entry.last_used_at).total_seconds() > LAST_USED_RESOLUTION_SECONDS:
-        ApiToken.objects.filter(pk=entry.token_id).update(last_used_at=now)
-        if user_generation is not None:
-            token_cache.publish(key_hash, replace(entry, last_used_at=now), user_generation)
+    touched = token_touch(entry)
+    if touched is not None and user_generation is not None:
+        token_cache.publish(key_hash, replace(entry, last_used_at=touched), user_generation)
 
     generations = (campaigns_generation, officials_generation)
     campaign, action, office = cached_targets(values, generations)
@@ -269,11 +224,11 @@ def _log(request, key_hash: str, values: dict, idempotency_key: str | None) -> H
         campaign=campaign,
         action=action,
         office=office,
-        outcome=values["outcome"],
-        note=values["note"],
+        outcome=values.outcome,
+        note=values.note,
         source=Source.API,
         idempotency_key=idempotency_key,
-        client_timestamp=values["client_timestamp"],
+        client_timestamp=values.client_timestamp,
         caller_offices=cached_caller_offices(entry, generations),
     )
     return _render(call, campaign=campaign, office=office, status=201 if created else 200)

@@ -3,8 +3,8 @@
 Campaigns with their actions, and offices, and the caller's officials per ZIP are kept in each
 process (tallies/api/fast_path.py reads them); campaign and action writes (the signals below, and
 the admin's bulk actions through invalidate_campaigns) replace the campaigns generation, officials
-writes the officials lookup cache's, token and user writes the user's generation
-(accounts/api/token_cache.py). Connected in every process by TalliesConfig.ready, so a save in the
+writes the officials lookup cache's (officials/cache.py); accounts invalidates its own tokens
+and users (accounts/api/token_cache.py). Connected in every process by TalliesConfig.ready, so a save in the
 admin or a worker reaches every web process on its next call.
 """
 
@@ -15,8 +15,6 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
-from accounts.api import token_cache
-from accounts.models import ApiToken, User
 from advocacy.cache import redis_round_trip
 from campaigns.models import Action, Campaign
 from officials.selectors import office_ids_for_caller
@@ -78,24 +76,10 @@ def _campaigns_changed(sender, **kwargs):
     invalidate_campaigns()
 
 
-@receiver(post_save, sender=ApiToken, dispatch_uid="fast_path_token_saved")
-@receiver(post_delete, sender=ApiToken, dispatch_uid="fast_path_token_deleted")
-def _token_changed(sender, instance, **kwargs):
-    token_cache.invalidate_user(user_id=instance.user_id)
-
-
-@receiver(post_save, sender=User, dispatch_uid="fast_path_user_saved")
-@receiver(post_delete, sender=User, dispatch_uid="fast_path_user_deleted")
-def _user_changed(sender, instance, update_fields=None, **kwargs):
-    if update_fields is not None and set(update_fields) <= {"last_login"}:
-        return  # a sign-in changes nothing the token cache holds
-    token_cache.invalidate_user(user_id=instance.pk)
-
-
 def cached_targets(values, generations):
     scope = _lookups.scope(generations)
     if scope is None:
-        return call_targets(campaign_slug=values["campaign"], action_id=values["action"], office_id=values["office"])
+        return call_targets(campaign_slug=values.campaign, action_id=values.action, office_id=values.office)
     actions, offices, _ = scope
 
     def action_lookup(slug, action_id):
@@ -110,9 +94,9 @@ def cached_targets(values, generations):
         return offices[office_id]
 
     return call_targets(
-        campaign_slug=values["campaign"],
-        action_id=values["action"],
-        office_id=values["office"],
+        campaign_slug=values.campaign,
+        action_id=values.action,
+        office_id=values.office,
         action_lookup=action_lookup,
         office_lookup=office_lookup,
     )

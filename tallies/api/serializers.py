@@ -1,11 +1,23 @@
 """The tallies API's serializers: the calls (one, a batch), the tallies and their date range."""
 
+import dataclasses
+
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
-from tallies.batch import IDEMPOTENCY_KEY_RE, MAX_BATCH_ITEMS, MAX_ID, TIMESTAMP_MESSAGE, client_timestamp_in_utc
+from tallies.call_input import (
+    IDEMPOTENCY_KEY_RE,
+    MAX_BATCH_ITEMS,
+    MAX_ID,
+    MAX_IDEMPOTENCY_KEY_LENGTH,
+    MAX_NOTE_LENGTH,
+    MAX_SLUG_LENGTH,
+    parse_batch_item,
+    parse_call,
+)
 from tallies.models import CallLog, Outcome
 from tallies.selectors import DateRange
 
@@ -113,22 +125,34 @@ def outcome_rows(by_outcome):
 
 
 class CallCreateInputSerializer(serializers.Serializer):
-    campaign = serializers.SlugField(max_length=300, help_text="The campaign's slug.")
+    """A call's body as the schema shows it; the checking is tallies.call_input.parse_call, as on every path."""
+
+    campaign = serializers.SlugField(max_length=MAX_SLUG_LENGTH, help_text="The campaign's slug.")
     action = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="An action id of that campaign.")
     office = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="The office called or written to.")
-    outcome = serializers.ChoiceField(choices=Outcome.choices)
-    note = serializers.CharField(required=False, allow_blank=True, max_length=1000, default="")
+    outcome = serializers.ChoiceField(
+        choices=Outcome.choices,
+        help_text="`reached`, `voicemail`, `busy` or `skipped` for a call action; `sent` or `skipped` for a write "
+        "or email action. Another outcome is a 400.",
+    )
+    note = serializers.CharField(required=False, allow_blank=True, max_length=MAX_NOTE_LENGTH, default="")
     client_timestamp = serializers.DateTimeField(
-        required=False, allow_null=True, default=None, help_text="When the call was made, by the client's clock."
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="When the call was made, by the client's clock (ISO 8601). At most 10 minutes ahead of the "
+        "server's clock and at most 30 days old, else a 400.",
     )
 
-    def validate_client_timestamp(self, value):
-        if value is None:
-            return None
-        value = client_timestamp_in_utc(value)
-        if value is None:
-            raise ValidationError(TIMESTAMP_MESSAGE)
-        return value
+    def to_internal_value(self, data):
+        try:
+            return _as_dict(parse_call(data))
+        except DjangoValidationError as exc:
+            raise ValidationError(exc.message_dict) from exc
+
+
+def _as_dict(call) -> dict:
+    return dataclasses.asdict(call)
 
 
 class CallOutputSerializer(serializers.ModelSerializer):
@@ -156,15 +180,19 @@ class CallOutputSerializer(serializers.ModelSerializer):
 
 
 class BatchCallInputSerializer(CallCreateInputSerializer):
-    """One call logged offline. Documents the item shape; tallies.batch.parse_item checks it."""
+    """One call logged offline: a call's fields plus its key, checked by tallies.call_input.parse_batch_item."""
 
-    # One call's fields, plus its key: the shape of a batch item is CallCreateInputSerializer's.
-    # parse_item checks items by hand for speed; tests/tallies/test_batch_shape.py holds the two equal.
     idempotency_key = serializers.RegexField(
         IDEMPOTENCY_KEY_RE,
-        max_length=100,
+        max_length=MAX_IDEMPOTENCY_KEY_LENGTH,
         help_text="Unique per call (a UUID made when the call was logged offline): a retry logs nothing new.",
     )
+
+    def to_internal_value(self, data):
+        try:
+            return _as_dict(parse_batch_item(data))
+        except DjangoValidationError as exc:
+            raise ValidationError(exc.message_dict) from exc
 
 
 class BatchInputSerializer(serializers.Serializer):

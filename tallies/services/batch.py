@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from advocacy.errors import ApplicationError
+from advocacy.errors import ApplicationError, error_body
+from campaigns.errors import CampaignNotFound
 from campaigns.models import Action, Campaign
 from officials.models import Office
 
-from ..batch import MAX_NOTE_LENGTH, ItemError, parse_item
+from ..call_input import MAX_NOTE_LENGTH, parse_batch_item
 from ..metrics import counted_batch
 from ..models import Source
-from ..sql.writes import caller_calls_since, calls_insert_many, calls_with_keys
+from ..sql.writes import caller_calls_since, calls_insert_many, calls_with_keys, per_office_lock, per_office_lock_keys
 from .nudge import rollup_nudge
 from .rules import (
     IdempotencyKeyReused,
@@ -40,15 +42,15 @@ class BatchResult:
 
 
 def _item_error(exc: Exception) -> dict:
-    if isinstance(exc, ItemError):
-        return {"code": exc.code, "message": exc.message, "fields": exc.fields}
+    """The item's error in the API's shape and with the API's codes (a bad field is `validation_error`)."""
     if isinstance(exc, PermissionDenied):
-        return {"code": "permission_denied", "message": str(exc), "fields": {}}
+        return error_body("permission_denied", exc, {})["error"]
     if isinstance(exc, ApplicationError):
-        return {"code": exc.code, "message": exc.message, "fields": exc.fields}
-    fields = exc.message_dict if hasattr(exc, "error_dict") else {}
-    message = next(iter(next(iter(fields.values()), exc.messages)), "This call is not valid.")
-    return {"code": "invalid", "message": message, "fields": fields}
+        return error_body(exc.code, exc.message, exc.fields)["error"]
+    fields = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+    name, messages = next(iter(fields.items()))
+    message = messages[0] if name == "non_field_errors" else f"{name}: {messages[0]}"
+    return error_body("validation_error", message, fields)["error"]
 
 
 @counted_batch
@@ -67,8 +69,8 @@ def call_log_create_batch(*, user, items: list) -> list[BatchResult]:
     parsed = {}
     for index, raw in enumerate(items):
         try:
-            parsed[index] = parse_item(raw)
-        except ItemError as exc:
+            parsed[index] = parse_batch_item(raw)
+        except ValidationError as exc:
             results[index] = BatchResult("error", error=_item_error(exc))
 
     values = parsed.values()
@@ -84,7 +86,6 @@ def call_log_create_batch(*, user, items: list) -> list[BatchResult]:
     # The same ordering as the one-call path, the first term per office wins.
     for office_id, person_id in current_holder_query(office_id__in=offices).values_list("office_id", "person_id"):
         holders.setdefault(office_id, person_id)
-    now = timezone.now()
     first_chapter = chapters[0] if chapters else None
     mine: list = []  # the caller's offices, looked up once when an item needs them
 
@@ -93,89 +94,100 @@ def call_log_create_batch(*, user, items: list) -> list[BatchResult]:
             mine.append(caller_office_ids(user=user))
         return mine[0]
 
-    # Keys this caller used before (a batch sent again): duplicates, which take nothing from the limit.
-    stored = calls_with_keys(user_id=user.pk, keys={i.idempotency_key for i in values})
-    limit = max_calls_per_office()
-    recent: dict[tuple[int, int], int] = {}
-    # The caller's own calls of the window, not every call to these offices: a few rows, whatever
-    # the offices' share of the table.
-    for action_id, office_id in caller_calls_since(user_id=user.pk, start=per_office_window_start(now)):
-        recent[action_id, office_id] = recent.get((action_id, office_id), 0) + 1
-    new_rows: dict[str, tuple[int, tuple]] = {}  # key -> (index of its first item, row in BATCH_COLUMNS order)
-    repeats: list[tuple[int, str]] = []  # later items repeating a key first seen in this batch
-    # The items of a batch mostly repeat a few (campaign, action, office, outcome): each such
-    # target is checked once, and each distinct call hashed once.
-    checked: dict[tuple, tuple] = {}
-    hashes: dict[tuple, str] = {}
-    for index, item in parsed.items():
-        target = (item.campaign, item.action, item.office, item.outcome, len(item.note) > MAX_NOTE_LENGTH)
-        known = checked.get(target)
-        if known is None:
-            known = checked[target] = _check_target(
-                item,
-                campaigns=campaigns,
-                actions=actions,
-                offices=offices,
-                fixed_targets=fixed_targets,
-                member_of=member_of,
-                caller_offices=caller_offices,
+    # The per-office limit's locks, then the caller's recent calls, then the INSERT, in one
+    # transaction: a single call or another batch racing this one waits for it, then counts its
+    # rows (tallies.sql.writes.per_office_lock).
+    with transaction.atomic(savepoint=False):
+        per_office_lock(per_office_lock_keys(user_id=user.pk, pairs={(i.action, i.office) for i in values}))
+        now = timezone.now()  # after the locks: a call that waited is counted from when it is written
+        # Keys this caller used before (a batch sent again): duplicates, which take nothing from the limit.
+        stored = calls_with_keys(user_id=user.pk, keys={i.idempotency_key for i in values})
+        limit = max_calls_per_office()
+        recent: dict[tuple[int, int], int] = {}
+        # The caller's own calls of the window, not every call to these offices: a few rows, whatever
+        # the offices' share of the table.
+        for action_id, office_id in caller_calls_since(user_id=user.pk, start=per_office_window_start(now)):
+            recent[action_id, office_id] = recent.get((action_id, office_id), 0) + 1
+        new_rows: dict[str, tuple[int, tuple]] = {}  # key -> (index of its first item, row in BATCH_COLUMNS order)
+        repeats: list[tuple[int, str]] = []  # later items repeating a key first seen in this batch
+        # The items of a batch mostly repeat a few (campaign, action, office, outcome): each such
+        # target is checked once, and each distinct call hashed once.
+        checked: dict[tuple, tuple] = {}
+        hashes: dict[tuple, str] = {}
+        for index, item in parsed.items():
+            target = (item.campaign, item.action, item.office, item.outcome, len(item.note) > MAX_NOTE_LENGTH)
+            known = checked.get(target)
+            if known is None:
+                known = checked[target] = _check_target(
+                    item,
+                    campaigns=campaigns,
+                    actions=actions,
+                    offices=offices,
+                    fixed_targets=fixed_targets,
+                    member_of=member_of,
+                    caller_offices=caller_offices,
+                )
+            campaign, action, office, error = known
+            if error is not None:
+                results[index] = BatchResult("error", error=error)
+                continue
+            call = (campaign.id, action.id, office.id, item.outcome, item.note)
+            request_hash = hashes.get(call)
+            if request_hash is None:
+                request_hash = hashes[call] = call_request_hash(
+                    campaign_id=campaign.id,
+                    action_id=action.id,
+                    office_id=office.id,
+                    outcome=item.outcome,
+                    note=item.note,
+                )
+            key = item.idempotency_key
+            if key in new_rows:
+                if new_rows[key][1][_HASH_COLUMN] == request_hash:
+                    repeats.append((index, key))
+                else:
+                    results[index] = BatchResult("error", error=_item_error(IdempotencyKeyReused()))
+                continue
+            if key in stored:
+                first_id, first_hash = stored[key]
+                results[index] = (
+                    BatchResult("duplicate", id=first_id)
+                    if first_hash == request_hash
+                    else BatchResult("error", error=_item_error(IdempotencyKeyReused()))
+                )
+                continue
+            pair = (action.id, office.id)
+            if recent.get(pair, 0) >= limit:
+                results[index] = BatchResult("error", error=_item_error(TooManyCallsToOffice()))
+                continue
+            recent[pair] = recent.get(pair, 0) + 1
+            new_rows[key] = (
+                index,
+                (
+                    user.pk,
+                    campaign.id,
+                    action.id,
+                    office.id,
+                    holders.get(office.id),
+                    item.outcome,
+                    campaign.chapter_id if campaign.chapter_id is not None else first_chapter,
+                    Source.BATCH.value,
+                    key,
+                    request_hash,
+                    item.client_timestamp,
+                    now,
+                    item.note,
+                ),
             )
-        campaign, action, office, error = known
-        if error is not None:
-            results[index] = BatchResult("error", error=error)
-            continue
-        call = (campaign.id, action.id, office.id, item.outcome, item.note)
-        request_hash = hashes.get(call)
-        if request_hash is None:
-            request_hash = hashes[call] = call_request_hash(
-                campaign_id=campaign.id, action_id=action.id, office_id=office.id, outcome=item.outcome, note=item.note
-            )
-        key = item.idempotency_key
-        if key in new_rows:
-            if new_rows[key][1][_HASH_COLUMN] == request_hash:
-                repeats.append((index, key))
-            else:
-                results[index] = BatchResult("error", error=_item_error(IdempotencyKeyReused()))
-            continue
-        if key in stored:
-            first_id, first_hash = stored[key]
-            results[index] = (
-                BatchResult("duplicate", id=first_id)
-                if first_hash == request_hash
-                else BatchResult("error", error=_item_error(IdempotencyKeyReused()))
-            )
-            continue
-        pair = (action.id, office.id)
-        if recent.get(pair, 0) >= limit:
-            results[index] = BatchResult("error", error=_item_error(TooManyCallsToOffice()))
-            continue
-        recent[pair] = recent.get(pair, 0) + 1
-        new_rows[key] = (
-            index,
-            (
-                user.pk,
-                campaign.id,
-                action.id,
-                office.id,
-                holders.get(office.id),
-                item.outcome,
-                campaign.chapter_id if campaign.chapter_id is not None else first_chapter,
-                Source.BATCH.value,
-                key,
-                request_hash,
-                item.client_timestamp,
-                now,
-                item.note,
-            ),
-        )
 
-    if new_rows:
-        # A key stored meanwhile by a concurrent request inserts nothing (ON CONFLICT DO NOTHING);
-        # it is then looked up to tell a duplicate (same call) from a reused key (another call).
-        with transaction.atomic():
+        inserted = {}
+        if new_rows:
+            # A key stored meanwhile by a concurrent request inserts nothing (ON CONFLICT DO NOTHING);
+            # it is then looked up to tell a duplicate (same call) from a reused key (another call).
             inserted = calls_insert_many([row for _, row in new_rows.values()])
             if inserted:
                 transaction.on_commit(rollup_nudge)
+    if new_rows:
         lost = [key for key in new_rows if key not in inserted]
         existing = calls_with_keys(user_id=user.pk, keys=lost)
         for key, (index, row) in new_rows.items():
@@ -201,11 +213,11 @@ def _check_target(item, *, campaigns, actions, offices, fixed_targets, member_of
     action = actions.get(item.action)
     office = offices.get(item.office)
     if campaign is None:
-        violation = ItemError("not_found", "No such campaign.", {"campaign": ["No such campaign."]})
+        violation = CampaignNotFound()
     elif action is None or action.campaign_id != campaign.id:
-        violation = ItemError("invalid", "No such action in this campaign.", {"action": ["No such action."]})
+        violation = ValidationError({"action": [_("No such action in this campaign.")]})
     elif office is None:
-        violation = ItemError("invalid", "No such office.", {"office": ["No such office."]})
+        violation = ValidationError({"office": [_("No such office.")]})
     else:
         violation = call_rule_violation(
             campaign=campaign,

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import BigIntegerField, DateField
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Membership
 from campaigns.models import Action, Campaign
@@ -15,7 +17,7 @@ from officials.models import Office, Person, Term
 
 from ..metrics import counted_call
 from ..models import CallLog, Source
-from ..sql.writes import call_insert_returning
+from ..sql.writes import CHAPTER_SLOT, call_insert_returning, per_office_lock_keys
 from .nudge import rollup_nudge
 from .rules import (
     IdempotencyKeyReused,
@@ -25,6 +27,7 @@ from .rules import (
     caller_office_ids,
     first_chapter_query,
     max_calls_per_office,
+    per_office_retry_after,
     per_office_window_start,
 )
 
@@ -83,7 +86,9 @@ def call_log_create(
         created_at=timezone.now(),
         note=note,
     )
-    if _insert_one_returning(call):
+    # The per-office limit holds under concurrency: a lock per caller, action and office is taken
+    # before the INSERT, in its transaction (tallies.sql.writes.per_office_lock).
+    if _insert_one_returning(call, lock_keys=per_office_lock_keys(user_id=user.pk, pairs=[(action.pk, office.pk)])):
         transaction.on_commit(rollup_nudge)
         return call, True
     # Nothing written: the key was used before (a replay), or the per-office limit was reached.
@@ -91,10 +96,19 @@ def call_log_create(
     if idempotency_key:
         existing = CallLog.objects.select_related("person").filter(user=user, idempotency_key=idempotency_key).first()
     if existing is None:
-        raise TooManyCallsToOffice()
+        _targets_still_exist(campaign=campaign, action=action, office=office)
+        raise TooManyCallsToOffice(retry_after=per_office_retry_after(user=user, action=action, office=office))
     if existing.request_hash != request_hash:
         raise IdempotencyKeyReused()
     return existing, False
+
+
+def _targets_still_exist(*, campaign, action, office) -> None:
+    """Nothing was written: when it was because a target (read from a cache) is gone, say so as the API does."""
+    if not Office.objects.filter(pk=office.pk).exists():
+        raise ValidationError({"office": [_("No such office.")]})
+    if not Action.objects.filter(pk=action.pk, campaign_id=campaign.pk).exists():
+        raise ValidationError({"action": [_("No such action in this campaign.")]})
 
 
 # The two lookups inside the INSERT are the ORM's own querysets ("current holder": Term's
@@ -125,7 +139,7 @@ def _subquery_sql(kind: str, db) -> str:
     return sql
 
 
-def _insert_one_returning(call: CallLog) -> bool:
+def _insert_one_returning(call: CallLog, *, lock_keys: list[int]) -> bool:
     """One statement: the current holder and the caller's chapter are looked up inside the INSERT.
 
     A key already used makes it insert nothing (no exception, so no savepoint or transaction
@@ -135,34 +149,27 @@ def _insert_one_returning(call: CallLog) -> bool:
     db = connections[DEFAULT_DB_ALIAS]  # once: each `connection.x` is a thread-local lookup
     ops = db.ops
     holder_sql = _subquery_sql("holder", db)
+    params = {
+        "user_id": call.user_id,
+        "campaign_id": call.campaign_id,
+        "action_id": call.action_id,
+        "office_id": call.office_id,
+        "outcome": call.outcome,
+        "source": call.source,
+        "idempotency_key": call.idempotency_key,
+        "request_hash": call.request_hash,
+        "client_timestamp": ops.adapt_datetimefield_value(call.client_timestamp),
+        "created_at": ops.adapt_datetimefield_value(call.created_at),
+        "note": call.note,
+        "today": ops.adapt_datefield_value(timezone.localdate()),
+        "window_start": ops.adapt_datetimefield_value(per_office_window_start(call.created_at)),
+        "max_calls": max_calls_per_office(),
+    }
     if call.chapter_id is not None:
-        chapter_sql, chapter_params = "%s", [call.chapter_id]
+        chapter_sql, params["chapter_id"] = CHAPTER_SLOT, call.chapter_id
     else:
-        chapter_sql, chapter_params = _subquery_sql("first_chapter", db), []
-    params = [
-        call.user_id,
-        call.campaign_id,
-        call.action_id,
-        call.office_id,
-        call.outcome,
-        call.source,
-        call.idempotency_key,
-        call.request_hash,
-        ops.adapt_datetimefield_value(call.client_timestamp),
-        ops.adapt_datetimefield_value(call.created_at),
-        call.note,
-        *chapter_params,
-        call.user_id,
-        call.office_id,
-        ops.adapt_datefield_value(timezone.localdate()),
-        call.user_id,
-        call.user_id,
-        ops.adapt_datetimefield_value(per_office_window_start(call.created_at)),
-        call.action_id,
-        call.office_id,
-        max_calls_per_office(),
-    ]
-    row = call_insert_returning(holder_sql=holder_sql, chapter_sql=chapter_sql, params=params)
+        chapter_sql = _subquery_sql("first_chapter", db)
+    row = call_insert_returning(holder_sql=holder_sql, chapter_sql=chapter_sql, params=params, lock_keys=lock_keys)
     if row is None:
         return False
     call.pk, call.person_id, call.chapter_id, person_name = row

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import math
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -17,8 +19,8 @@ from campaigns.models import Action, Campaign
 from officials.models import Office, Term
 from officials.selectors import office_ids_for_caller
 
-from ..batch import MAX_NOTE_LENGTH
-from ..models import Outcome
+from ..call_input import MAX_NOTE_LENGTH, OUTCOMES_BY_KIND, outcome_fits
+from ..models import CallLog, Outcome
 
 OUTCOMES = frozenset(Outcome.values)
 
@@ -46,7 +48,7 @@ class ZipCodeRequired(ApplicationError):
 class TooManyCallsToOffice(LimitReached):
     code = "too_many_calls_to_office"
 
-    def __init__(self):
+    def __init__(self, *, retry_after: int | None = None):
         super().__init__(
             _(
                 "You have already logged %(count)s calls to this office for this action in the last "
@@ -54,6 +56,8 @@ class TooManyCallsToOffice(LimitReached):
             )
             % {"count": max_calls_per_office()}
         )
+        # Seconds until the oldest of those calls leaves the 24-hour window (the API's Retry-After).
+        self.retry_after = retry_after
 
 
 def caller_office_ids(*, user) -> frozenset[int] | None:
@@ -79,6 +83,25 @@ def current_holder_query(**filters):
 
 def per_office_window_start(now: datetime) -> datetime:
     return now - CALLS_PER_OFFICE_WINDOW
+
+
+def per_office_retry_after(*, user, action, office, now: datetime | None = None) -> int:
+    """Whole seconds until the caller may call this office for this action again (at least 1).
+
+    The oldest of their calls in the window leaves it first; the next call counts from then.
+    """
+    now = now or timezone.now()
+    oldest = (
+        CallLog.objects.filter(
+            user_id=user.pk, action_id=action.pk, office_id=office.pk, created_at__gt=per_office_window_start(now)
+        )
+        .order_by("created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    if oldest is None:
+        return 1
+    return max(1, math.ceil((oldest + CALLS_PER_OFFICE_WINDOW - now).total_seconds()))
 
 
 def call_rule_violation(
@@ -112,6 +135,13 @@ def call_rule_violation(
         return ValidationError({"campaign": _("This campaign is not accepting calls.")})
     if outcome not in OUTCOMES:
         return ValidationError({"outcome": _("Unknown outcome %(outcome)r.") % {"outcome": outcome}})
+    if not outcome_fits(kind=action.kind, outcome=outcome):
+        return ValidationError(
+            {
+                "outcome": _("This outcome does not fit this kind of action: use one of %(outcomes)s.")
+                % {"outcomes": ", ".join(sorted(OUTCOMES_BY_KIND[action.kind]))}
+            }
+        )
     if office.role in action.target_roles:
         mine = caller_offices()
         if (mine is None or office.pk not in mine) and not is_fixed_target():

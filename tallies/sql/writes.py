@@ -5,6 +5,7 @@ Table names come from the models; values travel as parameters."""
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 from datetime import datetime
 
@@ -18,50 +19,120 @@ from .rollup import TallySpec
 CONFLICT_TARGET = "(user_id, idempotency_key) WHERE idempotency_key IS NOT NULL"  # calllog_unique_idempotency_key
 
 
-# A caller's own calls since a moment (params: user_id, user_id, start), through the
+# A caller's own calls since a moment (named params: user_id, window_start), through the
 # (user, created_at) index whatever the planner's statistics say: the row comparison only an
 # index led by (user_id, created_at) can serve, where a bare `created_at > %s` is also a qual
 # for a full scan of the (campaign, created_at) and (chapter, created_at) indexes, which a plan
 # made on a young table took (tests/tallies/test_per_office_limit_plan.py).
-CALLER_WINDOW = "c.user_id = %s AND (c.user_id, c.created_at) > (%s, %s)"
+CALLER_WINDOW = "c.user_id = %(user_id)s AND (c.user_id, c.created_at) > (%(user_id)s, %(window_start)s)"
 
 
-def call_insert_returning(*, holder_sql: str, chapter_sql: str, params: list) -> tuple | None:
+def per_office_lock_keys(*, user_id: int, pairs) -> list[int]:
+    """The advisory lock keys of a caller's (action_id, office_id) pairs, sorted (the order every path takes them in).
+
+    A 64-bit hash of the three ids: a collision only makes two unrelated callers wait on each
+    other for one INSERT, never lets a call through.
+    """
+    keys = set()
+    for action_id, office_id in pairs:
+        digest = hashlib.blake2b(f"calls:{user_id}:{action_id}:{office_id}".encode(), digest_size=8).digest()
+        keys.add(int.from_bytes(digest, "big", signed=True))
+    return sorted(keys)
+
+
+_LOCK_ONE = "SELECT pg_advisory_xact_lock(%s::bigint)"
+# unnest keeps the array's (sorted) order, so the locks are taken in that order.
+_LOCK_MANY = "SELECT count(pg_advisory_xact_lock(k)) FROM unnest(%s::bigint[]) AS k"
+
+
+def per_office_lock(keys: list[int], cursor=None) -> None:
+    """Hold the per-office limit's locks until the surrounding transaction ends (PostgreSQL).
+
+    Why a lock: the limit counts the caller's calls in the INSERT, and under READ COMMITTED two
+    INSERTs racing in the same instant each count the rows committed before they started, so
+    both pass (30 simultaneous calls stored 4 instead of 3). With the lock taken in an earlier
+    statement of the same transaction, the next INSERT for the same caller, action and office
+    starts after the previous one committed, and its count sees it. Keys are taken in sorted
+    order, so a batch and single calls never deadlock. SQLite runs one writer at a time: no lock.
+    """
+    if not keys or connection.vendor != "postgresql":
+        return
+    if cursor is None:
+        with prepared_cursor() as own:
+            per_office_lock(keys, own)
+    elif len(keys) == 1:
+        cursor.execute(_LOCK_ONE, keys)
+    else:
+        cursor.execute(_LOCK_MANY, [keys])
+
+
+CHAPTER_SLOT = "%(chapter_id)s"  # chapter_sql when the chapter is known (the campaign's)
+
+
+def call_insert_returning(*, holder_sql: str, chapter_sql: str, params: list, lock_keys: list[int]) -> tuple | None:
     """Insert one call unless its key was used or the per-office limit is reached.
 
-    Returns (id, person_id, chapter_id, person name), or None when nothing was written. The
-    params are the 11 column values, the chapter's (if chapter_sql is a slot), call_in's
-    (user_id, office_id, today) and the limit's (user_id, user_id, window start, action_id,
-    office_id, maximum); holder_sql and chapter_sql are the ORM-compiled lookups reading call_in.
+    Returns (id, person_id, chapter_id, person name), or None when nothing was written. `params`
+    names every value: the columns (user_id, campaign_id, action_id, office_id, outcome, source,
+    idempotency_key, request_hash, client_timestamp, created_at, note), `chapter_id` when
+    chapter_sql is its slot (CHAPTER_SLOT), `today` (the holder's date), `window_start` and
+    `max_calls` (the per-office limit); holder_sql and chapter_sql are the ORM-compiled lookups
+    reading call_in.
+
+    On PostgreSQL the per-office lock (`lock_keys`, per_office_lock) is taken first in the same
+    transaction. Outside a transaction (the API's requests) BEGIN, the lock, the INSERT and COMMIT
+    go in one pipeline: one network round trip, as the INSERT alone took before the lock.
     """
     with prepared_cursor() as cursor:
-        cursor.execute(_call_insert_sql(holder_sql, chapter_sql, cursor.db.vendor), params)
-        return cursor.fetchone()
+        db = cursor.db
+        sql = _call_insert_sql(holder_sql, chapter_sql, db.vendor)
+        if db.vendor != "postgresql":
+            cursor.execute(sql, params)
+            return cursor.fetchone()
+        if db.in_atomic_block:  # the caller's transaction holds the lock until it ends
+            per_office_lock(lock_keys, cursor)
+            cursor.execute(sql, params)
+            return cursor.fetchone()
+        raw = db.connection
+        with db.wrap_database_errors:
+            with raw.pipeline(), raw.transaction():
+                per_office_lock(lock_keys, cursor)
+                cursor.execute(sql, params)
+            return cursor.fetchone()
 
 
 @functools.lru_cache(maxsize=8)
 def _call_insert_sql(holder_sql: str, chapter_sql: str, vendor: str) -> str:
-    from officials.models import Person
+    from campaigns.models import Action
+    from officials.models import Office, Person
 
     table = CallLog._meta.db_table
     person_table = Person._meta.db_table
+    office_table = Office._meta.db_table
+    action_table = Action._meta.db_table
     # The statement is prepared on PostgreSQL (server-side binding): a value that may be None
     # has its type said, so that every call shares one plan.
-    stamp = "CAST(%s AS timestamptz)" if vendor == "postgresql" else "%s"
+    stamp = "CAST(%(client_timestamp)s AS timestamptz)" if vendor == "postgresql" else "%(client_timestamp)s"
     fence = "OFFSET 0" if vendor == "postgresql" else "LIMIT -1 OFFSET 0"  # SQLite has no OFFSET without LIMIT
     return (
         f"INSERT INTO {table} (user_id, campaign_id, action_id, office_id, outcome, source, idempotency_key, "  # noqa: S608
         f"request_hash, client_timestamp, created_at, note, person_id, chapter_id) "
-        f"SELECT %s, %s, %s, %s, %s, %s, %s, %s, {stamp}, %s, %s, {holder_sql}, {chapter_sql} "
-        f"FROM (SELECT %s AS user_id, %s AS office_id, %s AS today) AS call_in "
+        f"SELECT %(user_id)s, %(campaign_id)s, %(action_id)s, %(office_id)s, %(outcome)s, %(source)s, "
+        f"%(idempotency_key)s, %(request_hash)s, {stamp}, %(created_at)s, %(note)s, {holder_sql}, {chapter_sql} "
+        f"FROM (SELECT %(user_id)s AS user_id, %(office_id)s AS office_id, %(today)s AS today) AS call_in "
+        # The office, action and campaign may come from a process cache (the fast path's): a row
+        # naming one the database no longer has is not written (no foreign-key error); the
+        # caller then reads the database to say which (tallies.services.calls).
+        f"WHERE EXISTS (SELECT 1 FROM {office_table} o WHERE o.id = call_in.office_id) "
+        f"AND EXISTS (SELECT 1 FROM {action_table} a WHERE a.id = %(action_id)s AND a.campaign_id = %(campaign_id)s) "
         # The per-office limit rides in the same statement: no extra round trip on the hot path.
         # It reads the caller's own calls of the window (CALLER_WINDOW), then keeps those to this
         # office for this action. The OFFSET fence keeps the action and office out of the scan:
         # with them in, a plan may AND in the single-column office index, which holds every call
         # to the office (on a national call day, most of the table).
-        f"WHERE (SELECT count(*) FROM (SELECT c.action_id, c.office_id FROM {table} c "
+        f"AND (SELECT count(*) FROM (SELECT c.action_id, c.office_id FROM {table} c "
         f"WHERE {CALLER_WINDOW} {fence}) AS recent "
-        f"WHERE recent.action_id = %s AND recent.office_id = %s) < %s "
+        f"WHERE recent.action_id = %(action_id)s AND recent.office_id = %(office_id)s) < %(max_calls)s "
         f"ON CONFLICT {CONFLICT_TARGET} DO NOTHING "
         f"RETURNING id, person_id, chapter_id, "
         f"(SELECT p.name FROM {person_table} p WHERE p.id = {table}.person_id)"
@@ -123,7 +194,7 @@ def caller_calls_since(*, user_id: int, start) -> list[tuple[int, int]]:
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT c.action_id, c.office_id FROM {CallLog._meta.db_table} c WHERE {CALLER_WINDOW}",  # noqa: S608
-            [user_id, user_id, connection.ops.adapt_datetimefield_value(start)],
+            {"user_id": user_id, "window_start": connection.ops.adapt_datetimefield_value(start)},
         )
         return cursor.fetchall()
 

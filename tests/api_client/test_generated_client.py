@@ -302,9 +302,15 @@ def test_a_generated_client_runs_the_volunteers_whole_flow(
 
     # Over the calls rate: 429 with Retry-After.
     monkeypatch.setattr(CallsRateThrottle, "THROTTLE_RATES", {"calls": "1/min"})
-    # At most one request a minute passes, so of three in a row at least two are refused.
-    responses = [gen.calls_list.sync_detailed(client=me) for _ in range(3)]
-    throttled = next(r for r in responses if r.status_code == 429)
+    # At most one call a minute passes, so of three in a row at least two are refused. (Reading my
+    # calls spends the per-user allowance, not this one.)
+    responses = [
+        gen.calls_create.sync_detailed(client=me, body=body, idempotency_key=str(uuid.uuid4())) for _ in range(3)
+    ]
+    assert gen.calls_list.sync_detailed(client=me).status_code == 200
+    throttled = next(
+        r for r in responses if r.status_code == 429 and json.loads(r.content)["error"]["code"] == "throttled"
+    )
     error(throttled, 429, "throttled")
     assert int(throttled.headers["Retry-After"]) > 0
 

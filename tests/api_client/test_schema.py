@@ -6,7 +6,7 @@ from http import HTTPStatus
 import pytest
 from openapi_spec_validator import OpenAPIV31SpecValidator
 
-from tallies.batch import IDEMPOTENCY_KEY_RE
+from tallies.call_input import IDEMPOTENCY_KEY_RE
 
 pytestmark = pytest.mark.django_db
 

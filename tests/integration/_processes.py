@@ -7,6 +7,7 @@ else), writes its output to a file the test prints when it fails, and every wait
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -14,6 +15,8 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
@@ -34,6 +37,14 @@ def wait_for(condition: Callable[[], bool], *, timeout: float, message: str, eve
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout} s waiting for {message}")
         time.sleep(every)
+
+
+def port_open(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return True
+    except OSError:
+        return False
 
 
 class Process:
@@ -301,9 +312,44 @@ class PrivatePostgres(Process):
         wait_for(lambda: not port_open(self.port), timeout=30, message="postgres to stop listening")
 
 
-def port_open(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-            return True
-    except OSError:
-        return False
+class WebServer(Process):
+    """The production command (`python -m advocacy.webserver`), by default one worker process with four threads."""
+
+    name = "webserver"
+
+    def __init__(self, *, env: dict, log_path: Path, workers: int = 1, threads: int = 4):
+        super().__init__(log_path=log_path)
+        self.port = free_port()
+        self.env = {
+            **env,
+            "WEB_BIND": f"127.0.0.1:{self.port}",
+            "WEB_WORKERS": str(workers),
+            "WEB_THREADS": str(threads),
+        }
+
+    def command(self) -> list[str]:
+        return [sys.executable, "-m", "advocacy.webserver"]
+
+    def start(self) -> WebServer:
+        self._spawn(env=self.env)
+        wait_for(lambda: port_open(self.port) or not self.running, timeout=60, message="the web server to listen")
+        if not self.running:
+            raise AssertionError(f"the web server exited\n{self.tail()}")
+        return self
+
+    def request(self, path: str, *, method="GET", body=None, data=None, headers=None):
+        """(status, headers, body bytes, seconds). `body` is sent as JSON, `data` as it is."""
+        if body is not None:
+            data = json.dumps(body).encode()
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{self.port}{path}",
+            data=data,
+            method=method,
+            headers={"Content-Type": "application/json", **(headers or {})},
+        )
+        started = time.monotonic()
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - loopback only
+                return response.status, response.headers, response.read(), time.monotonic() - started
+        except urllib.error.HTTPError as error:
+            return error.code, error.headers, error.read(), time.monotonic() - started

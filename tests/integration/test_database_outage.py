@@ -16,53 +16,13 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.error
-import urllib.request
-from email.message import Message
 from pathlib import Path
 
 import pytest
 
-from ._processes import PG_BIN, ROOT, PrivatePostgres, Process, free_port, port_open, wait_for
+from ._processes import PG_BIN, ROOT, PrivatePostgres, WebServer, wait_for
 
 pytestmark = pytest.mark.postgres
-
-
-class WebServer(Process):
-    """The production command, one worker process with four threads."""
-
-    name = "webserver"
-
-    def __init__(self, *, env: dict, log_path: Path):
-        super().__init__(log_path=log_path)
-        self.port = free_port()
-        self.env = {**env, "WEB_BIND": f"127.0.0.1:{self.port}", "WEB_WORKERS": "1", "WEB_THREADS": "4"}
-
-    def command(self) -> list[str]:
-        return [sys.executable, "-m", "advocacy.webserver"]
-
-    def start(self) -> WebServer:
-        self._spawn(env=self.env)
-        wait_for(lambda: port_open(self.port) or not self.running, timeout=60, message="the web server to listen")
-        if not self.running:
-            raise AssertionError(f"the web server exited\n{self.tail()}")
-        return self
-
-    def request(self, path: str, *, method="GET", body=None, headers=None) -> tuple[int, Message, bytes, float]:
-        data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(
-            f"http://127.0.0.1:{self.port}{path}",
-            data=data,
-            method=method,
-            headers={"Content-Type": "application/json", **(headers or {})},
-        )
-        started = time.monotonic()
-        try:
-            with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - loopback only
-                return response.status, response.headers, response.read(), time.monotonic() - started
-        except urllib.error.HTTPError as error:
-            return error.code, error.headers, error.read(), time.monotonic() - started
 
 
 def _manage(env: dict, *args: str, timeout: float = 300) -> str:

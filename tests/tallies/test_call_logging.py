@@ -70,7 +70,7 @@ def test_a_national_call_counts_for_the_callers_first_chapter(volunteer, chapter
         campaign=national_campaign,
         action=national_campaign.actions.get(),
         office=offices["doj"],
-        outcome="sent",
+        outcome="voicemail",
     )
 
     assert created
@@ -101,7 +101,7 @@ def test_an_office_that_is_a_fixed_target_but_not_a_role_is_accepted(volunteer, 
         campaign=national_campaign,
         action=national_campaign.actions.get(),
         office=offices["doj"],
-        outcome="sent",
+        outcome="voicemail",
     )
 
     assert created

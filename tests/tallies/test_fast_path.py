@@ -37,7 +37,9 @@ def post(client, body, **extra):
     return client.post(CALLS, body, format="json", HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4()), **extra)
 
 
-def test_a_warm_call_is_one_sql_statement_and_answers_like_the_view(settings_high_limit, token_client, volunteer, body):
+def test_a_warm_call_is_the_lock_and_one_insert_and_answers_like_the_view(
+    settings_high_limit, token_client, volunteer, body
+):
     client = token_client(volunteer)
     for _ in range(2):  # the token is read, then confirmed; the campaign and the caller's officials cached
         assert post(client, body).status_code == HTTPStatus.CREATED
@@ -47,8 +49,10 @@ def test_a_warm_call_is_one_sql_statement_and_answers_like_the_view(settings_hig
 
     assert response.status_code == HTTPStatus.CREATED
     statements = [q["sql"] for q in queries.captured_queries]
-    assert len(statements) == 1, statements
-    assert statements[0].startswith("INSERT INTO tallies_calllog")
+    # The per-office limit's lock (tallies.sql.writes.per_office_lock), then the one INSERT.
+    assert len(statements) == 2, statements
+    assert statements[0].startswith("SELECT pg_advisory_xact_lock(")
+    assert statements[1].startswith("INSERT INTO tallies_calllog")
     call = CallLog.objects.select_related("campaign", "office", "person").get(pk=response.json()["id"])
     assert response.json() == CallOutputSerializer(call).data
     assert response["Content-Type"] == "application/json"
@@ -170,7 +174,10 @@ def test_another_process_reads_a_published_token_from_redis_not_the_database(
         response = post(client, body)
 
     assert response.status_code == HTTPStatus.CREATED
-    assert [q["sql"][:27] for q in queries.captured_queries] == ["INSERT INTO tallies_calllog"]
+    assert [q["sql"][:27] for q in queries.captured_queries] == [
+        "SELECT pg_advisory_xact_loc",
+        "INSERT INTO tallies_calllog",
+    ]
 
 
 def test_the_fast_paths_errors_speak_the_language_asked_for(settings, token_client, volunteer, body):
@@ -200,7 +207,7 @@ def test_the_call_insert_is_planned_once_per_connection(settings_high_limit, tok
     with connection.cursor() as cursor:
         cursor.execute("SELECT statement FROM pg_prepared_statements")
         prepared = [row[0] for row in cursor.fetchall()]
-    assert {s[:27] for s in prepared} == {"INSERT INTO tallies_calllog"}
+    assert {s[:27] for s in prepared} == {"SELECT pg_advisory_xact_loc", "INSERT INTO tallies_calllog"}
 
 
 def test_a_logged_prepared_statement_shows_its_values(settings_high_limit, token_client, volunteer, body):

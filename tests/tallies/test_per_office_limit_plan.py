@@ -82,7 +82,7 @@ def test_the_limit_count_scans_the_callers_calls_not_the_offices(volunteer, nati
 def test_a_batch_reads_the_callers_calls_not_the_offices(volunteer, national_campaign, offices, history):
     action = national_campaign.actions.get()
     history(UserFactory.create_batch(40), national_campaign, action, offices)
-    item = {"campaign": national_campaign.slug, "action": action.pk, "outcome": "sent", "idempotency_key": "b-1"}
+    item = {"campaign": national_campaign.slug, "action": action.pk, "outcome": "voicemail", "idempotency_key": "b-1"}
 
     with CaptureQueriesContext(connection) as queries:
         call_log_create_batch(user=volunteer, items=[{**item, "office": offices["doj"].pk}])

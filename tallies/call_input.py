@@ -1,0 +1,208 @@
+"""A call's input: the one parser of the fields a client sends to log a call, and their limits.
+
+`parse_call` turns a call's JSON object into a typed `CallInput` or a ValidationError naming
+every bad field. The token fast path (tallies/api/fast_path.py), the DRF view and its serializer
+(tallies/api/calls.py, tallies/api/serializers.py) and the batch upload (`parse_batch_item`, for
+tallies/services/batch.py) all call it, so a body gets the same answer whichever path it takes
+(tests/tallies/test_call_parity.py sends the same bodies through the fast path and the view).
+The page's form takes its idempotency key rule from here too. A new field of a call goes here,
+once. The limits come from the model fields.
+
+Rules where JSON leaves a choice (one rule, every path):
+- unknown fields are ignored (a newer client may send more);
+- ids are JSON integers from 1 to 2**63-1; a string of ASCII digits is accepted too (as DRF's
+  IntegerField did); booleans and fractions are not ids;
+- `campaign` and `note` are trimmed; a note may be a number (its text), never null;
+- `client_timestamp` is ISO 8601 (no offset: the server's zone), at most CLIENT_TIMESTAMP_AHEAD
+  ahead of the server's clock and at most CLIENT_TIMESTAMP_MAX_AGE old;
+- whether an outcome fits the action (a letter is not left on voicemail) is a rule of the call
+  (tallies/services/rules.py), checked once the action is known.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import astuple, dataclass
+from datetime import UTC, datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from campaigns.models import Action, Campaign
+
+from .models import CallLog, Outcome
+
+MAX_ID = 2**63 - 1  # bigint ids
+MAX_NOTE_LENGTH = CallLog._meta.get_field("note").max_length
+MAX_IDEMPOTENCY_KEY_LENGTH = CallLog._meta.get_field("idempotency_key").max_length
+MAX_SLUG_LENGTH = Campaign._meta.get_field("slug").max_length
+MAX_BATCH_ITEMS = 1000
+SLUG_RE = re.compile(rf"^[-a-zA-Z0-9_]{{1,{MAX_SLUG_LENGTH}}}\Z")
+# Printable ASCII without spaces, as for the Idempotency-Key header; a UUID fits easily.
+IDEMPOTENCY_KEY_RE = re.compile(rf"^[\x21-\x7e]{{1,{MAX_IDEMPOTENCY_KEY_LENGTH}}}\Z")
+IDEMPOTENCY_KEY_PATTERN = "^[!-~]+$"  # the JSON Schema form of IDEMPOTENCY_KEY_RE (with maxLength)
+CLIENT_TIMESTAMP_AHEAD = timedelta(minutes=10)
+CLIENT_TIMESTAMP_MAX_AGE = timedelta(days=30)
+FIELDS = ("campaign", "action", "office", "outcome", "note", "client_timestamp")
+
+# The outcomes each kind of action can have: a call is answered or not, a letter or email is sent.
+OUTCOMES_BY_KIND = {
+    Action.Kind.CALL: frozenset({Outcome.REACHED, Outcome.VOICEMAIL, Outcome.BUSY, Outcome.SKIPPED}),
+    Action.Kind.WRITE: frozenset({Outcome.SENT, Outcome.SKIPPED}),
+    Action.Kind.EMAIL: frozenset({Outcome.SENT, Outcome.SKIPPED}),
+}
+_OUTCOMES = frozenset(Outcome.values)
+
+
+@dataclass(frozen=True, slots=True)
+class CallInput:
+    campaign: str
+    action: int
+    office: int
+    outcome: str
+    note: str
+    client_timestamp: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class BatchItem(CallInput):
+    """One item of a batch upload: a call plus the key that makes sending it again safe."""
+
+    idempotency_key: str
+
+
+def idempotency_key_message() -> str:
+    return _("Use 1 to %(max)s printable ASCII characters without spaces, such as a UUID.") % {
+        "max": MAX_IDEMPOTENCY_KEY_LENGTH
+    }
+
+
+def idempotency_key_valid(key) -> bool:
+    return isinstance(key, str) and IDEMPOTENCY_KEY_RE.match(key) is not None
+
+
+def _id(value) -> int | None:
+    if type(value) is str and value.strip().isascii() and value.strip().isdigit():
+        value = int(value.strip())
+    if type(value) is int and 1 <= value <= MAX_ID:
+        return value
+    return None
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode()
+    except UnicodeEncodeError:  # a lone surrogate such as "\ud800", which JSON can carry
+        return False
+    return True
+
+
+def _note(raw, fields: dict) -> str:
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        raw = str(raw)
+    if not isinstance(raw, str):
+        fields["note"] = [_("Send the note as a string.")]
+        return ""
+    note = raw.strip()
+    if len(note) > MAX_NOTE_LENGTH:
+        fields["note"] = [_("Keep the note to %(max)s characters or fewer.") % {"max": MAX_NOTE_LENGTH}]
+    elif "\x00" in note or not _encodable(note):
+        fields["note"] = [_("Remove NUL and unpaired surrogate characters from the note.")]
+    return note
+
+
+def _client_timestamp(raw, now: datetime, fields: dict) -> datetime | None:
+    if raw is None:
+        return None
+    parsed = None
+    if isinstance(raw, str):
+        try:
+            parsed = parse_datetime(raw.strip())
+        except ValueError:  # well formed but out of range, e.g. month 13
+            parsed = None
+    if parsed is not None:
+        if timezone.is_naive(parsed):
+            parsed = timezone.make_aware(parsed)
+        try:
+            # PostgreSQL refuses offsets beyond +/-15:59 that Python accepts: stored in UTC.
+            parsed = parsed.astimezone(UTC)
+        except (OverflowError, ValueError):
+            parsed = None
+    if parsed is None:
+        fields["client_timestamp"] = [_("Use an ISO 8601 date and time, such as 2017-03-01T14:30:00Z.")]
+    elif parsed > now + CLIENT_TIMESTAMP_AHEAD:
+        fields["client_timestamp"] = [
+            _(
+                "This time is more than 10 minutes ahead of the server's clock (%(now)s UTC): "
+                "check the device's date and time."
+            )
+            % {"now": now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")}
+        ]
+    elif parsed < now - CLIENT_TIMESTAMP_MAX_AGE:
+        fields["client_timestamp"] = [_("This time is more than 30 days ago: log a call within 30 days.")]
+    return parsed
+
+
+def _parse_fields(data, now: datetime | None, fields: dict) -> CallInput | None:
+    if not isinstance(data, dict):
+        fields["non_field_errors"] = [_("Send a JSON object with the call's fields.")]
+        return None
+    required = _("This field is required.")
+    campaign = data.get("campaign")
+    if isinstance(campaign, str):
+        campaign = campaign.strip()
+    if not isinstance(campaign, str) or not SLUG_RE.match(campaign):
+        fields["campaign"] = (
+            [required]
+            if campaign is None and "campaign" not in data
+            else [
+                _("Use the campaign's slug: letters, digits, hyphens and underscores, at most %(max)s.")
+                % {"max": MAX_SLUG_LENGTH}
+            ]
+        )
+    ids = {}
+    for name in ("action", "office"):
+        ids[name] = _id(data.get(name))
+        if ids[name] is None:
+            fields[name] = [required] if name not in data else [_("Use an id: a whole number from 1.")]
+    outcome = data.get("outcome")
+    if not isinstance(outcome, str) or outcome not in _OUTCOMES:
+        fields["outcome"] = (
+            [required]
+            if "outcome" not in data
+            else [_("Use one of: %(outcomes)s.") % {"outcomes": ", ".join(Outcome.values)}]
+        )
+    note = _note(data.get("note", ""), fields)
+    stamp = _client_timestamp(data.get("client_timestamp"), now or timezone.now(), fields)
+    if fields:
+        return None
+    return CallInput(campaign, ids["action"], ids["office"], outcome, note, stamp)
+
+
+def parse_call(data, *, now: datetime | None = None) -> CallInput:
+    """The call in `data` (a decoded JSON value), or a ValidationError naming every bad field."""
+    fields: dict[str, list[str]] = {}
+    call = _parse_fields(data, now, fields)
+    if call is None:
+        raise ValidationError(fields)
+    return call
+
+
+def parse_batch_item(data, *, now: datetime | None = None) -> BatchItem:
+    """One item of a batch upload: a call plus its required `idempotency_key`, or a ValidationError."""
+    fields: dict[str, list[str]] = {}
+    call = _parse_fields(data, now, fields)
+    if isinstance(data, dict):
+        key = data.get("idempotency_key")
+        if not idempotency_key_valid(key):
+            fields["idempotency_key"] = [idempotency_key_message()]
+    if fields:
+        raise ValidationError(fields)
+    return BatchItem(*astuple(call), idempotency_key=key)
+
+
+def outcome_fits(*, kind: str, outcome: str) -> bool:
+    """Whether an action of this kind can have this outcome (a call is not "sent", a letter not "voicemail")."""
+    return outcome in OUTCOMES_BY_KIND.get(kind, _OUTCOMES)
