@@ -6,6 +6,8 @@ machinery can answer with: authentication, permissions, pagination, the JSON par
 and a database outage. A new endpoint is documented without any per-view work.
 """
 
+import json
+
 from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 
@@ -137,6 +139,17 @@ def _no_nul(schema: dict) -> None:
             _no_nul(child)
 
 
+def _defaults_in_words(component: dict) -> None:
+    """A request field that has a default may be left out; openapi-typescript (with its defaults) reads a
+    `default` as "always present" and so makes the field required in a request body. The default is said
+    in the field's description instead, where every generator leaves the field optional."""
+    for prop in component.get("properties", {}).values():
+        if isinstance(prop, dict) and "default" in prop:
+            default = prop.pop("default")
+            shown = json.dumps(default)
+            prop["description"] = f"{prop.get('description', '')} Default: {shown}.".strip()
+
+
 def exact_inputs(result, generator, request, public):
     """State on every input the rules the server applies to all of them (see advocacy/api/fields.py)."""
     components = result.get("components", {}).get("schemas", {})
@@ -157,6 +170,7 @@ def exact_inputs(result, generator, request, public):
         name = pending.pop()
         component = components.get(name, {})
         _no_nul(component)
+        _defaults_in_words(component)
         for node in _refs(component):
             if node not in request_components:
                 request_components.add(node)
