@@ -378,3 +378,19 @@ def validate_with_pydantic_models(document: dict, recorded: list, tmp_path: Path
         getattr(models, name).model_validate_json(body)
         validated += 1
     return validated
+
+
+def _docs_python_snippet() -> str:
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "api.md").read_text()
+    section = guide.split("## A generated Python client", 1)[1]
+    return section.split("```python\n", 1)[1].split("```", 1)[0]
+
+
+def test_the_python_snippet_in_the_api_guide_passes_mypy_strict_against_the_generated_client(client_package, tmp_path):
+    """Issue 29: the guide's snippet failed `mypy --strict` (and logged a voicemail on a letter)."""
+    snippet = _docs_python_snippet()
+    # A voicemail only on a call action; a letter or an email is `sent`.
+    assert "OutcomeEnum.VOICEMAIL if action.kind == ActionKindEnum.CALL else OutcomeEnum.SENT" in snippet
+    out = tmp_path / "generated"
+    (out / "example.py").write_text(snippet)
+    _run(str(BIN / "mypy"), "--strict", "--cache-dir", str(tmp_path / "mypy-cache"), "example.py", cwd=out)
