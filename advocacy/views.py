@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views import defaults as default_views
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +31,11 @@ def page_not_found(request, exception=None):
     if request.path.startswith("/api/"):
         return JsonResponse({"error": {"code": "not_found", "message": _("No API endpoint at this URL.")}}, status=404)
     return default_views.page_not_found(request, exception)
+
+
+@csrf_exempt  # a POST to an unknown API URL is a 404, not the CSRF failure page (HTML)
+def api_not_found(request):
+    return page_not_found(request)
 
 
 _API_PREFIX = "/api/"

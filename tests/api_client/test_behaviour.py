@@ -223,3 +223,15 @@ def test_a_district_the_zip_does_not_touch_is_a_409_on_me_and_a_404_on_the_looku
     assert response.json()["error"]["code"] == "district_conflict"
     lookup = APIClient().get("/api/v1/officials/", {"zip": "65101", "district": other})
     assert lookup.status_code == HTTPStatus.NOT_FOUND
+
+
+@pytest.mark.parametrize("url", ["/api/v1/officials/0.5/", "/api/v1/nothing/here/", "/api/"])
+def test_an_unknown_api_url_is_a_json_404_even_with_debug_on(settings, url):
+    from django.test import Client
+
+    settings.DEBUG = True
+    client = Client(enforce_csrf_checks=True)
+    for response in (client.get(url), client.post(url, "{}", content_type="application/json")):
+        assert response.status_code == HTTPStatus.NOT_FOUND
+        assert response["Content-Type"] == "application/json"
+        assert response.json()["error"]["code"] == "not_found"

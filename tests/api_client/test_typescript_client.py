@@ -5,6 +5,7 @@ The npm packages are pinned in clients/typescript/package-lock.json and installe
 (`npm ci`); the flow is clients/typescript/src/flow.ts.
 """
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -44,15 +45,14 @@ def test_a_generated_typescript_client_type_checks_and_runs_the_volunteers_flow(
     generated = CLIENT / "generated"
     shutil.rmtree(generated, ignore_errors=True)
     generated.mkdir()
-    (generated / "openapi.json").write_text(schema.text)
+    schema_file = generated / "openapi.json"
+    schema_file.write_text(schema.text)
     shutil.rmtree(CLIENT / "build", ignore_errors=True)
 
-    _run(str(BIN / "openapi-typescript"), "generated/openapi.json", "-o", "generated/schema.d.ts")
+    _run(str(BIN / "openapi-typescript"), str(schema_file), "-o", str(generated / "schema.d.ts"))
     _run(str(BIN / "tsc"), "-p", ".", "--strict")
-    import os
-
     env = {**os.environ, "API_BASE_URL": live_server.url, "API_TOKEN": key, "API_CAMPAIGN": campaign.slug}
-    output = _run(shutil.which("node") or "node", "build/src/flow.js", env=env)
+    output = _run(shutil.which("node") or "node", str(CLIENT / "build" / "src" / "flow.js"), env=env)
 
     assert '"ok":true' in output
     assert CallLog.objects.filter(user=volunteer).count() == 2
