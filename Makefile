@@ -20,7 +20,13 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
 
 install: $(VENV)/.installed catalogs
 
-install-dev: $(VENV)/.installed-dev catalogs
+# The TypeScript client checks (tests/api_client/test_typescript_client.py): the npm packages exactly as locked.
+TS_CLIENT := clients/typescript
+$(TS_CLIENT)/node_modules/.installed: $(TS_CLIENT)/package.json $(TS_CLIENT)/package-lock.json
+	cd $(TS_CLIENT) && npm ci --no-audit --no-fund --silent
+	touch $@
+
+install-dev: $(VENV)/.installed-dev $(TS_CLIENT)/node_modules/.installed catalogs
 
 # The Spanish catalog, compiled from locale/es/LC_MESSAGES/django.po with Babel (pure Python).
 catalogs: $(VENV)/.installed

@@ -1,6 +1,6 @@
-"""Refuses an API body over API_MAX_BODY_BYTES with a 413 in the API's error shape, before anything reads it."""
+"""Refuses an API body over API_MAX_BODY_BYTES with a 413 in the API's error shape, before anything parses it."""
 
-from .api.parsers import max_body_bytes
+from .api.parsers import drain, max_body_bytes
 
 API_PREFIX = "/api/"
 
@@ -18,6 +18,7 @@ class ApiBodyLimitMiddleware:
             if length > max_body_bytes():
                 from .views import too_large
 
+                drain(request.META.get("wsgi.input"), length)
                 return too_large()
         return self.get_response(request)
 

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views import defaults as default_views
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
@@ -37,6 +37,10 @@ urlpatterns = [
         SpectacularSwaggerSplitView.as_view(url_name="api-schema", template_name="api_docs.html"),
         name="api-docs",
     ),
+    # Any other API URL ending in a slash: the JSON 404 even with DEBUG on, whose technical 404 page is HTML
+    # (a client or schemathesis run against `make run` would meet it). A URL without the slash is left to
+    # APPEND_SLASH, then handler404.
+    re_path(r"^api/(?:.*/)?$", views.api_not_found),
 ]
 
 if settings.DEBUG:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views import defaults as default_views
 from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
 from . import metrics
@@ -144,6 +145,11 @@ def page_not_found(request, exception=None):
     if request.path.startswith("/api/"):
         return _api_error("not_found", _("No API endpoint at this URL."), 404)
     return default_views.page_not_found(request, exception)
+
+
+@csrf_exempt  # a POST to an unknown API URL is a 404, not the CSRF failure page (HTML)
+def api_not_found(request):
+    return page_not_found(request)
 
 
 _API_PREFIX = "/api/"

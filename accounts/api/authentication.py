@@ -42,22 +42,19 @@ class HashedTokenAuthentication(authentication.BaseAuthentication):
 
 
 class HashedTokenScheme(OpenApiAuthenticationExtension):
-    """Both spellings the server takes: either one authenticates an operation."""
+    """One scheme, declared as HTTP bearer: generators then send `Authorization: Bearer <key>`, which the
+    server takes. An apiKey named Authorization would make them send the bare key, which it cannot tell from
+    a malformed header."""
 
     target_class = HashedTokenAuthentication
-    name = ["tokenAuth", "bearerAuth"]
+    name = "tokenAuth"
 
     def get_security_definition(self, auto_schema):
-        return [
-            {
-                "type": "apiKey",
-                "in": "header",
-                "name": "Authorization",
-                "description": "`Authorization: Token <key>`: create a key on the API tokens page.",
-            },
-            {
-                "type": "http",
-                "scheme": "bearer",
-                "description": "`Authorization: Bearer <key>`: the same key as for `tokenAuth`.",
-            },
-        ]
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": (
+                "`Authorization: Bearer <key>`, with a key from the API tokens page. "
+                "`Authorization: Token <key>` is taken too."
+            ),
+        }

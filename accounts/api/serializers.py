@@ -1,6 +1,15 @@
 from rest_framework import serializers
 
-from accounts.models import TIME_ZONE_CHOICES, ZIP_CODE_VALIDATOR, Membership, User
+from accounts.models import TIME_ZONE_CHOICES, Membership, User
+from advocacy.api.fields import (
+    OCD_ID_MESSAGE,
+    OCD_ID_PATTERN,
+    ZIP_MESSAGE,
+    ZIP_PATTERN,
+    StrictBooleanField,
+    StrictCharField,
+    pattern_validator,
+)
 
 
 class MyChapterOutputSerializer(serializers.ModelSerializer):
@@ -47,22 +56,26 @@ class MeOutputSerializer(serializers.ModelSerializer):
 class MeInputSerializer(serializers.Serializer):
     """Every field is optional: a PATCH changes only what it sends. email and state are read-only."""
 
-    name = serializers.CharField(max_length=150, required=False, allow_blank=True)
-    zip_code = serializers.CharField(
+    name = StrictCharField(max_length=150, required=False, allow_blank=True)
+    zip_code = StrictCharField(
         max_length=10,
         required=False,
         allow_blank=True,
-        validators=[ZIP_CODE_VALIDATOR],
+        validators=[pattern_validator(ZIP_PATTERN, ZIP_MESSAGE)],
         help_text="5 digits or ZIP+4 (65101 or 65101-1234); the state is derived from it. Empty clears the location.",
     )
-    district_ocd_id = serializers.CharField(
+    district_ocd_id = StrictCharField(
         max_length=200,
         required=False,
         allow_blank=True,
-        help_text="For a ZIP that spans several districts: the caller's own district (must include the ZIP).",
+        validators=[pattern_validator(OCD_ID_PATTERN, OCD_ID_MESSAGE)],
+        help_text=(
+            "For a ZIP that spans several districts: the caller's own district, an OCD id. One that does not "
+            "include the ZIP (or with no ZIP) is a 409."
+        ),
     )
     time_zone = serializers.ChoiceField(choices=TIME_ZONE_CHOICES, required=False)
     reminder_frequency = serializers.ChoiceField(choices=User.ReminderFrequency.choices, required=False)
-    call_now_emails = serializers.BooleanField(
+    call_now_emails = StrictBooleanField(
         required=False, help_text="Whether chapter leads' “call now” messages reach this volunteer."
     )

@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
@@ -6,6 +7,7 @@ from rest_framework.views import APIView
 
 from accounts import selectors, services
 from accounts.models import Membership
+from advocacy import errors
 from advocacy.api.schemas import ErrorResponse
 
 from .serializers import (
@@ -14,6 +16,10 @@ from .serializers import (
     MyChapterDetailOutputSerializer,
     MyChapterOutputSerializer,
 )
+
+
+class DistrictConflict(errors.Conflict):
+    code = "district_conflict"
 
 
 class MeView(APIView):
@@ -27,14 +33,24 @@ class MeView(APIView):
     @extend_schema(
         operation_id="me_partial_update",
         request=MeInputSerializer,
-        responses={200: MeOutputSerializer, 400: ErrorResponse},
+        responses={200: MeOutputSerializer, 400: ErrorResponse, 409: ErrorResponse},
         tags=["me"],
-        description="Change your profile. A new zip_code re-derives `state` and drops an earlier district choice.",
+        description=(
+            "Change your profile. A new zip_code re-derives `state` and drops an earlier district choice. A "
+            "`district_ocd_id` that does not include the ZIP (or with no ZIP) is a 409 `district_conflict`."
+        ),
     )
     def patch(self, request):
         serializer = MeInputSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        services.user_profile_update(user=request.user, **serializer.validated_data)
+        try:
+            services.user_profile_update(user=request.user, **serializer.validated_data)
+        except DjangoValidationError as exc:
+            # A well-formed district that the ZIP does not touch breaks no rule of the request itself (the
+            # schema cannot say which districts a ZIP has): it conflicts with the ZIP, hence a 409.
+            if set(getattr(exc, "error_dict", {})) == {"district_ocd_id"}:
+                raise DistrictConflict(exc.message_dict["district_ocd_id"][0]) from exc
+            raise
         user = selectors.user_get_with_memberships(user_id=request.user.pk)
         return Response(MeOutputSerializer(user).data)
 

@@ -6,8 +6,12 @@ machinery can answer with: authentication, permissions, pagination, the JSON par
 and a database outage. A new endpoint is documented without any per-view work.
 """
 
+import json
+
 from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
+
+from advocacy.api.fields import NO_NUL_PATTERN
 
 ERROR_CODES_DESCRIPTION = (
     "Stable and machine-readable, for example `validation_error`, `parse_error`, `not_authenticated`, "
@@ -60,14 +64,14 @@ _ERRORS = {
 }
 _ANONYMOUS_401 = "The token sent is invalid or revoked (send none to use this operation anonymously)."
 _PAGE_404 = "No such object, or the page or cursor is invalid or past the end."
-_PAGINATION_PARAMETERS = {"page", "page_size", "cursor"}
 
 
 def _error_statuses(operation: dict) -> list[str]:
     parameters = operation.get("parameters", [])
     has_body = "requestBody" in operation
+    # A page number past the end is a 404, but a page_size out of 1..500 is a 400.
     has_input = has_body or any(
-        p["in"] in ("query", "header") and p["name"] not in _PAGINATION_PARAMETERS for p in parameters
+        p["in"] in ("query", "header") and p["name"] not in {"page", "cursor"} for p in parameters
     )
     can_miss = any(p["in"] == "path" for p in parameters) or any(p["name"] in ("page", "cursor") for p in parameters)
     statuses = ["401", "403", "429", "503"]
@@ -80,6 +84,11 @@ def _error_statuses(operation: dict) -> list[str]:
     return sorted(statuses)
 
 
+# A browser session works on the API too (the site's own pages use it), but a client generator that sees
+# it on an operation may send the token as a session cookie: operations list the token only.
+_NOT_FOR_CLIENTS = {"cookieAuth"}
+
+
 def document_errors(result, generator, request, public):
     """Add every error an operation can answer with, in the one error shape; mark anonymous operations."""
     for path_item in result.get("paths", {}).values():
@@ -87,11 +96,16 @@ def document_errors(result, generator, request, public):
             requirements = operation.get("security", [])
             anonymous = {} in requirements
             # Anonymous: no requirement at all, so a generated client can call it without credentials (a
-            # token may still be sent, and can show more, such as your chapters' campaigns). Otherwise each
-            # scheme on its own: drf-spectacular puts the two names of one extension into one requirement,
-            # which would mean "both at once".
+            # token may still be sent, and can show more, such as your chapters' campaigns).
             operation["security"] = (
-                [] if anonymous else [{name: scopes} for req in requirements for name, scopes in req.items()]
+                []
+                if anonymous
+                else [
+                    {name: scopes}
+                    for req in requirements
+                    for name, scopes in req.items()
+                    if name not in _NOT_FOR_CLIENTS
+                ]
             )
             paginated = any(p["name"] in ("page", "cursor") for p in operation.get("parameters", []))
             responses = operation.setdefault("responses", {})
@@ -108,3 +122,70 @@ def document_errors(result, generator, request, public):
                     response["headers"] = _RETRY_AFTER
             operation["responses"] = dict(sorted(responses.items()))
     return result
+
+
+def _no_nul(schema: dict) -> None:
+    """Every free-text string an input can carry is NUL-free, as the server requires (PostgreSQL cannot store
+    NUL); strings with a pattern, a format or an enum are constrained already."""
+    if not isinstance(schema, dict):
+        return
+    types = schema.get("type")
+    is_string = types == "string" or (isinstance(types, list) and "string" in types)
+    if is_string and not {"pattern", "format", "enum", "$ref"} & set(schema):
+        schema["pattern"] = NO_NUL_PATTERN
+    for key in ("properties", "patternProperties"):
+        for child in schema.get(key, {}).values():
+            _no_nul(child)
+    for key in ("items", "additionalProperties"):
+        _no_nul(schema.get(key))
+    for key in ("oneOf", "anyOf", "allOf"):
+        for child in schema.get(key, []):
+            _no_nul(child)
+
+
+def _defaults_in_words(component: dict) -> None:
+    """A request field that has a default may be left out; openapi-typescript (with its defaults) reads a
+    `default` as "always present" and so makes the field required in a request body. The default is said
+    in the field's description instead, where every generator leaves the field optional."""
+    for prop in component.get("properties", {}).values():
+        if isinstance(prop, dict) and "default" in prop:
+            default = prop.pop("default")
+            shown = json.dumps(default)
+            prop["description"] = f"{prop.get('description', '')} Default: {shown}.".strip()
+
+
+def exact_inputs(result, generator, request, public):
+    """State on every input the rules the server applies to all of them (see advocacy/api/fields.py)."""
+    components = result.get("components", {}).get("schemas", {})
+    request_components = set()
+    for path_item in result.get("paths", {}).values():
+        for operation in path_item.values():
+            for parameter in operation.get("parameters", []):
+                _no_nul(parameter.get("schema"))
+            for media in operation.get("requestBody", {}).get("content", {}).values():
+                ref = media.get("schema", {}).get("$ref", "")
+                if ref:
+                    request_components.add(ref.rsplit("/", 1)[-1])
+                else:
+                    _no_nul(media.get("schema"))
+    # Request components and the components they use (a batch's items).
+    pending = list(request_components)
+    while pending:
+        name = pending.pop()
+        component = components.get(name, {})
+        _no_nul(component)
+        _defaults_in_words(component)
+        for node in _refs(component):
+            if node not in request_components:
+                request_components.add(node)
+                pending.append(node)
+    return result
+
+
+def _refs(node) -> list[str]:
+    if isinstance(node, dict):
+        found = [node["$ref"].rsplit("/", 1)[-1]] if "$ref" in node else []
+        return found + [ref for value in node.values() for ref in _refs(value)]
+    if isinstance(node, list):
+        return [ref for value in node for ref in _refs(value)]
+    return []

@@ -304,8 +304,8 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Call Your Officials API",
     "DESCRIPTION": (
         "Find your officials, read the campaign scripts, log your calls and read the tallies. "
-        "Authenticate with `Authorization: Token <key>` or `Authorization: Bearer <key>` (create keys on "
-        "the API tokens page), or with a browser session plus CSRF token. Bodies are JSON. Every error is "
+        "Authenticate with `Authorization: Bearer <key>` (`tokenAuth`; `Authorization: Token <key>` is taken "
+        "too), with a key from the API tokens page. Bodies are JSON. Every error is "
         '`{"error": {"code", "message", "fields"}}`. Guide: docs/api.md in the repository.'
     ),
     "VERSION": "1.0.0",
@@ -334,6 +334,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "advocacy.api.schemas.document_errors",
+        "advocacy.api.schemas.exact_inputs",
     ],
 }
 

@@ -4,6 +4,14 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from advocacy.api.fields import (
+    OCD_ID_MESSAGE,
+    OCD_ID_PATTERN,
+    ZIP_MESSAGE,
+    ZIP_PATTERN,
+    StrictCharField,
+    pattern_validator,
+)
 from campaigns.models import Action, Campaign
 from campaigns.rendering import markdown_to_html
 from officials.models import OfficeRole
@@ -101,13 +109,18 @@ class CampaignDetailOutputSerializer(CampaignListOutputSerializer):
 
 
 class TargetsQueryInputSerializer(serializers.Serializer):
-    zip = serializers.CharField(
-        required=False, allow_blank=True, max_length=10, help_text="ZIP or ZIP+4. Defaults to your saved ZIP."
+    zip = StrictCharField(
+        required=False,
+        allow_blank=True,
+        max_length=10,
+        validators=[pattern_validator(ZIP_PATTERN, ZIP_MESSAGE)],
+        help_text="ZIP or ZIP+4. Defaults to your saved ZIP.",
     )
-    district = serializers.CharField(
+    district = StrictCharField(
         required=False,
         allow_blank=True,
         max_length=200,
+        validators=[pattern_validator(OCD_ID_PATTERN, OCD_ID_MESSAGE)],
         help_text="For a ZIP split between districts: the OCD id of yours.",
     )
 

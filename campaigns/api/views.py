@@ -9,6 +9,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from accounts.models import Membership
+from advocacy import errors
+from advocacy.api.filters import StrictBooleanFilter
 from advocacy.api.schemas import ErrorResponse
 from campaigns import selectors
 from campaigns.models import Campaign
@@ -22,10 +24,14 @@ from .serializers import (
 )
 
 
+class ZipRequired(errors.Conflict):
+    code = "zip_required"
+
+
 class CampaignFilter(filters.FilterSet):
     chapter = filters.CharFilter(field_name="chapter__slug", help_text="Only this chapter's campaigns (its slug).")
     category = filters.CharFilter(field_name="categories__slug", help_text="Only campaigns in this category (slug).")
-    national = filters.BooleanFilter(
+    national = StrictBooleanFilter(
         field_name="chapter", lookup_expr="isnull", help_text="true: national campaigns only; false: chapters' only."
     )
     q = filters.CharFilter(method="search", help_text="Words in the title or summary.")
@@ -106,10 +112,11 @@ class CampaignViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(
         parameters=[TargetsQueryInputSerializer, *LANGUAGE_PARAMETERS],
-        responses={200: CampaignTargetsOutputSerializer, 400: ErrorResponse, 404: ErrorResponse},
+        responses={200: CampaignTargetsOutputSerializer, 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse},
         description=(
             "Whom you contact for each action, with the script filled in for each official. Roles are "
-            "resolved from `zip` (default: your saved ZIP and district); fixed targets are the same for all."
+            "resolved from `zip` (default: your saved ZIP and district; with neither, a 409 `zip_required`); "
+            "fixed targets are the same for all."
         ),
     )
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
@@ -117,11 +124,12 @@ class CampaignViewSet(viewsets.ReadOnlyModelViewSet):
         campaign = selectors.campaign_get_visible(slug=slug, user=request.user)
         query = TargetsQueryInputSerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        zip_code = (query.validated_data.get("zip") or "").strip()
-        district = (query.validated_data.get("district") or "").strip()
+        zip_code = query.validated_data.get("zip") or ""
+        district = query.validated_data.get("district") or ""
         if not zip_code:
             if not request.user.zip_code:
-                raise ValidationError({"zip": [_("Give a ZIP code, or save yours on your profile.")]})
+                # Nothing wrong with the request itself: it relies on a profile that has no ZIP yet.
+                raise ZipRequired(_("Give a ZIP code, or save yours on your profile."))
             zip_code = request.user.zip_code
             district = district or request.user.district_ocd_id
         result = selectors.campaign_targets(

@@ -1,6 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from advocacy.api.fields import StrictCharField
 from officials.models import ContactPoint, Division, OfficeRole, Person, WrongNumberReport
 
 
@@ -63,7 +64,7 @@ class OfficialEntryOutputSerializer(serializers.Serializer):
 
 
 class WrongNumberReportInputSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=1000, help_text="What is wrong with the number.")
+    reason = StrictCharField(max_length=1000, help_text="What is wrong with the number.")
 
 
 class WrongNumberReportOutputSerializer(serializers.ModelSerializer):

@@ -2,7 +2,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import permissions, status, viewsets
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -70,7 +70,7 @@ class OfficialsPagination(StandardCursorPagination):
             "district table still returns the state's officials (`representative_known: false`). Without `zip`: "
             "offices filtered by `state`, `role` and `district`. Public data: no authentication needed."
         ),
-        responses={200: OfficialEntryOutputSerializer(many=True), 400: ErrorResponse},
+        responses={200: OfficialEntryOutputSerializer(many=True), 400: ErrorResponse, 404: ErrorResponse},
     ),
     retrieve=extend_schema(
         operation_id="officials_retrieve",
@@ -90,18 +90,17 @@ class OfficialViewSet(viewsets.ReadOnlyModelViewSet):
 
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())  # validates every filter: 400 on a bad one
-        zip_code = request.query_params.get("zip", "").strip()
+        zip_code = request.query_params.get("zip", "")
         if zip_code:
-            district = request.query_params.get("district", "").strip()
+            # One page, but its parameters are checked as on the others.
+            self.paginator.get_page_size(request)
+            self.paginator.decode_cursor(request)
+            district = request.query_params.get("district", "")
             lookup = selectors.officials_for_zip(zip_code=zip_code, district_ocd_id=district)
             if district and lookup.chosen_district is None:
-                raise ValidationError(
-                    {
-                        "district": [
-                            _("ZIP %(zip)s is not in district %(district)s.")
-                            % {"zip": lookup.zip5, "district": district}
-                        ]
-                    }
+                # Well formed (the schema's pattern) but not one of the ZIP's districts: nothing to list.
+                raise NotFound(
+                    _("ZIP %(zip)s is not in district %(district)s.") % {"zip": lookup.zip5, "district": district}
                 )
             entries = lookup.entries
             role = request.query_params.get("role")

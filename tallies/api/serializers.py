@@ -4,10 +4,10 @@ import dataclasses
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.utils.translation import gettext as _
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
+from advocacy.api.fields import StrictDateField
 from tallies.call_input import (
     IDEMPOTENCY_KEY_RE,
     MAX_BATCH_ITEMS,
@@ -28,20 +28,23 @@ _IN_RANGE = [
 
 
 class DateRangeInputSerializer(serializers.Serializer):
-    start = serializers.DateField(
+    start = StrictDateField(
         required=False,
         validators=_IN_RANGE,
         help_text="First day counted (the chapter's own day), YYYY-MM-DD (1900..2100). Open if omitted.",
     )
-    end = serializers.DateField(
+    end = StrictDateField(
         required=False,
         validators=_IN_RANGE,
-        help_text="Last day counted (the chapter's own day), YYYY-MM-DD (1900..2100). Open if omitted.",
+        help_text=(
+            "Last day counted (the chapter's own day), YYYY-MM-DD (1900..2100). Open if omitted. Before `start`, "
+            "the two are swapped, as on the dashboard (the answer's `start` and `end` say which range was read)."
+        ),
     )
 
     def validate(self, attrs):
         if attrs.get("start") and attrs.get("end") and attrs["start"] > attrs["end"]:
-            raise serializers.ValidationError({"end": _("The end date is before the start date.")})
+            attrs["start"], attrs["end"] = attrs["end"], attrs["start"]
         return attrs
 
 

@@ -86,12 +86,14 @@ def test_patch_me_can_choose_a_district_for_a_split_zip(token_client, db):
     assert response.json()["district_ocd_id"] == district
 
 
-def test_patch_me_with_a_district_outside_the_zip_is_400(token_client, db):
+def test_patch_me_with_a_district_outside_the_zip_is_409(token_client, db):
+    """Well formed (the schema's pattern), but in conflict with the saved ZIP: a 409, and nothing changes."""
     missouri_officials()
     user = UserFactory(zip_code="65101", state="MO")
     response = token_client(user).patch(ME, {"district_ocd_id": "ocd-division/country:us/state:mo/cd:1"}, format="json")
-    assert response.status_code == HTTPStatus.BAD_REQUEST
-    assert "district_ocd_id" in response.json()["error"]["fields"]
+    assert response.status_code == HTTPStatus.CONFLICT
+    assert response.json()["error"]["code"] == "district_conflict"
+    assert "does not include" in response.json()["error"]["message"]
 
 
 @pytest.mark.parametrize("zip_code", ["6510", "abcde", "65101-12", "651011234"])

@@ -135,18 +135,47 @@ def test_the_idempotency_key_header_has_its_real_length_and_pattern(schema):
         assert fits_schema == (IDEMPOTENCY_KEY_RE.match(sample) is not None), sample
 
 
-def test_both_token_schemes_are_declared_each_on_its_own(schema):
+def test_the_token_is_declared_as_http_bearer_and_no_operation_asks_for_a_cookie(schema):
+    """Issue 29: an apiKey named Authorization made generators send the bare key (401), and cookieAuth on
+    every operation made one send the key as a session cookie."""
     schemes = schema["components"]["securitySchemes"]
-    assert schemes["tokenAuth"] == {**schemes["tokenAuth"], "type": "apiKey", "in": "header", "name": "Authorization"}
-    assert schemes["bearerAuth"]["type"] == "http"
-    assert schemes["bearerAuth"]["scheme"] == "bearer"
+    assert schemes["tokenAuth"]["type"] == "http"
+    assert schemes["tokenAuth"]["scheme"] == "bearer"
+    assert "Token <key>" in schemes["tokenAuth"]["description"]
+    assert "bearerAuth" not in schemes
     for path, method, operation in operations(schema):
         if (path, method) in ANONYMOUS:
             assert operation["security"] == [], (method, path)
         else:
-            assert {"tokenAuth": []} in operation["security"], (method, path)
-            assert {"bearerAuth": []} in operation["security"], (method, path)
-            assert all(len(requirement) == 1 for requirement in operation["security"]), (method, path)
+            assert operation["security"] == [{"tokenAuth": []}], (method, path)
+
+
+def test_every_free_text_input_is_nul_free_and_page_size_is_bounded(schema):
+    for path, method, operation in operations(schema):
+        for parameter in operation.get("parameters", []):
+            value = parameter["schema"]
+            if value.get("type") == "string" and not {"enum", "format"} & set(value):
+                assert "pattern" in value, (method, path, parameter["name"])
+            if parameter["name"] == "page_size":
+                assert value == {"type": "integer", "minimum": 1, "maximum": 500}
+    report = schema["components"]["schemas"]["WrongNumberReportInputRequest"]["properties"]["reason"]
+    assert report["pattern"] == "^[^\\x00]*$"
+
+
+def test_zip_district_and_dates_carry_the_servers_patterns(schema):
+    officials = {p["name"]: p["schema"] for p in schema["paths"]["/api/v1/officials/"]["get"]["parameters"]}
+    zip_pattern = re.compile(officials["zip"]["pattern"])
+    for good in ["", "65101", "65101-1234"]:
+        assert zip_pattern.fullmatch(good), good
+    for bad in ["6510", "651011234", " 65101", "65101-", "\u0666\u0665\u0661\u0660\u0661"]:
+        assert not zip_pattern.fullmatch(bad), bad
+    assert re.fullmatch(officials["district"]["pattern"], "ocd-division/country:us/state:mo/cd:3")
+    tally = {p["name"]: p["schema"] for p in schema["paths"]["/api/v1/chapters/{slug}/tally/"]["get"]["parameters"]}
+    date = re.compile(tally["start"]["pattern"])
+    for good in ["1900-01-01", "2100-12-31", "2000-02-29", "2024-02-29", "2026-04-30"]:
+        assert date.fullmatch(good), good
+    for bad in ["1899-12-31", "2101-01-01", "1900-02-29", "2100-02-29", "2026-04-31", "2026-1-5", ""]:
+        assert not date.fullmatch(bad), bad
 
 
 @pytest.mark.parametrize("path", ["/api/v1/calls/", "/api/v1/officials/"])

@@ -104,11 +104,12 @@ def test_targets_with_a_malformed_zip_are_a_400(volunteer_api, demo, zip_code):
     assert response.json()["error"]["code"] == "validation_error"
 
 
-def test_targets_without_any_zip_are_a_400(token_client, demo):
+def test_targets_without_any_zip_are_a_409(token_client, demo):
+    """Nothing wrong with the request (the schema allows leaving zip out): the profile has no ZIP to use."""
     user = UserFactory(zip_code="")
     response = token_client(user).get(f"/api/v1/campaigns/{demo.slug}/targets/")
-    assert response.status_code == HTTPStatus.BAD_REQUEST
-    assert "zip" in response.json()["error"]["fields"]
+    assert response.status_code == HTTPStatus.CONFLICT
+    assert response.json()["error"]["code"] == "zip_required"
 
 
 # ------------------------------------------------------------------------------

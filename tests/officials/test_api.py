@@ -61,10 +61,11 @@ def test_district_chooses_among_the_candidates(api_client, missouri):
     assert [r["holder"]["name"] for r in body["results"] if r["role"] == "us_house"] == ["Ann Wagner"]
 
 
-def test_a_district_the_zip_does_not_touch_is_a_400(api_client, missouri):
+def test_a_district_the_zip_does_not_touch_is_a_404(api_client, missouri):
+    """Well formed (the schema's pattern), so not a 400: there is no such district for this ZIP."""
     response = api_client.get(URL, {"zip": "65101", "district": "ocd-division/country:us/state:mo/cd:2"})
-    assert response.status_code == HTTPStatus.BAD_REQUEST
-    assert "district" in response.json()["error"]["fields"]
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    assert "is not in district" in response.json()["error"]["message"]
 
 
 def test_a_zip_and_a_role_give_just_that_role(api_client, missouri):
