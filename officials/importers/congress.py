@@ -351,11 +351,12 @@ def import_congress(
         for holding in progress_bar(planned, desc="members of Congress", progress=progress):
             division = writer.divisions[holding.division_id]
             office = writer.office(role=holding.role, division=division, seat=holding.seat, title=holding.title)
-            person = writer.person(holding.person_key, holding.person_fields)
+            person = writer.person(holding.person_key, holding.person_fields, office=office)
             writer.hold(holding, office, person)
             for contact in holding.contacts:
                 writer.contact(contact, office=office, person=person)
         writer.end_unlisted()
         writer.retire_unseen_contacts()
+        writer.policy.finish()
         _create_vacant_house_seats(writer, result=result)
         return finish(result, dry_run)

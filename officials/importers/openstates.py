@@ -33,6 +33,8 @@ from .common import ImportFileError, ImportResult, finish
 from .executives import EXECUTIVE_ROLES, merge_executive_plans, plan_executive_rows, write_executive_plans
 from .sources import decode_text, read_tree
 
+# A machine source: its proposals against curated or staff-set values are held (policy.py).
+OPENSTATES_SOURCE = "openstates"
 _SKIP_DIRS = frozenset({"legislature", "municipalities", "retired", "committees"})
 
 
@@ -167,5 +169,6 @@ def import_openstates_executives(
             divisions=divisions,
             snapshot_date=snapshot_date,
             progress=progress,
+            source=OPENSTATES_SOURCE,
         )
         return finish(result, dry_run)
