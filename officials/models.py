@@ -115,6 +115,34 @@ class Office(models.Model):
     def is_organisation(self) -> bool:
         return self.role == OfficeRole.ORGANISATION
 
+    def holder_phrase(self) -> str:
+        """The office said in place of its holder's name, in the active language ("the Attorney General of
+        Missouri" / "el Fiscal General de Missouri"), for a script when nobody is known to hold it."""
+        place = self.division.name if self.division else ""
+        if self.role == OfficeRole.GOVERNOR and self.title.startswith("Mayor"):
+            return str(_("the Mayor of the District of Columbia"))
+        phrases = {
+            OfficeRole.GOVERNOR: _("the Governor of %(place)s"),
+            OfficeRole.ATTORNEY_GENERAL: _("the Attorney General of %(place)s"),
+            OfficeRole.SECRETARY_OF_STATE: _("the Secretary of State of %(place)s"),
+            OfficeRole.US_SENATE: _("the U.S. Senator for %(place)s"),
+        }
+        if self.role in phrases and place:
+            return str(phrases[self.role] % {"place": place})
+        if self.role == OfficeRole.US_HOUSE and self.division is not None:
+            district = self.division.ocd_id.rsplit(":", 1)[-1]
+            state = self.division.parent.name if self.division.parent else self.division.state
+            if district == "at-large":
+                return str(_("the U.S. Representative for %(state)s") % {"state": state})
+            return str(
+                _("the U.S. Representative for district %(district)s of %(state)s")
+                % {
+                    "district": district,
+                    "state": state,
+                }
+            )
+        return str(_("the office of %(title)s") % {"title": self.name or self.title})
+
     @property
     def chamber(self) -> str:
         """ "house" or "senate" for legislative seats, "" otherwise (for script chamber blocks)."""

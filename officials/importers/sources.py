@@ -14,6 +14,7 @@ import tarfile
 import urllib.error
 import urllib.parse
 import urllib.request
+import zlib
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
@@ -140,8 +141,11 @@ def _tar_files(url: str, *, wanted) -> list[tuple[str, bytes]]:
             for member in archive:
                 if member.isfile() and wanted(PurePosixPath(member.name)):
                     files.append((f"{url}!{member.name}", archive.extractfile(member).read()))
-    except tarfile.TarError as exc:
-        raise ImportFileError(file=url, row=0, field="-", reason=f"not a readable .tar.gz: {exc}") from exc
+    except (tarfile.TarError, EOFError, zlib.error, OSError) as exc:
+        # A download cut short ends the gzip stream early (EOFError): a clear error naming the file.
+        raise ImportFileError(
+            file=url, row=0, field="-", reason=f"not a readable .tar.gz: {exc or 'truncated'}"
+        ) from exc
     return sorted(files)
 
 
