@@ -199,6 +199,11 @@ def _role_holder(role: str, official, others) -> str:
     return _person_name(holders[0]) if len(holders) == 1 else ""
 
 
+_SPANISH_CONTRACTIONS_RE = re.compile(
+    r"\b(a|de) el ((?:Gobernador|Fiscal|Secretario|Senador|Representante|Alcalde|cargo)\b)", re.IGNORECASE
+)
+
+
 def _starts_sentence(text: str, position: int) -> bool:
     before = text[:position].rstrip(" \t")
     return not before or before[-1] in ".!?\n¿¡"
@@ -267,4 +272,8 @@ def render_script(
             return original
         return value
 
-    return RenderedScript(text=PLACEHOLDER_RE.sub(substitute, text), unknown=unknown, unfilled=unfilled)
+    filled = PLACEHOLDER_RE.sub(substitute, text)
+    if translation.get_language() == "es":
+        # "a el Fiscal General" -> "al Fiscal General": the office named in place of a name follows the grammar.
+        filled = _SPANISH_CONTRACTIONS_RE.sub(lambda m: ("al " if m[1].lower() == "a" else "del ") + m[2], filled)
+    return RenderedScript(text=filled, unknown=unknown, unfilled=unfilled)
