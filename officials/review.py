@@ -180,3 +180,92 @@ def incoming_officeholder_record(*, incoming: IncomingOfficeholder, user) -> Inc
         incoming.created_by = user
     incoming.save()
     return incoming
+
+
+# ------------------------------------------------------------------------------
+# Many incoming officeholders at once (a CSV, for the January turnover)
+# ------------------------------------------------------------------------------
+INCOMING_COLUMNS = ["state", "role", "name", "party", "first_day", "photo_url", "phone", "contact_form", "email"]
+INCOMING_REQUIRED = ["state", "role", "name", "first_day"]
+
+
+def incoming_officeholders_import(*, source, user=None, dry_run: bool = False) -> tuple[int, int]:
+    """Incoming officeholders from a CSV (columns INCOMING_COLUMNS; photo, phone, form, email optional).
+
+    Every row is checked first (state, role, an existing office, the date, the phone); a bad file
+    raises ImportFileError naming the row and writes nothing. A row for an office and name already
+    entered updates it. Returns (entered, updated).
+    """
+    from django.core.exceptions import ValidationError as DjangoValidationError
+    from django.core.validators import URLValidator, validate_email
+
+    from .importers import EXECUTIVE_ROLES, ImportFileError, executive_role_name
+    from .importers.common import parse_date
+    from .importers.sources import csv_rows, read_source
+    from .models import Office, OfficeRole
+
+    name = str(source)
+    rows = csv_rows(read_source(source), name, None, required=INCOMING_REQUIRED)
+    roles = {**EXECUTIVE_ROLES, **{r.value.replace("_", " "): r.value for r in OfficeRole}}
+    planned = []
+    for number, row in rows:
+
+        def fail(field, reason, number=number):
+            raise ImportFileError(file=name, row=number, field=field, reason=reason)
+
+        state = row["state"].upper()
+        role = roles.get(executive_role_name(row["role"]))
+        if role is None or role == OfficeRole.ORGANISATION:
+            fail("role", f"{row['role']!r} is not an office role ({', '.join(sorted(EXECUTIVE_ROLES))})")
+        offices = Office.objects.filter(role=role, division__state=state, is_active=True)
+        if offices.count() != 1:
+            fail("state", f"no single {OfficeRole(role).label} office for {state!r} (import the officials first)")
+        if not " ".join(row["name"].split()):
+            fail("name", "empty")
+        first_day = parse_date(row["first_day"], file=name, row=number, field="first_day")
+        if first_day is None:
+            fail("first_day", "empty")
+        phone = row.get("phone", "")
+        if phone:
+            try:
+                phone = phone_normalise(phone)
+            except InvalidPhoneNumber as exc:
+                fail("phone", f"not a valid phone number: {exc}")
+        for field in ("photo_url", "contact_form"):
+            if row.get(field):
+                try:
+                    URLValidator(schemes=["http", "https"])(row[field])
+                except DjangoValidationError:
+                    fail(field, f"{row[field]!r} is not an http(s) URL")
+        if row.get("email"):
+            try:
+                validate_email(row["email"])
+            except DjangoValidationError:
+                fail("email", f"{row['email']!r} is not an email address")
+        planned.append(
+            dict(
+                office=offices.get(),
+                name=" ".join(row["name"].split()),
+                party=row.get("party", "")[:50],
+                first_day=first_day,
+                photo_url=row.get("photo_url", ""),
+                phone=phone,
+                contact_form=row.get("contact_form", ""),
+                email=row.get("email", ""),
+            )
+        )
+    entered = updated = 0
+    with transaction.atomic():
+        for values in planned:
+            incoming = IncomingOfficeholder.objects.filter(office=values["office"], name=values["name"]).first()
+            if incoming is None:
+                incoming = IncomingOfficeholder(**values)
+                entered += 1
+            else:
+                for key, value in values.items():
+                    setattr(incoming, key, value)
+                updated += 1
+            incoming_officeholder_record(incoming=incoming, user=user)
+        if dry_run:
+            transaction.set_rollback(True)
+    return entered, updated

@@ -22,6 +22,8 @@ import yaml
 
 from .common import ImportFileError
 
+# Some hosts (the Census among them) refuse Python's default agent; say who is asking.
+USER_AGENT = "CallYourOfficials-refresh/1.0 (officials data refresh)"
 _HREF_RE = re.compile(r"""href=["']([^"'?#]+)["']""", re.IGNORECASE)
 
 
@@ -32,8 +34,9 @@ def is_url(source) -> bool:
 def read_source(source, *, optional: bool = False) -> bytes | None:
     """The bytes of a file or URL. With optional=True a missing one is None instead of an error."""
     if is_url(source):
+        request = urllib.request.Request(source, headers={"User-Agent": USER_AGENT})  # noqa: S310 (scheme checked)
         try:
-            with urllib.request.urlopen(source, timeout=60) as response:  # noqa: S310 (scheme checked above)
+            with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 (scheme checked above)
                 return response.read()
         except urllib.error.HTTPError as exc:
             if optional and exc.code == 404:

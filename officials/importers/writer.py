@@ -94,6 +94,12 @@ class HoldingWriter:
         self.future_terms = list(
             Term.objects.filter(office__role__in=roles, start__gt=self.today).select_related("person")
         )
+        # Ended terms with a known first day: a holder listed again with the same first day gets the
+        # same term back (a bad file's ends undone, a switch between sources) instead of a second one.
+        self.ended_terms = {
+            (t.office_id, t.person_id, t.start): t
+            for t in Term.objects.filter(office__role__in=roles, end__lt=self.today, start__isnull=False)
+        }
         # Contact points this importer owns, by upstream key.
         self.contacts = {
             cp.source_key: cp
@@ -222,6 +228,14 @@ class HoldingWriter:
             # Someone else held this seat, or this person held another seat (House -> Senate).
             self._end(other, self._end_before(holding.start))
             self.open_terms.remove(other)
+        ended = self.ended_terms.pop((office.pk, person.pk, holding.start), None)
+        if ended is not None:
+            ended.end, ended.party = holding.end, holding.party
+            ended.save(update_fields=["end", "party"])
+            self.open_terms.append(ended)
+            self.kept_terms.add(ended.pk)
+            self.result.add("term", "updated")
+            return ended
         term = Term.objects.create(
             person=person, office=office, start=holding.start, end=holding.end, party=holding.party, source=self.source
         )

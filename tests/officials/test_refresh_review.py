@@ -114,6 +114,11 @@ def test_a_refresh_from_the_upstream_tarball_ends_nobody_in_office_and_regresses
         assert change.proposed_value.startswith(f"{name} leaves; last day")
         assert "already past before this refresh" in change.reason
         assert change.source == "openstates"
+    # West Virginia's governor under a second ocd-person id: not cut to a day, held.
+    wv = held.get(office__title="Governor of West Virginia", field="holder")
+    assert "the same person under a second id" in wv.reason
+    assert holder("Governor of West Virginia") == "Patrick Morrisey"
+    assert Term.objects.filter(office__title="Governor of West Virginia").count() == 1
     nc = held.get(office__title="Governor of North Carolina", field="contact form")
     assert nc.current_value.endswith("contact-governor-stein")
     assert nc.proposed_value.endswith("contact-governor-cooper")
