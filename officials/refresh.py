@@ -59,16 +59,33 @@ def upstream_sources() -> dict[str, str]:
     return {**DEFAULT_SOURCES, **getattr(settings, "OFFICIALS_REFRESH_SOURCES", {})}
 
 
+def _first_existing(*paths: Path) -> Path:
+    return next((p for p in paths if p.exists()), paths[0])
+
+
 def sources_from_dir(data_dir) -> dict[str, str]:
-    """The layout of the public data folder (see its README)."""
+    """The layout of the public data folder (see its README), or clones of the upstream repositories.
+
+    Upstream-only: `ocd-division-ids/identifiers/country-us/`, `congress-legislators/`, the Census
+    relationship file (`zip-districts/*.txt`) and `people/data/` (openstates/people).
+    """
     data_dir = Path(data_dir)
     executives = data_dir / "state-executives"
     updates = executives / "governor-updates-pr3367-unmerged.csv"
+    census = sorted((data_dir / "zip-districts").glob("*natl*.txt")) if (data_dir / "zip-districts").is_dir() else []
     return {
-        "divisions": str(data_dir / "ocd-divisions"),
+        "divisions": str(
+            _first_existing(data_dir / "ocd-divisions", data_dir / "ocd-division-ids" / "identifiers" / "country-us")
+        ),
         "congress": str(data_dir / "congress-legislators"),
-        "zip_districts": str(data_dir / "zip-districts" / "zccd.csv"),
-        "executives": str(executives / "state-executives.csv"),
+        "zip_districts": str(_first_existing(data_dir / "zip-districts" / "zccd.csv", *census)),
+        "executives": str(
+            _first_existing(
+                executives / "state-executives.csv",
+                executives / "openstates-executive",
+                data_dir / "people" / "data",
+            )
+        ),
         "executive_updates": str(updates) if updates.exists() else "",
     }
 

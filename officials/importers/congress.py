@@ -44,6 +44,14 @@ TENURE_GAP = datetime.timedelta(days=7)
 def _congress_base(source) -> tuple[str, str]:
     """(directory or URL base, the legislators-current stem) for a DIR_OR_URL argument."""
     text = str(source)
+    if text.endswith(".csv"):
+        # The CSV export flattens terms away (no history, no district offices): it cannot be read.
+        raise ImportFileError(
+            file=text,
+            row=0,
+            field="-",
+            reason="the CSV export is not read: give the folder, or legislators-current.json / .yaml",
+        )
     for ext in (".json", ".yaml", ".yml"):
         if text.endswith(ext):
             base, _, filename = text.rpartition("/")
