@@ -1,12 +1,13 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Case, Count, OuterRef, Q, Subquery, Value, When
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from .attention import officials_needing_attention
 from .forms import IncomingOfficeholderAdminForm, WrongNumberReportAdminForm
 from .models import (
     ContactPoint,
@@ -24,7 +25,7 @@ from .models import (
     ZipMap,
 )
 from .review import incoming_officeholder_record, pending_change_approve, pending_change_reject
-from .selectors import officials_needing_attention, officials_refresh_warning
+from .selectors import officials_refresh_warning
 from .services import contact_point_fix, wrong_number_report_dismiss
 
 
@@ -268,9 +269,20 @@ class ZipMapAdmin(admin.ModelAdmin):
 class RefreshRunAdmin(admin.ModelAdmin):
     """Each `refresh_officials` run, by hand or from the weekly beat, with its change report."""
 
-    list_display = ["started_at", "finished_at", "status", "dry_run", "changed"]
+    list_display = ["started_at", "finished_at", "status", "dry_run", "changed", "held", "held_sources"]
     list_filter = ["status", "dry_run", "changed"]
-    readonly_fields = ["started_at", "finished_at", "status", "dry_run", "changed", "sources", "report_text", "error"]
+    readonly_fields = [
+        "started_at",
+        "finished_at",
+        "status",
+        "dry_run",
+        "changed",
+        "held",
+        "held_sources",
+        "sources",
+        "report_text",
+        "error",
+    ]
     fields = readonly_fields
 
     @admin.display(description="Report")
@@ -316,11 +328,10 @@ class PendingChangeAdmin(admin.ModelAdmin):
     change_form_template = "admin/officials/pendingchange/change_form.html"
     change_list_template = "admin/officials/pendingchange/change_list.html"
 
-    def changelist_view(self, request, extra_context=None):
-        # Held changes first: that is the work; decided ones stay for the record.
-        if not request.GET:
-            return HttpResponseRedirect(f"{request.path}?status__exact=held")
-        return super().changelist_view(request, extra_context)
+    def get_queryset(self, request):
+        # Held changes first: that is the work; decided ones stay below for the record.
+        held_first = Case(When(status=PendingChange.Status.HELD, then=Value(0)), default=Value(1))
+        return super().get_queryset(request).annotate(held_first=held_first).order_by("held_first", "-last_proposed_at")
 
     def has_add_permission(self, request):
         return False

@@ -10,7 +10,7 @@ run says which source, which row and why. Each run is a RefreshRun row with the 
 are emailed the report when something changed or was held for review.
 
 What a source may change on its own and what it must hold for review is the policy in
-importers/policy.py. Here, each source runs in its own savepoint: when it would change more than
+officials/importers/policy.py. Here, each source runs in its own savepoint: when it would change more than
 OFFICIALS_REFRESH_MAX_CHANGE_SHARE of its rows at once (a truncated or broken upstream file), its
 writes are undone and the whole source is held (approving it re-reads the source and applies it).
 """

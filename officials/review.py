@@ -1,6 +1,6 @@
 """Writes staff make on what a refresh could not decide: held changes, incoming officeholders.
 
-A held change (PendingChange, made by importers/policy.py) is approved, which applies its
+A held change (PendingChange, made by officials/importers/policy.py) is approved, which applies its
 payload, or rejected, which is remembered so the same proposal is not held again. An incoming
 officeholder is entered before any source lists them and takes office on their first day.
 """

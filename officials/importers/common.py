@@ -42,7 +42,7 @@ class ImportResult:
     warnings: list[str] = field(default_factory=list)
     # ZIPs whose districts changed (import_zip_districts only), for the refresh's change report.
     zip_moves: list = field(default_factory=list)
-    # Changes the policy held for review, and proposals staff rejected earlier (importers/policy.py).
+    # Changes the policy held for review, and proposals staff rejected earlier (officials/importers/policy.py).
     held: list[str] = field(default_factory=list)
     rejected: list[str] = field(default_factory=list)
     # The refresh source name when the whole source was held (refresh.py), else "".

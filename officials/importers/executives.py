@@ -28,7 +28,7 @@ from .common import (
     phone_or_warning,
     progress_bar,
 )
-from .ocd import executive_title, state_names
+from .ocd import executive_title, role_name, state_names
 from .sources import csv_rows, read_source
 from .writer import HoldingWriter, PlannedContact, PlannedHolding
 
@@ -112,9 +112,7 @@ def _executive_contacts(row: dict, *, role: str, state: str, division_id: str, r
     contacts = []
     phone = phone_or_warning(row["phone"], result=result, where=f"{where} ({row['name']}) phone")
     label = (
-        "Office of the Mayor"
-        if (role == OfficeRole.GOVERNOR and state == "DC")
-        else f"Office of the {OfficeRole(role).label}"
+        "Office of the Mayor" if (role == OfficeRole.GOVERNOR and state == "DC") else f"Office of the {role_name(role)}"
     )
     if phone:
         contacts.append(
@@ -256,7 +254,7 @@ def plan_executive_rows(
                 holding, previous = previous, holding
             result.warnings.append(
                 f"{holding.where}: {holding.person_fields['name']} and {previous.person_fields['name']} both listed "
-                f"as current {OfficeRole(role).label} for {state}; kept {holding.person_fields['name']}"
+                f"as current {role_name(role)} for {state}; kept {holding.person_fields['name']}"
             )
         plan.current = holding
     return plans

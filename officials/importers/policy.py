@@ -11,8 +11,9 @@ brought them. Applied without review:
 
 Held (a PendingChange with its reason, nothing written):
 
-- ending a holder when the source lists no successor, or when the end date it gives had already
-  passed before this refresh (upstream has not entered a re-election; that is not news);
+- ending a holder when the source lists no successor (a scheduled last day more than 60 days
+  ahead is applied: the Needs attention page lists it when it comes close), or when the end date
+  it gives had already passed before this refresh (upstream has not entered a re-election);
 - replacing or removing a value a person set or confirmed (an admin edit, an accepted
   wrong-number report, a curated file's row) with a machine source's;
 - more than OFFICIALS_REFRESH_MAX_CHANGE_SHARE of one source's rows at once (refresh.py
@@ -37,6 +38,8 @@ PERSON_ORIGINS = frozenset({"curated", "staff", "report"})
 # Values staff typed are above any file, curated ones too.
 STAFF_ORIGINS = frozenset({"staff", "report"})
 DEFAULT_MAX_CHANGE_SHARE = 0.10
+# A scheduled last day this close, with no successor listed, needs a person (the Needs attention window).
+SCHEDULED_END_NOTICE_DAYS = 60
 
 
 def max_change_share() -> float:
@@ -63,8 +66,9 @@ def _origin_text(origin: str) -> str:
 class ChangePolicy:
     """The rules above, for one importer run; it records what it held on the ImportResult."""
 
-    def __init__(self, *, source: str, result: ImportResult, today: datetime.date | None = None):
+    def __init__(self, *, source: str, result: ImportResult, today: datetime.date | None = None, roles=None):
         self.source = source
+        self.roles = list(roles) if roles is not None else None
         self.result = result
         self.today = today or timezone.localdate()
         self.person_checked = source in PERSON_CHECKED_SOURCES
@@ -88,8 +92,11 @@ class ChangePolicy:
                 + ("" if successor_known else "; no successor is listed")
             )
         if not successor_known:
+            if upstream_end and on >= self.today + datetime.timedelta(days=SCHEDULED_END_NOTICE_DAYS):
+                # A last day far ahead is news, not an emptied office: Needs attention lists it in time.
+                return ""
             if upstream_end:
-                return f"the source sets the last day to {on} and lists no successor"
+                return f"the source sets the last day to {on}, within {SCHEDULED_END_NOTICE_DAYS} days, and lists no successor"
             return f"{self.source} no longer lists this holder and lists no successor"
         if term.source in PERSON_CHECKED_SOURCES and not self.person_checked and on < self.today:
             return f"the holder was entered by {term.source}; a machine source may not end the term retroactively"
@@ -195,8 +202,34 @@ class ChangePolicy:
 
     def finish(self) -> None:
         """Held proposals of this source that it no longer makes (upstream caught up) are withdrawn."""
-        PendingChange.objects.filter(
+        withdrawn = PendingChange.objects.filter(
             source=self.source,
             status=PendingChange.Status.HELD,
             kind__in=[PendingChange.Kind.END_TERM, PendingChange.Kind.CONTACT],
-        ).exclude(pk__in=self.proposed).delete()
+        ).exclude(pk__in=self.proposed)
+        if self.roles is not None:
+            # An import of some roles (--roles governor) speaks only for those offices.
+            withdrawn = withdrawn.filter(office__role__in=self.roles)
+        withdrawn.delete()
+
+
+# ------------------------------------------------------------------------------
+# Merging an upstream record into a holder staff entered first
+# ------------------------------------------------------------------------------
+def name_key(name: str) -> str:
+    """A name compared without case, spacing or initials: "Josh  H. Stein" matches "josh stein"."""
+    parts = [p.strip(".,").casefold() for p in name.split()]
+    parts = [p for p in parts if len(p) > 1]
+    return f"{parts[0]} {parts[-1]}" if len(parts) >= 2 else " ".join(parts)
+
+
+def staff_entered(terms, *, office: Office, name: str, key_field: str):
+    """The Person staff entered for `office` (a "staff" term, no upstream id yet) with the same name, or None."""
+    wanted = name_key(name)
+    for term in terms:
+        if term.office_id != office.pk or term.source != "staff":
+            continue
+        person = term.person
+        if getattr(person, key_field) is None and name_key(person.name) == wanted:
+            return person
+    return None

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from ..models import ContactPoint, ContactPointChange, Division, Office, Person, Term
 from .common import ImportResult
-from .policy import ChangePolicy
+from .policy import ChangePolicy, staff_entered
 
 
 @dataclass
@@ -86,7 +86,7 @@ class HoldingWriter:
         }
         self.offices = {(o.role, o.division_id, o.seat): o for o in Office.objects.filter(role__in=roles)}
         self.today = timezone.localdate()
-        self.policy = ChangePolicy(source=source, result=result, today=self.today)
+        self.policy = ChangePolicy(source=source, result=result, today=self.today, roles=roles)
         self.open_terms = list(
             Term.objects.filter(office__role__in=roles).current(on=self.today).select_related("person")
         )
@@ -128,7 +128,8 @@ class HoldingWriter:
     def person(self, key: str, fields: dict, *, office: Office | None = None) -> Person:
         person = self.people.get(key)
         if person is None and office is not None:
-            person = self._staff_entered(office, fields.get("name", ""))
+            terms = [*self.open_terms, *self.future_terms]
+            person = staff_entered(terms, office=office, name=fields.get("name", ""), key_field=self.key_field)
             if person is not None:
                 # Staff entered this holder before the source had them: one Person, now with its upstream id.
                 setattr(person, self.key_field, key)
@@ -149,17 +150,6 @@ class HoldingWriter:
         else:
             self.result.add("person", "unchanged")
         return person
-
-    def _staff_entered(self, office: Office, name: str) -> Person | None:
-        """A holder staff entered for this office (no upstream id yet) with the same name."""
-        wanted = _name_key(name)
-        for term in [*self.open_terms, *self.future_terms]:
-            if term.office_id != office.pk or term.source != "staff":
-                continue
-            person = term.person
-            if getattr(person, self.key_field) is None and _name_key(person.name) == wanted:
-                return person
-        return None
 
     # -- terms ------------------------------------------------------------------
     def _propose_end(self, term: Term, on: datetime.date, *, successor_known: bool, upstream_end: bool = False) -> bool:
@@ -425,10 +415,3 @@ class HoldingWriter:
             cp.save(update_fields=["is_active", "updated_at"])
             del self.contacts[key]
             self.result.add("contact point", "ended")
-
-
-def _name_key(name: str) -> str:
-    """A name compared without case, spacing or initials: "Josh  H. Stein" matches "josh stein"."""
-    parts = [p.strip(".,").casefold() for p in name.split()]
-    parts = [p for p in parts if len(p) > 1]
-    return f"{parts[0]} {parts[-1]}" if len(parts) >= 2 else " ".join(parts)

@@ -15,6 +15,9 @@ from pathlib import Path
 
 import yaml
 
+# The folder GitHub's tarball of the main branch unpacks to.
+REPOSITORY = "people-main"
+
 
 def person_yaml(
     *,
@@ -59,11 +62,11 @@ def person_yaml(
 
 
 def people_tarball(path: Path, files: dict[str, str | bytes]) -> Path:
-    """A .tar.gz of people-main/ holding `files` ({"data/ak/executive/Name-uuid.yml": text})."""
+    """A .tar.gz holding `files` ({"people-main/data/ak/executive/Name-uuid.yml": text})."""
     with tarfile.open(path, "w:gz") as archive:
-        for relative, content in sorted(files.items()):
+        for member, content in sorted(files.items()):
             data = content.encode() if isinstance(content, str) else content
-            info = tarfile.TarInfo(f"people-main/{relative}")
+            info = tarfile.TarInfo(member)
             info.size = len(data)
             archive.addfile(info, io.BytesIO(data))
     return path
@@ -73,5 +76,6 @@ def shared_executive_files(shared_data: Path) -> dict[str, bytes]:
     """The public data's Open States executive files (copied unchanged from upstream), in the repository layout."""
     root = shared_data / "state-executives" / "openstates-executive"
     return {
-        f"data/{path.parent.name}/executive/{path.name}": path.read_bytes() for path in sorted(root.glob("*/*.yml"))
+        f"{REPOSITORY}/data/{path.parent.name}/executive/{path.name}": path.read_bytes()
+        for path in sorted(root.glob("*/*.yml"))
     }

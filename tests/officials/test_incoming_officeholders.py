@@ -71,6 +71,11 @@ def test_a_bad_phone_or_an_organisation_is_a_form_error_and_writes_nothing(alask
     assert "Not a valid phone number" in response.content.decode()
     assert not IncomingOfficeholder.objects.exists()
     assert not Person.objects.filter(name="Pat Example").exists()
+    from officials.services import organisation_doj_ensure
+
+    response = add_in_admin(staff_client, organisation_doj_ensure(), phone="")
+    assert "An organisation has no officeholder" in response.content.decode()
+    assert not IncomingOfficeholder.objects.exists()
 
 
 def test_a_later_upstream_record_of_the_same_person_merges_instead_of_duplicating(

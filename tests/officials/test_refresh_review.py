@@ -60,7 +60,7 @@ def loaded(db, shared_data, travel):
 def upstream_files(shared_data):
     """Upstream's executive files as they are, plus a true successor and a truncated file."""
     files = shared_executive_files(shared_data)
-    files[f"data/ak/executive/Pat-Example-{SUCCESSOR_UUID}.yml"] = person_yaml(
+    files[f"people-main/data/ak/executive/Pat-Example-{SUCCESSOR_UUID}.yml"] = person_yaml(
         uuid=SUCCESSOR_UUID,
         name="Pat Example",
         role="governor",
@@ -77,8 +77,8 @@ def upstream_files(shared_data):
     text = files[name].decode()
     files[name] = text[: text.index("'2029") + 4].encode()
     # The repository's other folders, which are not executives.
-    files["data/ak/municipalities.yml"] = "- name: Anchorage\n"
-    files["data/ak/legislature/Someone-0000.yml"] = "id: ocd-person/x\nname: Someone\nroles: []\n"
+    files["people-main/data/ak/municipalities.yml"] = "- name: Anchorage\n"
+    files["people-main/data/ak/legislature/Someone-0000.yml"] = "id: ocd-person/x\nname: Someone\nroles: []\n"
     return files
 
 

@@ -24,6 +24,15 @@ SCRIPT = "[GOVERNOR's NAME] must act. I ask [STATE AG's NAME] and [OFFICIAL NAME
 SCRIPT_ES = "¿Va a actuar [GOVERNOR's NAME]? Pido a [STATE AG's NAME] que hable."
 
 
+@pytest.fixture(autouse=True)
+def _english_afterwards():
+    # The test client leaves the last request's language active in this thread.
+    yield
+    from django.utils import translation
+
+    translation.activate("en")
+
+
 @pytest.fixture
 def alaska_after_the_end(db, shared_data, travel):
     travel(datetime.date(2026, 11, 29))
