@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import zipcodes
+from django.utils import translation
 
 from officials.models import OfficeRole
 
@@ -186,7 +187,8 @@ def _person_name(entry) -> str:
         return ""
     if entry.person is not None:
         return entry.person.name
-    return entry.office.name if entry.office.is_organisation else ""
+    # Nobody known to hold it (between holders, or a vacant seat): the caller names the office, never a blank.
+    return entry.office.name if entry.office.is_organisation else entry.office.holder_phrase()
 
 
 def _role_holder(role: str, official, others) -> str:
@@ -197,13 +199,29 @@ def _role_holder(role: str, official, others) -> str:
     return _person_name(holders[0]) if len(holders) == 1 else ""
 
 
-def render_script(script: str, *, official=None, caller: Caller | None = None, officials=()) -> RenderedScript:
+_SPANISH_CONTRACTIONS_RE = re.compile(
+    r"\b(a|de) el ((?:Gobernador|Fiscal|Secretario|Senador|Representante|Alcalde|cargo)\b)", re.IGNORECASE
+)
+
+
+def _starts_sentence(text: str, position: int) -> bool:
+    before = text[:position].rstrip(" \t")
+    return not before or before[-1] in ".!?\n¿¡"
+
+
+def render_script(
+    script: str, *, official=None, caller: Caller | None = None, officials=(), language: str | None = None
+) -> RenderedScript:
     """Fill a script in for one official.
 
     `official` is the OfficialEntry being called (None for a script read without a target);
     `officials` is the caller's whole list, for role placeholders that name someone else
-    (a senator's script that mentions "[STATE AG's NAME]").
+    (a senator's script that mentions "[STATE AG's NAME]"). `language` is the script's own
+    language (default: the active one): an office named in place of an unknown holder is said in it.
     """
+    if language:
+        with translation.override(language):
+            return render_script(script, official=official, caller=caller, officials=officials)
     caller = caller or Caller()
     chamber = official.office.chamber if official is not None else ""
     text = keep_chamber_blocks(script or "", chamber=chamber)
@@ -242,6 +260,8 @@ def render_script(script: str, *, official=None, caller: Caller | None = None, o
     def substitute(match: re.Match) -> str:
         original = match.group(0)
         value = value_for(normalise_placeholder(match.group(1)))
+        if value and value[0].islower() and _starts_sentence(match.string, match.start()):
+            value = value[0].upper() + value[1:]
         if value is None:
             if original not in unknown:
                 unknown.append(original)
@@ -252,4 +272,8 @@ def render_script(script: str, *, official=None, caller: Caller | None = None, o
             return original
         return value
 
-    return RenderedScript(text=PLACEHOLDER_RE.sub(substitute, text), unknown=unknown, unfilled=unfilled)
+    filled = PLACEHOLDER_RE.sub(substitute, text)
+    if translation.get_language() == "es":
+        # "a el Fiscal General" -> "al Fiscal General": the office named in place of a name follows the grammar.
+        filled = _SPANISH_CONTRACTIONS_RE.sub(lambda m: ("al " if m[1].lower() == "a" else "del ") + m[2], filled)
+    return RenderedScript(text=filled, unknown=unknown, unfilled=unfilled)

@@ -222,14 +222,33 @@ def campaign_targets(
                 Target(
                     action=action,
                     entry=entry,
-                    script=render_script(local.script, official=entry, caller=caller, officials=officials),
-                    voicemail=render_script(local.voicemail_script, official=entry, caller=caller, officials=officials),
+                    script=render_script(
+                        local.script,
+                        official=entry,
+                        caller=caller,
+                        officials=officials,
+                        language=_text_language(action, "script", local.language),
+                    ),
+                    voicemail=render_script(
+                        local.voicemail_script,
+                        official=entry,
+                        caller=caller,
+                        officials=officials,
+                        language=_text_language(action, "voicemail_script", local.language),
+                    ),
                     is_fixed=is_fixed,
                     last_outcome=last_outcomes.get((action.pk, entry.office.pk), ""),
                 )
             )
         result.append(action_targets)
     return CampaignTargets(lookup=lookup, actions=result, zip_error=zip_error)
+
+
+def _text_language(action, name: str, language: str) -> str:
+    """The language a localised text is really in: Spanish only where the Spanish version exists."""
+    if language == "es" and getattr(action, f"{name}_es", "").strip():
+        return "es"
+    return "en"
 
 
 def _last_outcomes(*, user, campaign: Campaign) -> dict[tuple[int, int], str]:
@@ -327,13 +346,19 @@ def campaign_preview(*, campaign: Campaign, user) -> list[ActionPreview]:
                 targets=[
                     PreviewTarget(
                         entry=e,
-                        script=render_script(action.script, official=e, caller=caller, officials=samples),
-                        voicemail=render_script(action.voicemail_script, official=e, caller=caller, officials=samples),
-                        script_es=render_script(action.script_es, official=e, caller=caller, officials=samples)
+                        script=render_script(
+                            action.script, official=e, caller=caller, officials=samples, language="en"
+                        ),
+                        voicemail=render_script(
+                            action.voicemail_script, official=e, caller=caller, officials=samples, language="en"
+                        ),
+                        script_es=render_script(
+                            action.script_es, official=e, caller=caller, officials=samples, language="es"
+                        )
                         if action.script_es.strip()
                         else None,
                         voicemail_es=render_script(
-                            action.voicemail_script_es, official=e, caller=caller, officials=samples
+                            action.voicemail_script_es, official=e, caller=caller, officials=samples, language="es"
                         )
                         if action.voicemail_script_es.strip()
                         else None,

@@ -1,17 +1,22 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, OuterRef, Q, Subquery
-from django.urls import reverse
+from django.db.models import Case, Count, OuterRef, Q, Subquery, Value, When
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from .forms import WrongNumberReportAdminForm
+from .attention import officials_needing_attention
+from .forms import IncomingOfficeholderAdminForm, WrongNumberReportAdminForm
 from .models import (
     ContactPoint,
     ContactPointChange,
     Division,
+    IncomingOfficeholder,
     Office,
     OfficeRole,
+    PendingChange,
     Person,
     RefreshRun,
     Term,
@@ -19,6 +24,7 @@ from .models import (
     ZipDivision,
     ZipMap,
 )
+from .review import incoming_officeholder_record, pending_change_approve, pending_change_reject
 from .selectors import officials_refresh_warning
 from .services import contact_point_fix, wrong_number_report_dismiss
 
@@ -97,6 +103,7 @@ class OfficeAdmin(admin.ModelAdmin):
             obj.save(update_fields=["is_active", "updated_at"])
         for cp in instances:
             if cp.pk is None:
+                cp.origin = "staff"  # typed by a person: not replaced by a machine source unreviewed
                 cp.save()
                 continue
             old = ContactPoint.objects.get(pk=cp.pk)
@@ -163,6 +170,7 @@ class ContactPointAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if not change:
+            obj.origin = "staff"
             return super().save_model(request, obj, form, change)
         old = ContactPoint.objects.get(pk=obj.pk)
         audited = {k: getattr(obj, k) for k in ("value", "label", "hours") if getattr(obj, k) != getattr(old, k)}
@@ -261,9 +269,20 @@ class ZipMapAdmin(admin.ModelAdmin):
 class RefreshRunAdmin(admin.ModelAdmin):
     """Each `refresh_officials` run, by hand or from the weekly beat, with its change report."""
 
-    list_display = ["started_at", "finished_at", "status", "dry_run", "changed"]
+    list_display = ["started_at", "finished_at", "status", "dry_run", "changed", "held", "held_sources"]
     list_filter = ["status", "dry_run", "changed"]
-    readonly_fields = ["started_at", "finished_at", "status", "dry_run", "changed", "sources", "report_text", "error"]
+    readonly_fields = [
+        "started_at",
+        "finished_at",
+        "status",
+        "dry_run",
+        "changed",
+        "held",
+        "held_sources",
+        "sources",
+        "report_text",
+        "error",
+    ]
     fields = readonly_fields
 
     @admin.display(description="Report")
@@ -280,3 +299,114 @@ class RefreshRunAdmin(admin.ModelAdmin):
         if message := officials_refresh_warning():
             messages.warning(request, message)
         return super().changelist_view(request, extra_context)
+
+
+@admin.register(PendingChange)
+class PendingChangeAdmin(admin.ModelAdmin):
+    """Officials changes to review: what a refresh held for a person to decide (officials/importers/policy.py)."""
+
+    list_display = ["office", "field", "current_value", "proposed_value", "source", "reason", "status", "created_at"]
+    list_filter = ["status", "kind", "source"]
+    search_fields = ["office__title", "field", "current_value", "proposed_value", "reason"]
+    list_select_related = ["office"]
+    readonly_fields = [
+        "kind",
+        "status",
+        "office",
+        "field",
+        "current_value",
+        "proposed_value",
+        "source",
+        "reason",
+        "created_at",
+        "last_proposed_at",
+        "decided_by",
+        "decided_at",
+    ]
+    fields = readonly_fields
+    actions = ["approve", "reject"]
+    change_form_template = "admin/officials/pendingchange/change_form.html"
+    change_list_template = "admin/officials/pendingchange/change_list.html"
+
+    def get_queryset(self, request):
+        # Held changes first: that is the work; decided ones stay below for the record.
+        held_first = Case(When(status=PendingChange.Status.HELD, then=Value(0)), default=Value(1))
+        return super().get_queryset(request).annotate(held_first=held_first).order_by("held_first", "-last_proposed_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def _decide(self, request, queryset, decide, verb: str) -> None:
+        done, errors = 0, []
+        for change in queryset.filter(status=PendingChange.Status.HELD).order_by("kind", "pk"):
+            try:
+                decide(change=change, user=request.user)
+                done += 1
+            except ValidationError as exc:
+                errors.append(f"{change}: {' '.join(exc.messages)}")
+        self.message_user(request, f"{verb} {done} change(s).", messages.SUCCESS)
+        for error in errors:
+            self.message_user(request, error, messages.ERROR)
+
+    @admin.action(description="Approve the selected changes (apply them)", permissions=["change"])
+    def approve(self, request, queryset):
+        self._decide(request, queryset, pending_change_approve, "Approved and applied")
+
+    @admin.action(description="Reject the selected changes (keep the data as it is)", permissions=["change"])
+    def reject(self, request, queryset):
+        self._decide(request, queryset, pending_change_reject, "Rejected")
+
+    def response_change(self, request, obj):
+        for key, decide, verb in (
+            ("_approve", pending_change_approve, "Approved and applied"),
+            ("_reject", pending_change_reject, "Rejected"),
+        ):
+            if key in request.POST:
+                self._decide(request, PendingChange.objects.filter(pk=obj.pk), decide, verb)
+                return HttpResponseRedirect(reverse("admin:officials_pendingchange_changelist"))
+        return super().response_change(request, obj)
+
+    def get_urls(self):
+        return [
+            path(
+                "needs-attention/",
+                self.admin_site.admin_view(self.needs_attention_view),
+                name="officials_needs_attention",
+            ),
+            *super().get_urls(),
+        ]
+
+    def needs_attention_view(self, request):
+        if not self.has_view_permission(request):
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Needs attention",
+            "attention": officials_needing_attention(),
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/officials/needs_attention.html", context)
+
+
+@admin.register(IncomingOfficeholder)
+class IncomingOfficeholderAdmin(admin.ModelAdmin):
+    """Incoming officeholders staff enter before any source lists them; each takes office on its first day."""
+
+    form = IncomingOfficeholderAdminForm
+    list_display = ["name", "office", "party", "first_day", "person", "created_by"]
+    list_filter = ["first_day", "office__role"]
+    search_fields = ["name", "office__title"]
+    autocomplete_fields = ["office"]
+    list_select_related = ["office", "person", "created_by"]
+
+    def save_model(self, request, obj, form, change):
+        incoming_officeholder_record(incoming=obj, user=request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        # The Person and Term it made may have calls logged against them: end the term in the office instead.
+        return False

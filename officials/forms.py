@@ -44,3 +44,36 @@ class WrongNumberReportAdminForm(forms.ModelForm):
             except InvalidPhoneNumber as exc:
                 raise forms.ValidationError(f"Not a valid phone number: {exc}") from None
         return value
+
+
+class IncomingOfficeholderAdminForm(forms.ModelForm):
+    """Staff enter a winner before any source has them; checked here so a bad value is a form error."""
+
+    class Meta:
+        from .models import IncomingOfficeholder
+
+        model = IncomingOfficeholder
+        fields = ["office", "name", "party", "first_day", "photo_url", "phone", "contact_form", "email"]
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise forms.ValidationError("Enter the officeholder's name.")
+        return name
+
+    def clean_phone(self):
+        value = self.cleaned_data["phone"].strip()
+        if not value:
+            return value
+        from .phones import InvalidPhoneNumber, phone_normalise
+
+        try:
+            return phone_normalise(value)
+        except InvalidPhoneNumber as exc:
+            raise forms.ValidationError(f"Not a valid phone number: {exc}") from None
+
+    def clean_office(self):
+        office = self.cleaned_data["office"]
+        if office.is_organisation:
+            raise forms.ValidationError("An organisation has no officeholder; pick a seat.")
+        return office

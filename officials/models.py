@@ -115,6 +115,34 @@ class Office(models.Model):
     def is_organisation(self) -> bool:
         return self.role == OfficeRole.ORGANISATION
 
+    def holder_phrase(self) -> str:
+        """The office said in place of its holder's name, in the active language ("the Attorney General of
+        Missouri" / "el Fiscal General de Missouri"), for a script when nobody is known to hold it."""
+        place = self.division.name if self.division else ""
+        if self.role == OfficeRole.GOVERNOR and self.title.startswith("Mayor"):
+            return str(_("the Mayor of the District of Columbia"))
+        phrases = {
+            OfficeRole.GOVERNOR: _("the Governor of %(place)s"),
+            OfficeRole.ATTORNEY_GENERAL: _("the Attorney General of %(place)s"),
+            OfficeRole.SECRETARY_OF_STATE: _("the Secretary of State of %(place)s"),
+            OfficeRole.US_SENATE: _("the U.S. Senator for %(place)s"),
+        }
+        if self.role in phrases and place:
+            return str(phrases[self.role] % {"place": place})
+        if self.role == OfficeRole.US_HOUSE and self.division is not None:
+            district = self.division.ocd_id.rsplit(":", 1)[-1]
+            state = self.division.parent.name if self.division.parent else self.division.state
+            if district == "at-large":
+                return str(_("the U.S. Representative for %(state)s") % {"state": state})
+            return str(
+                _("the U.S. Representative for district %(district)s of %(state)s")
+                % {
+                    "district": district,
+                    "state": state,
+                }
+            )
+        return str(_("the office of %(title)s") % {"title": self.name or self.title})
+
     @property
     def chamber(self) -> str:
         """ "house" or "senate" for legislative seats, "" otherwise (for script chamber blocks)."""
@@ -137,6 +165,8 @@ class Person(models.Model):
     email = models.EmailField(blank=True)
     # Official social accounts by service ({"twitter": "SenSchmitt", ...}), from the social-media file.
     social = models.JSONField(default=dict, blank=True)
+    # Fields staff set (an incoming officeholder's photo): the importers leave them alone.
+    staff_fields = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["family_name", "name"]
@@ -203,6 +233,19 @@ class ContactPoint(models.Model):
     source_key = models.CharField(max_length=200, blank=True, db_index=True, help_text="Upstream id, for upserts")
     is_active = models.BooleanField(default=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Who vouches for the value: a machine source, or a person (a curated file's row, an admin edit,
+    # an accepted wrong-number report). A machine source may not replace a person's value unreviewed.
+    origin = models.CharField(
+        max_length=10,
+        choices=[
+            ("", "Machine source"),
+            ("curated", "Curated file"),
+            ("staff", "Staff edit"),
+            ("report", "Wrong-number report"),
+        ],
+        default="",
+        blank=True,
+    )
 
     objects = ContactPointQuerySet.as_manager()
 
@@ -307,6 +350,9 @@ class RefreshRun(models.Model):
     changed = models.BooleanField(default=False)
     report = models.TextField(blank=True)
     error = models.TextField(blank=True)
+    held = models.PositiveIntegerField(default=0, help_text="Changes held for review by this run")
+    # Sources whose writes were undone and held as a whole (too many changes at once).
+    held_sources = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-started_at"]
@@ -352,3 +398,8 @@ class ContactPointChange(models.Model):
 
     class Meta:
         ordering = ["-changed_at"]
+
+
+# The review models live in their own module to keep this one readable; importing them here
+# registers them with the app and keeps `officials.models.PendingChange` working.
+from .review_models import IncomingOfficeholder, PendingChange  # noqa: E402, F401

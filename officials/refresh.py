@@ -7,7 +7,12 @@
 The sources are read in dependency order (divisions, Congress, ZIP districts, state
 executives) inside one transaction: if any download or parse fails, nothing is written and the
 run says which source, which row and why. Each run is a RefreshRun row with the report; staff
-are emailed the report when something changed.
+are emailed the report when something changed or was held for review.
+
+What a source may change on its own and what it must hold for review is the policy in
+officials/importers/policy.py. Here, each source runs in its own savepoint: when it would change more than
+OFFICIALS_REFRESH_MAX_CHANGE_SHARE of its rows at once (a truncated or broken upstream file), its
+writes are undone and the whole source is held (approving it re-reads the source and applies it).
 """
 
 from __future__ import annotations
@@ -25,7 +30,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from . import importers
-from .models import ContactPoint, Office, RefreshRun, Term
+from .importers.policy import ChangePolicy, max_change_share
+from .models import ContactPoint, Office, PendingChange, RefreshRun, Term
 from .selectors import LAST_REFRESH_CACHE_KEY
 
 logger = logging.getLogger(__name__)
@@ -53,16 +59,33 @@ def upstream_sources() -> dict[str, str]:
     return {**DEFAULT_SOURCES, **getattr(settings, "OFFICIALS_REFRESH_SOURCES", {})}
 
 
+def _first_existing(*paths: Path) -> Path:
+    return next((p for p in paths if p.exists()), paths[0])
+
+
 def sources_from_dir(data_dir) -> dict[str, str]:
-    """The layout of the public data folder (see its README)."""
+    """The layout of the public data folder (see its README), or clones of the upstream repositories.
+
+    Upstream-only: `ocd-division-ids/identifiers/country-us/`, `congress-legislators/`, the Census
+    relationship file (`zip-districts/*.txt`) and `people/data/` (openstates/people).
+    """
     data_dir = Path(data_dir)
     executives = data_dir / "state-executives"
     updates = executives / "governor-updates-pr3367-unmerged.csv"
+    census = sorted((data_dir / "zip-districts").glob("*natl*.txt")) if (data_dir / "zip-districts").is_dir() else []
     return {
-        "divisions": str(data_dir / "ocd-divisions"),
+        "divisions": str(
+            _first_existing(data_dir / "ocd-divisions", data_dir / "ocd-division-ids" / "identifiers" / "country-us")
+        ),
         "congress": str(data_dir / "congress-legislators"),
-        "zip_districts": str(data_dir / "zip-districts" / "zccd.csv"),
-        "executives": str(executives / "state-executives.csv"),
+        "zip_districts": str(_first_existing(data_dir / "zip-districts" / "zccd.csv", *census)),
+        "executives": str(
+            _first_existing(
+                executives / "state-executives.csv",
+                executives / "openstates-executive",
+                data_dir / "people" / "data",
+            )
+        ),
         "executive_updates": str(updates) if updates.exists() else "",
     }
 
@@ -186,14 +209,22 @@ def report_text(*, run: RefreshRun, results, report: ChangeReport) -> str:
     lines += [f"  {name}: {location}" for name, location in run.sources.items() if location]
     lines.append("Imports:")
     lines += [f"  {result.summary()}" for result in results]
+    held = [line for result in results for line in result.held]
+    applied = len(report.offices) + len(report.contacts) + len(report.zips)
+    lines.append(f"Applied: {applied} change(s). Held for review: {len(held)}.")
+    lines.append("Applied:")
     lines += _section("Officeholders", report.offices)
     lines += _section("Phones, contact forms and addresses", report.contacts)
     lines += _section("ZIPs that change district", report.zips)
+    lines += _section("Held for review (Admin > Officials changes to review)", held)
+    rejected = [line for result in results for line in result.rejected]
+    if rejected:
+        lines += _section("Rejected earlier, proposed again, not applied", rejected)
     warnings = [w for result in results for w in result.warnings]
     if warnings:
         lines += _section("Warnings", warnings)
     if not report.changed:
-        lines.append("Nothing changed.")
+        lines.append("Nothing changed." if not held else "Nothing changed; the proposals above wait for review.")
     return "\n".join(lines)
 
 
@@ -242,11 +273,80 @@ def _lock_or_fail() -> None:
             raise RefreshFailed(source="refresh", location="-", error=Exception("another refresh is running"))
 
 
-def officials_refresh(*, sources: dict[str, str], dry_run: bool = False, notify: bool = True) -> RefreshRun:
-    """Run every source, record a RefreshRun, and email staff the report when something changed.
+class _SourceHeld(Exception):
+    def __init__(self, result):
+        self.result = result
 
-    Raises RefreshFailed (after recording the failed run) when a source cannot be read or parsed.
+
+# A source with fewer changes than this is never "too many at once", whatever the share.
+MIN_CHANGES_FOR_SHARE = 5
+
+
+def _too_many_changes(result, share: float | None) -> tuple[int, int] | None:
+    """(changed, existing) when a source changes more than `share` of its existing rows, else None."""
+    if share is None:
+        return None
+    changed, base = result.changed_share()
+    if base and changed >= MIN_CHANGES_FOR_SHARE and changed > share * base:
+        return changed, base
+    return None
+
+
+def _run_source(name: str, location: str, call, *, sources: dict[str, str], share: float | None):
+    """One source in its own savepoint; undone and held as a whole when it changes too much at once."""
+    try:
+        with transaction.atomic():
+            result = call()
+            if _too_many_changes(result, share):
+                raise _SourceHeld(result)
+            # This source reads well again: a hold of the whole source from an earlier run is moot.
+            PendingChange.objects.filter(subject=f"source:{name}", status=PendingChange.Status.HELD).delete()
+            return result
+    except _SourceHeld as held:
+        result = held.result
+    except importers.ImportFileError as exc:
+        raise RefreshFailed(source=name, location=location, error=exc) from exc
+    except (EOFError, OSError, ValueError) as exc:
+        # A truncated download or archive surfaces as these from gzip/tarfile: name the source, not a traceback.
+        raise RefreshFailed(source=name, location=location, error=exc) from exc
+    changed, base = _too_many_changes(result, share)
+    summary = result.summary()
+    ended = result.counts["ended"]
+    result_held = importers.ImportResult(name=result.name, dry_run=result.dry_run, warnings=result.warnings)
+    result_held.counts["unchanged"] = base
+    result_held.held_source = name
+    policy = ChangePolicy(source=name, result=result_held)
+    policy.hold(
+        kind=PendingChange.Kind.SOURCE,
+        office=None,
+        field=f"the whole {name} source",
+        current=f"{base} rows as they are",
+        proposed=f"{changed} of {base} rows change ({changed / base:.0%}; {ended} ended)",
+        reason=(
+            f"more than {share:.0%} of the source's rows would change at once: a truncated or broken upstream "
+            f"file? Nothing from this source was applied (it would have been: {summary}). Approving re-reads "
+            f"{location} and applies it; the other rules still hold what needs a person."
+        ),
+        subject=f"source:{name}",
+        payload={"source": name, "sources": {k: v for k, v in sources.items() if k == name or _feeds(name, k)}},
+    )
+    return result_held
+
+
+def _feeds(source: str, key: str) -> bool:
+    return source == "executives" and key == "executive_updates"
+
+
+def officials_refresh(
+    *, sources: dict[str, str], dry_run: bool = False, notify: bool = True, max_share: float | None = -1.0
+) -> RefreshRun:
+    """Run every source, record a RefreshRun, and email staff the report when something changed or was held.
+
+    `max_share`: the share of a source's rows that may change at once (default from settings;
+    None: no limit, for a held source staff approved). Raises RefreshFailed (after recording the
+    failed run) when a source cannot be read or parsed.
     """
+    share = max_change_share() if max_share == -1.0 else max_share
     run = RefreshRun.objects.create(dry_run=dry_run, sources=sources)
     results = []
     try:
@@ -254,10 +354,7 @@ def officials_refresh(*, sources: dict[str, str], dry_run: bool = False, notify:
             _lock_or_fail()
             before = _snapshot()
             for name, location, call in refresh_steps(sources):
-                try:
-                    results.append(call())
-                except importers.ImportFileError as exc:
-                    raise RefreshFailed(source=name, location=location, error=exc) from exc
+                results.append(_run_source(name, location, call, sources=sources, share=share))
             report = compare(before, _snapshot(), zip_moves=[m for r in results for m in r.zip_moves])
             if dry_run:
                 transaction.set_rollback(True)
@@ -271,11 +368,13 @@ def officials_refresh(*, sources: dict[str, str], dry_run: bool = False, notify:
     run.status = RefreshRun.Status.SUCCEEDED
     run.finished_at = timezone.now()
     run.changed = report.changed
+    run.held = sum(len(r.held) for r in results)
+    run.held_sources = [r.held_source for r in results if r.held_source]
     run.report = report_text(run=run, results=results, report=report)
-    run.save(update_fields=["status", "finished_at", "changed", "report"])
+    run.save(update_fields=["status", "finished_at", "changed", "held", "held_sources", "report"])
     if not dry_run:
         cache.delete(LAST_REFRESH_CACHE_KEY)
-        if notify and report.changed:
+        if notify and (report.changed or run.held):
             refresh_report_email(run=run)
     return run
 
@@ -291,7 +390,8 @@ def refresh_report_email(*, run: RefreshRun) -> int:
     )
     if not recipients:
         return 0
-    subject = (
-        f"[{getattr(settings, 'SITE_NAME', 'Call Your Officials')}] Officials data changed ({run.started_at:%Y-%m-%d})"
-    )
+    what = "Officials data changed" if run.changed else "Officials changes to review"
+    if run.changed and run.held:
+        what += f", {run.held} held for review"
+    subject = f"[{getattr(settings, 'SITE_NAME', 'Call Your Officials')}] {what} ({run.started_at:%Y-%m-%d})"
     return send_mail(subject, run.report, None, recipients)

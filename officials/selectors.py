@@ -204,6 +204,9 @@ def _entries_for_offices(offices) -> list[OfficialEntry]:
         person = term.person if term else None
         person_id = person.pk if person else None
         office_points = [cp for cp in points.get(office.pk, []) if cp.person_id is None or cp.person_id == person_id]
+        if any(cp.person_id is None for cp in office_points):
+            # The holder's own lines (an override staff entered) before the office's shared ones; stable otherwise.
+            office_points.sort(key=lambda cp: (cp.is_capitol is False, cp.person_id is None))
         entries.append(OfficialEntry(office=office, person=person, term=term, contact_points=office_points))
     entries.sort(key=lambda e: (ROLE_ORDER.index(e.role), e.office.seat, e.office.title))
     return entries

@@ -170,7 +170,7 @@ def contact_point_fix(
 
     Open reports on the contact point are marked fixed (a fix answers all of them). A phone
     is normalised to E.164; one that does not parse is refused. The importers keep a value
-    corrected here over the upstream one.
+    corrected here over the upstream one unless staff approve the change (officials/review.py).
     """
     contact_point = ContactPoint.objects.select_for_update().get(pk=contact_point.pk)
     changes = {}
@@ -201,6 +201,10 @@ def contact_point_fix(
             report=report,
         )
         setattr(contact_point, name, new)
+    if "value" in changes:
+        # A person vouches for it now: a machine source may not replace it without review.
+        contact_point.origin = "report" if report is not None else "staff"
+        changes["origin"] = contact_point.origin
     if changes:
         contact_point.save(update_fields=[*changes, "updated_at"])
     reports = WrongNumberReport.objects.filter(contact_point=contact_point, status=WrongNumberReport.Status.OPEN)

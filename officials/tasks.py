@@ -16,3 +16,6 @@ def refresh_officials_task():
         officials_refresh(sources=upstream_sources())
     except RefreshFailed:
         logger.exception("officials refresh failed; nothing was written")
+    except Exception:
+        # Recorded on its RefreshRun too; a weekly job that dies silently is worse than a logged failure.
+        logger.exception("officials refresh failed unexpectedly; nothing was written")

@@ -392,6 +392,9 @@ OFFICIALS_REFRESH_SOURCES = {
     for name in ("divisions", "congress", "zip_districts", "executives", "executive_updates")
     if env(f"OFFICIALS_REFRESH_{name.upper()}_URL", default="")
 }
+# A refresh that would change more than this share of one source's rows at once (a truncated or
+# broken upstream file) applies none of them and holds the whole source for review.
+OFFICIALS_REFRESH_MAX_CHANGE_SHARE = env.float("OFFICIALS_REFRESH_MAX_CHANGE_SHARE", default=0.10)
 CHAPTER_JOIN_LINK_MAX_AGE = env.int("CHAPTER_JOIN_LINK_MAX_AGE", default=7 * 24 * 3600)
 # Invitations in any 24 hours: per chapter (staff raise one chapter's in the admin) and per lead.
 INVITATIONS_PER_CHAPTER_PER_DAY = env.int("INVITATIONS_PER_CHAPTER_PER_DAY", default=1000)

@@ -42,6 +42,11 @@ class ImportResult:
     warnings: list[str] = field(default_factory=list)
     # ZIPs whose districts changed (import_zip_districts only), for the refresh's change report.
     zip_moves: list = field(default_factory=list)
+    # Changes the policy held for review, and proposals staff rejected earlier (officials/importers/policy.py).
+    held: list[str] = field(default_factory=list)
+    rejected: list[str] = field(default_factory=list)
+    # The refresh source name when the whole source was held (refresh.py), else "".
+    held_source: str = ""
 
     def add(self, model: str, outcome: str, n: int = 1) -> None:
         if n:
@@ -68,12 +73,27 @@ class ImportResult:
     def changed(self) -> bool:
         return bool(self.created or self.updated or self.ended)
 
+    def changed_share(self) -> tuple[int, int]:
+        """(rows this run changes or proposes to change, rows that existed before): for the share threshold."""
+        base = changed = 0
+        for (model, outcome), n in self.detail.items():
+            if model in ("row", "change"):
+                continue
+            if outcome in ("updated", "ended", "unchanged"):
+                base += n
+            if outcome in ("updated", "ended"):
+                changed += n
+        held = self.detail[("change", "held")]
+        return changed + held, base + held
+
     def summary(self) -> str:
         prefix = "[dry run, nothing saved] " if self.dry_run else ""
         line = (
             f"{prefix}{self.name}: {self.created} created, {self.updated} updated, "
             f"{self.ended} ended, {self.unchanged} unchanged"
         )
+        if self.held:
+            line += f", {len(self.held)} held for review"
         if not self.changed:
             line += " (nothing to change)"
         return line

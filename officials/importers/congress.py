@@ -44,6 +44,14 @@ TENURE_GAP = datetime.timedelta(days=7)
 def _congress_base(source) -> tuple[str, str]:
     """(directory or URL base, the legislators-current stem) for a DIR_OR_URL argument."""
     text = str(source)
+    if text.endswith(".csv"):
+        # The CSV export flattens terms away (no history, no district offices): it cannot be read.
+        raise ImportFileError(
+            file=text,
+            row=0,
+            field="-",
+            reason="the CSV export is not read: give the folder, or legislators-current.json / .yaml",
+        )
     for ext in (".json", ".yaml", ".yml"):
         if text.endswith(ext):
             base, _, filename = text.rpartition("/")
@@ -351,11 +359,12 @@ def import_congress(
         for holding in progress_bar(planned, desc="members of Congress", progress=progress):
             division = writer.divisions[holding.division_id]
             office = writer.office(role=holding.role, division=division, seat=holding.seat, title=holding.title)
-            person = writer.person(holding.person_key, holding.person_fields)
+            person = writer.person(holding.person_key, holding.person_fields, office=office)
             writer.hold(holding, office, person)
             for contact in holding.contacts:
                 writer.contact(contact, office=office, person=person)
         writer.end_unlisted()
         writer.retire_unseen_contacts()
+        writer.policy.finish()
         _create_vacant_house_seats(writer, result=result)
         return finish(result, dry_run)

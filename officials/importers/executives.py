@@ -28,7 +28,7 @@ from .common import (
     phone_or_warning,
     progress_bar,
 )
-from .ocd import executive_title, state_names
+from .ocd import executive_title, role_name, state_names
 from .sources import csv_rows, read_source
 from .writer import HoldingWriter, PlannedContact, PlannedHolding
 
@@ -98,6 +98,12 @@ class EndedRow:
     contacts: list[PlannedContact] = field(default_factory=list)
 
 
+def tidy_address(text: str) -> str:
+    """Upstream writes lines with ";" and stray spaces ("Dover, DE  19901;"): one line, single spaces."""
+    parts = (" ".join(part.split()) for part in text.split(";"))
+    return ", ".join(part.strip(" ,") for part in parts if part.strip(" ,"))
+
+
 def office_contact_key(role: str, division_id: str, kind: str) -> str:
     return f"openstates:office:{role}:{division_id}:{kind}"
 
@@ -106,9 +112,7 @@ def _executive_contacts(row: dict, *, role: str, state: str, division_id: str, r
     contacts = []
     phone = phone_or_warning(row["phone"], result=result, where=f"{where} ({row['name']}) phone")
     label = (
-        "Office of the Mayor"
-        if (role == OfficeRole.GOVERNOR and state == "DC")
-        else f"Office of the {OfficeRole(role).label}"
+        "Office of the Mayor" if (role == OfficeRole.GOVERNOR and state == "DC") else f"Office of the {role_name(role)}"
     )
     if phone:
         contacts.append(
@@ -117,7 +121,7 @@ def _executive_contacts(row: dict, *, role: str, state: str, division_id: str, r
                 kind=ContactPoint.Kind.PHONE,
                 value=phone,
                 label=label,
-                address=row["address"].replace("; ;", ";").replace("; ", ", "),
+                address=tidy_address(row["address"]),
                 is_capitol=True,
             )
         )
@@ -250,7 +254,7 @@ def plan_executive_rows(
                 holding, previous = previous, holding
             result.warnings.append(
                 f"{holding.where}: {holding.person_fields['name']} and {previous.person_fields['name']} both listed "
-                f"as current {OfficeRole(role).label} for {state}; kept {holding.person_fields['name']}"
+                f"as current {role_name(role)} for {state}; kept {holding.person_fields['name']}"
             )
         plan.current = holding
     return plans
@@ -316,26 +320,30 @@ def write_executive_plans(
         if plan.current is not None and plan.future:
             first_start = min(h.start for h in plan.future)
             last_day = first_start - datetime.timedelta(days=1)
+            plan.current.successor_known = True
             if plan.current.end is None or plan.current.end > last_day:
                 plan.current.end = last_day
         if plan.current is not None:
             listed_offices.add(office.pk)
-            person = writer.person(plan.current.person_key, plan.current.person_fields)
+            person = writer.person(plan.current.person_key, plan.current.person_fields, office=office)
             writer.hold(plan.current, office, person)
         for holding in sorted(plan.future, key=lambda h: h.start):
-            writer.hold_from(holding, office, writer.person(holding.person_key, holding.person_fields))
+            writer.hold_from(holding, office, writer.person(holding.person_key, holding.person_fields, office=office))
         for contact in contacts:
             writer.contact(contact, office=office, person=None)
         contact_prefixes.add(office_contact_key(plan.role, plan.division_id, ""))
         for row in plan.ended:
             if row.person_key not in current_keys:
-                writer.end_person_on_office(person_key=row.person_key, office=office, on=row.end)
+                writer.end_person_on_office(
+                    person_key=row.person_key, office=office, on=row.end, successor_known=bool(plan.future)
+                )
     # Only the offices this file speaks for: a hand-added holder elsewhere is left alone.
     writer.end_unlisted(office_ids=listed_offices)
     writer.drop_unlisted_future(office_ids=planned_offices)
     # Lines the snapshot no longer lists for these offices, and the per-holder lines of earlier versions.
     contact_prefixes |= {f"openstates:{key}:" for key in current_keys}
     writer.retire_unseen_contacts(only_keys_with=contact_prefixes)
+    writer.policy.finish()
 
 
 def import_state_executives(

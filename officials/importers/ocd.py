@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from django.utils import translation
+
 from ..models import STATE_LEVEL_KINDS, Division, OfficeRole
 
 OCD_RE = re.compile(r"^ocd-division/country:us(/[a-z_]+:[a-z0-9_~.\-]+)*$")
@@ -65,7 +67,13 @@ def house_title(*, state: str, state_name: str, district: int) -> str:
 def executive_title(*, role: str, state: str, state_name: str) -> str:
     if role == OfficeRole.GOVERNOR and state == "DC":
         return "Mayor of the District of Columbia"
-    return f"{OfficeRole(role).label} of {_place(state_name)}"
+    return f"{role_name(role)} of {_place(state_name)}"
+
+
+def role_name(role: str) -> str:
+    """A role's English name for stored data (titles, labels), whatever language the request or task is in."""
+    with translation.override("en"):
+        return str(OfficeRole(role).label)
 
 
 def state_division_id(state: str) -> str:

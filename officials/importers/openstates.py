@@ -33,6 +33,8 @@ from .common import ImportFileError, ImportResult, finish
 from .executives import EXECUTIVE_ROLES, merge_executive_plans, plan_executive_rows, write_executive_plans
 from .sources import decode_text, read_tree
 
+# A machine source: its proposals against curated or staff-set values are held (policy.py).
+OPENSTATES_SOURCE = "openstates"
 _SKIP_DIRS = frozenset({"legislature", "municipalities", "retired", "committees"})
 
 
@@ -70,14 +72,21 @@ def _division_for(jurisdiction: str) -> str:
     return "ocd-division/" + jurisdiction[len("ocd-jurisdiction/") : -len("/government")]
 
 
+class UnreadablePersonFile(ImportFileError):
+    """A person file that is not YAML or not a person (a truncated download): skipped, with a warning."""
+
+
 def person_rows(name: str, data: bytes) -> list[tuple[str, dict]]:
     """(where, row) for each executive role of one person file."""
     try:
         person = yaml.load(decode_text(data, name), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
     except yaml.YAMLError as exc:
-        raise ImportFileError(file=name, row=0, field="-", reason=f"cannot parse YAML: {exc}") from exc
+        reason = f"cannot parse YAML (truncated?): {' '.join(str(exc).split())}"
+        raise UnreadablePersonFile(file=name, row=0, field="-", reason=reason) from exc
     if not isinstance(person, dict):
-        raise ImportFileError(file=name, row=0, field="-", reason="expected a mapping")
+        if "executive" not in PurePosixPath(name).parts:
+            return []  # a state folder's other files (municipalities.yml): not people
+        raise UnreadablePersonFile(file=name, row=0, field="-", reason="expected a mapping")
     roles = person.get("roles")
     if not isinstance(roles, list):
         raise ImportFileError(file=name, row=0, field="roles", reason="missing or not a list")
@@ -129,7 +138,14 @@ def person_rows(name: str, data: bytes) -> list[tuple[str, dict]]:
 def _plan(source, *, roles, result, divisions, today):
     rows = []
     for name, data in read_person_files(source):
-        for where, row in person_rows(name, data):
+        try:
+            person = person_rows(name, data)
+        except UnreadablePersonFile as exc:
+            # One broken file must not stop the other 200; the offices it speaks for are left as they are.
+            result.warnings.append(f"{exc}; skipped, its offices left as they were")
+            result.add("row", "skipped (unreadable file)")
+            continue
+        for where, row in person:
             rows.append((where, {**row, "_file": name}))
     return plan_executive_rows(rows, name=str(source), roles=roles, result=result, divisions=divisions, today=today)
 
@@ -167,5 +183,6 @@ def import_openstates_executives(
             divisions=divisions,
             snapshot_date=snapshot_date,
             progress=progress,
+            source=OPENSTATES_SOURCE,
         )
         return finish(result, dry_run)

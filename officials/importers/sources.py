@@ -14,6 +14,7 @@ import tarfile
 import urllib.error
 import urllib.parse
 import urllib.request
+import zlib
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
@@ -21,6 +22,8 @@ import yaml
 
 from .common import ImportFileError
 
+# Some hosts (the Census among them) refuse Python's default agent; say who is asking.
+USER_AGENT = "CallYourOfficials-refresh/1.0 (officials data refresh)"
 _HREF_RE = re.compile(r"""href=["']([^"'?#]+)["']""", re.IGNORECASE)
 
 
@@ -31,8 +34,9 @@ def is_url(source) -> bool:
 def read_source(source, *, optional: bool = False) -> bytes | None:
     """The bytes of a file or URL. With optional=True a missing one is None instead of an error."""
     if is_url(source):
+        request = urllib.request.Request(source, headers={"User-Agent": USER_AGENT})  # noqa: S310 (scheme checked)
         try:
-            with urllib.request.urlopen(source, timeout=60) as response:  # noqa: S310 (scheme checked above)
+            with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 (scheme checked above)
                 return response.read()
         except urllib.error.HTTPError as exc:
             if optional and exc.code == 404:
@@ -140,8 +144,11 @@ def _tar_files(url: str, *, wanted) -> list[tuple[str, bytes]]:
             for member in archive:
                 if member.isfile() and wanted(PurePosixPath(member.name)):
                     files.append((f"{url}!{member.name}", archive.extractfile(member).read()))
-    except tarfile.TarError as exc:
-        raise ImportFileError(file=url, row=0, field="-", reason=f"not a readable .tar.gz: {exc}") from exc
+    except (tarfile.TarError, EOFError, zlib.error, OSError) as exc:
+        # A download cut short ends the gzip stream early (EOFError): a clear error naming the file.
+        raise ImportFileError(
+            file=url, row=0, field="-", reason=f"not a readable .tar.gz: {exc or 'truncated'}"
+        ) from exc
     return sorted(files)
 
 

@@ -3,8 +3,11 @@
 A snapshot is planned first (PlannedHolding, PlannedContact), then written here. A newer
 snapshot ends the terms of holders who left (on `snapshot_date`, else the day before the
 import), starts terms for arrivals, retires contact points that disappeared (is_active=False)
-and updates the ones that changed. Person rows are never deleted or merged, so a CallLog keeps
-pointing at whoever held the office when the call was made.
+and updates the ones that changed. Person rows are never deleted, so a CallLog keeps pointing
+at whoever held the office when the call was made.
+
+Before it ends a term, replaces a contact point's value or retires one, the writer asks the
+ChangePolicy (policy.py); what the policy holds is recorded for review and left as it was.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from django.utils import timezone
 
 from ..models import ContactPoint, ContactPointChange, Division, Office, Person, Term
 from .common import ImportResult
+from .policy import ChangePolicy, staff_entered
 
 
 @dataclass
@@ -45,6 +49,8 @@ class PlannedHolding:
     contacts: list[PlannedContact]
     where: str  # file and row, for messages
     end: datetime.date | None = None  # the scheduled last day, when the data knows it
+    # The same source names who comes next (the end is then the day before their first day).
+    successor_known: bool = False
 
 
 class HoldingWriter:
@@ -80,22 +86,25 @@ class HoldingWriter:
         }
         self.offices = {(o.role, o.division_id, o.seat): o for o in Office.objects.filter(role__in=roles)}
         self.today = timezone.localdate()
+        self.policy = ChangePolicy(source=source, result=result, today=self.today, roles=roles)
         self.open_terms = list(
             Term.objects.filter(office__role__in=roles).current(on=self.today).select_related("person")
         )
         # Terms that start later (a successor imported ahead of the change-over).
-        self.future_terms = list(Term.objects.filter(office__role__in=roles, start__gt=self.today))
+        self.future_terms = list(
+            Term.objects.filter(office__role__in=roles, start__gt=self.today).select_related("person")
+        )
+        # Ended terms with a known first day: a holder listed again with the same first day gets the
+        # same term back (a bad file's ends undone, a switch between sources) instead of a second one.
+        self.ended_terms = {
+            (t.office_id, t.person_id, t.start): t
+            for t in Term.objects.filter(office__role__in=roles, end__lt=self.today, start__isnull=False)
+        }
         # Contact points this importer owns, by upstream key.
         self.contacts = {
             cp.source_key: cp
             for cp in ContactPoint.objects.filter(source_key__startswith=contact_prefix, is_active=True)
         }
-        # A value staff corrected by hand is kept over the upstream one.
-        self.staff_fixed = set(
-            ContactPointChange.objects.filter(changed_by__isnull=False, field="value").values_list(
-                "contact_point_id", flat=True
-            )
-        )
         self.seen_contacts: set[str] = set()
         self.kept_terms: set[int] = set()
 
@@ -116,14 +125,23 @@ class HoldingWriter:
         return office
 
     # -- people -----------------------------------------------------------------
-    def person(self, key: str, fields: dict) -> Person:
+    def person(self, key: str, fields: dict, *, office: Office | None = None) -> Person:
         person = self.people.get(key)
+        if person is None and office is not None:
+            terms = [*self.open_terms, *self.future_terms]
+            person = staff_entered(terms, office=office, name=fields.get("name", ""), key_field=self.key_field)
+            if person is not None:
+                # Staff entered this holder before the source had them: one Person, now with its upstream id.
+                setattr(person, self.key_field, key)
+                person.save(update_fields=[self.key_field])
+                self.people[key] = person
+                self.result.add("person", "merged")
         if person is None:
             person = Person.objects.create(**{self.key_field: key}, **fields)
             self.people[key] = person
             self.result.add("person", "created")
             return person
-        changed = [k for k, v in fields.items() if getattr(person, k) != v]
+        changed = [k for k, v in fields.items() if getattr(person, k) != v and k not in person.staff_fields]
         if changed:
             for k in changed:
                 setattr(person, k, fields[k])
@@ -134,6 +152,17 @@ class HoldingWriter:
         return person
 
     # -- terms ------------------------------------------------------------------
+    def _propose_end(self, term: Term, on: datetime.date, *, successor_known: bool, upstream_end: bool = False) -> bool:
+        """End `term` on `on` if the policy allows it, else hold it for review. True when ended."""
+        on = max(on, term.start) if term.start else on
+        reason = self.policy.end_reason(term, on=on, successor_known=successor_known, upstream_end=upstream_end)
+        if reason:
+            self.policy.hold_end(term, on=on, reason=reason)
+            self.kept_terms.add(term.pk)
+            return False
+        self._end(term, on)
+        return True
+
     def _end(self, term: Term, on: datetime.date) -> None:
         term.end = max(on, term.start) if term.start else on
         term.save(update_fields=["end"])
@@ -149,16 +178,54 @@ class HoldingWriter:
         """Make `person` the current holder of `office`, ending whoever held it (or held another seat)."""
         term = next((t for t in self.open_terms if t.office_id == office.pk and t.person_id == person.pk), None)
         if term is not None:
-            if self.knows_term_ends:
-                self._update_term(term, party=holding.party, end=holding.end)
+            staff_next = [
+                t.start
+                for t in self.future_terms
+                if t.office_id == office.pk and t.person_id != person.pk and t.source == "staff"
+            ]
+            if staff_next:
+                # Staff entered the successor: the source's later end date does not overlap them.
+                cap = min(staff_next) - datetime.timedelta(days=1)
+                holding.end = cap if holding.end is None or holding.end > cap else holding.end
+                holding.successor_known = True
+            if self.knows_term_ends and holding.end != term.end:
+                shortens = holding.end is not None and (term.end is None or holding.end < term.end)
+                if shortens and not self._may_shorten(term, holding):
+                    self._update_term(term, party=holding.party)
+                else:
+                    self._update_term(term, party=holding.party, end=holding.end)
             else:
                 self._update_term(term, party=holding.party)
             self.kept_terms.add(term.pk)
             return term
-        for other in [t for t in self.open_terms if t.office_id == office.pk or t.person_id == person.pk]:
+        others = [t for t in self.open_terms if t.office_id == office.pk or t.person_id == person.pk]
+        for other in others:
+            on = self._end_before(holding.start)
+            if other.office_id == office.pk and other.start and on < other.start:
+                # Ending the holder before their own first day: the same person under a second id, or a bad date.
+                self.policy.hold_end(
+                    other,
+                    on=on,
+                    reason=(
+                        f"{self.source} lists {person.name} as holder from {holding.start}; ending "
+                        f"{other.person.name}'s term, which began {other.start}, on {on} would erase it: "
+                        "the same person under a second id, or a wrong start date"
+                    ),
+                )
+                self.kept_terms.add(other.pk)
+                return other
+        for other in others:
             # Someone else held this seat, or this person held another seat (House -> Senate).
             self._end(other, self._end_before(holding.start))
             self.open_terms.remove(other)
+        ended = self.ended_terms.pop((office.pk, person.pk, holding.start), None)
+        if ended is not None:
+            ended.end, ended.party = holding.end, holding.party
+            ended.save(update_fields=["end", "party"])
+            self.open_terms.append(ended)
+            self.kept_terms.add(ended.pk)
+            self.result.add("term", "updated")
+            return ended
         term = Term.objects.create(
             person=person, office=office, start=holding.start, end=holding.end, party=holding.party, source=self.source
         )
@@ -166,6 +233,16 @@ class HoldingWriter:
         self.kept_terms.add(term.pk)
         self.result.add("term", "created")
         return term
+
+    def _may_shorten(self, term: Term, holding: PlannedHolding) -> bool:
+        """A scheduled last day for a current holder: applied only when the source names the successor."""
+        reason = self.policy.end_reason(
+            term, on=holding.end, successor_known=holding.successor_known, upstream_end=True
+        )
+        if reason:
+            self.policy.hold_end(term, on=holding.end, reason=reason)
+            return False
+        return True
 
     def _update_term(self, term: Term, **values) -> None:
         changed = [k for k, v in values.items() if getattr(term, k) != v]
@@ -191,7 +268,10 @@ class HoldingWriter:
                 other.save(update_fields=["end"])
                 self.result.add("term", "updated")
         term = next((t for t in self.future_terms if t.office_id == office.pk and t.person_id == person.pk), None)
-        if term is not None:
+        if term is not None and term.source == "staff":
+            # Staff's first day stands; the source's party and scheduled end fill in.
+            self._update_term(term, end=holding.end or term.end, party=holding.party or term.party)
+        elif term is not None:
             self._update_term(term, start=holding.start, end=holding.end, party=holding.party)
         else:
             term = Term.objects.create(
@@ -210,7 +290,8 @@ class HoldingWriter:
     def drop_unlisted_future(self, *, office_ids: set[int]) -> None:
         """Forget terms that were to start later and that the data no longer lists: they never began."""
         for term in list(self.future_terms):
-            if term.pk not in self.kept_terms and term.office_id in office_ids:
+            # A holder staff entered ahead of every source stays until staff remove it.
+            if term.pk not in self.kept_terms and term.office_id in office_ids and term.source != "staff":
                 term.delete()
                 self.future_terms.remove(term)
                 self.result.add("term", "ended")
@@ -249,22 +330,24 @@ class HoldingWriter:
         return self.end_date
 
     def end_unlisted(self, *, office_ids: set[int] | None = None) -> None:
-        """End open terms the snapshot no longer lists (only on `office_ids` when given)."""
+        """End open terms the snapshot no longer lists (only on `office_ids` when given): held for review."""
         for term in list(self.open_terms):
             if term.pk in self.kept_terms:
                 continue
             if office_ids is not None and term.office_id not in office_ids:
                 continue
-            self._end(term, self.end_date)
-            self.open_terms.remove(term)
+            if self._propose_end(term, self.end_date, successor_known=False):
+                self.open_terms.remove(term)
 
-    def end_person_on_office(self, *, person_key: str, office: Office, on: datetime.date) -> None:
+    def end_person_on_office(
+        self, *, person_key: str, office: Office, on: datetime.date, successor_known: bool = False
+    ) -> None:
         person = self.people.get(person_key)
         if person is None:
             return
         for term in [t for t in self.open_terms if t.office_id == office.pk and t.person_id == person.pk]:
-            self._end(term, on)
-            self.open_terms.remove(term)
+            if self._propose_end(term, on, successor_known=successor_known, upstream_end=True):
+                self.open_terms.remove(term)
 
     # -- contact points ---------------------------------------------------------
     def contact(self, planned: PlannedContact, *, office: Office, person: Person | None) -> None:
@@ -288,11 +371,19 @@ class HoldingWriter:
             self.result.add("contact point", "ended")
             cp = None
         if cp is None:
-            self.contacts[planned.source_key] = ContactPoint.objects.create(source_key=planned.source_key, **fields)
+            self.contacts[planned.source_key] = ContactPoint.objects.create(
+                source_key=planned.source_key, origin=self.policy.origin, **fields
+            )
             self.result.add("contact point", "created")
             return
-        if cp.pk in self.staff_fixed:
-            fields.pop("value")
+        for name in ("value", "address"):
+            reason = self.policy.replace_reason(cp, field=name, new=fields[name])
+            if reason:
+                self.policy.hold_replace(cp, field=name, new=fields[name], reason=reason)
+                fields.pop(name)
+        if self.policy.person_checked and not cp.origin:
+            # A curated file's row confirms the value: a machine source may not replace it unreviewed.
+            fields["origin"] = self.policy.origin
         changed = [
             k
             for k, v in fields.items()
@@ -315,6 +406,10 @@ class HoldingWriter:
             if key in self.seen_contacts:
                 continue
             if only_keys_with is not None and not any(key.startswith(p) for p in only_keys_with):
+                continue
+            reason = self.policy.retire_reason(cp)
+            if reason:
+                self.policy.hold_retire(cp, reason=reason)
                 continue
             cp.is_active = False
             cp.save(update_fields=["is_active", "updated_at"])
