@@ -34,9 +34,12 @@ def user_location_set(*, user: User, zip_code: str, district_ocd_id: str = "") -
     malformed ZIP or a district the ZIP does not touch.
     """
     from officials.models import ZipDivision
-    from officials.selectors import normalise_zip, state_for_zip
+    from officials.selectors import InvalidZipCode, normalise_zip, state_for_zip
 
-    zip5 = normalise_zip(zip_code)
+    try:
+        zip5 = normalise_zip(zip_code)
+    except InvalidZipCode as exc:
+        raise ValidationError({"zip_code": exc.error_list}) from exc
     zip_code = zip_code.strip()
     if (
         district_ocd_id

@@ -3,7 +3,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from officials.models import Office, OfficeRole
-from officials.selectors import ZIP_RE
+from officials.selectors import ZIP_FORMAT_MESSAGE, ZIP_RE, InvalidZipCode, normalise_zip
 
 USPS_CODES = sorted(
     "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK "
@@ -15,9 +15,19 @@ class ZipField(forms.RegexField):
     def __init__(self, **kwargs):
         super().__init__(
             regex=ZIP_RE,
-            error_messages={"invalid": "Enter a 5-digit ZIP code or ZIP+4, for example 65101 or 65101-1234."},
+            error_messages={"invalid": ZIP_FORMAT_MESSAGE},
             **kwargs,
         )
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value:
+            try:
+                normalise_zip(value)
+            except InvalidZipCode as exc:
+                # The message holds only digits, so django-filter's %-formatting leaves it alone.
+                raise forms.ValidationError(exc.messages[0], code=exc.code) from exc
+        return value
 
 
 class StateField(forms.CharField):
