@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import zipcodes
+from django.utils.translation import gettext_lazy as _
 
 from officials.models import OfficeRole
 
@@ -93,6 +94,28 @@ SPOKEN_BY_CALLER = _keys(
     "YOUR ADDRESS", "YOUR STREET ADDRESS", "YOUR FULL STREET ADDRESS", "STREET ADDRESS", "ADDRESS",
     "YOUR PHONE", "YOUR PHONE NUMBER", "PHONE NUMBER", "YOUR EMAIL",
 )  # fmt: skip
+
+# What a known placeholder reads as when this caller has no value for it: words the caller says in
+# its place, never the brackets the author wrote.
+CALLER_PROMPTS = [
+    (CALLER_NAME, _("(your name)")),
+    (CALLER_ZIP, _("(your ZIP code)")),
+    (CALLER_STATE, _("(your state)")),
+    (CALLER_CITY | CITY_ZIP | CITY_STATE, _("(your city)")),
+    (_keys("YOUR ADDRESS", "YOUR STREET ADDRESS", "YOUR FULL STREET ADDRESS", "STREET ADDRESS", "ADDRESS"),
+     _("(your street address)")),
+    (_keys("YOUR PHONE", "YOUR PHONE NUMBER", "PHONE NUMBER"), _("(your phone number)")),
+    (_keys("YOUR EMAIL"), _("(your email address)")),
+    (OFFICIAL_NAME | OFFICIAL_LAST_NAME, _("(the official's name)")),
+    (OFFICIAL_TITLE, _("(the official's title)")),
+]  # fmt: skip
+ROLE_PROMPTS = {
+    OfficeRole.ATTORNEY_GENERAL: _("your attorney general"),
+    OfficeRole.US_SENATE: _("your senator"),
+    OfficeRole.US_HOUSE: _("your representative"),
+    OfficeRole.GOVERNOR: _("your governor"),
+    OfficeRole.SECRETARY_OF_STATE: _("your secretary of state"),
+}
 
 KNOWN_KEYS = (
     OFFICIAL_NAME
@@ -234,14 +257,15 @@ def render_script(script: str, *, official=None, caller: Caller | None = None, o
         if key in CITY_ZIP:
             return f"{caller.city}, {caller.zip5}" if caller.city and caller.zip5 else ""
         if key in CITY_STATE:
-            return f"{caller.city}, {caller.state}" if caller.city and caller.state else ""
+            return f"{caller.city}, {caller.state}" if caller.city and caller.state else caller.city
         if key in SPOKEN_BY_CALLER:
             return ""
         return None
 
     def substitute(match: re.Match) -> str:
         original = match.group(0)
-        value = value_for(normalise_placeholder(match.group(1)))
+        key = normalise_placeholder(match.group(1))
+        value = value_for(key)
         if value is None:
             if original not in unknown:
                 unknown.append(original)
@@ -249,7 +273,24 @@ def render_script(script: str, *, official=None, caller: Caller | None = None, o
         if not value:
             if original not in unfilled:
                 unfilled.append(original)
-            return original
+            return _fallback(key, caller)
         return value
 
     return RenderedScript(text=PLACEHOLDER_RE.sub(substitute, text), unknown=unknown, unfilled=unfilled)
+
+
+def _fallback(key: str, caller: Caller) -> str:
+    """A known placeholder with no value for this caller, as the caller would say it.
+
+    "I am writing from [CITY, STATE]" without a city reads "I am writing from Missouri"; with
+    nothing known it reads "(your city)", a prompt to say it, never the raw brackets.
+    """
+    if key in CALLER_CITY | CITY_ZIP | CITY_STATE and caller.state:
+        return caller.state_name
+    for role, keys in ROLE_NAMES.items():
+        if key in keys:
+            return str(ROLE_PROMPTS[role])
+    for keys, prompt in CALLER_PROMPTS:
+        if key in keys:
+            return str(prompt)
+    return ""
