@@ -124,6 +124,13 @@ def window_count(key: str, *, n: int = 1, timeout: float) -> int:
         return n
 
 
+def redis_configured() -> bool:
+    """Whether the default cache is Redis at all (a fresh machine runs without it, on purpose)."""
+    from django.core.cache import caches
+
+    return isinstance(caches["default"], RedisCache)
+
+
 def cache_available() -> bool:
     """False while the default cache is backing off after a Redis failure (always True for other caches)."""
     from django.core.cache import caches

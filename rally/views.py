@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -72,7 +73,7 @@ def call_day_create(request, slug, campaign_slug):
         except services.RallyError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, f"Call day planned for {form.cleaned_data['day']:%A %d %B}.")
+            messages.success(request, f"Call day planned for {date_format(form.cleaned_data['day'], 'DATE_FORMAT')}.")
             return redirect("rally:rally", slug=chapter.slug, campaign_slug=campaign.slug)
     context = _rally_context(chapter, campaign, call_day_form=form)
     return render(request, "rally/rally.html", context, status=HTTPStatus.BAD_REQUEST)

@@ -31,7 +31,7 @@ from django.db import transaction
 from django.utils.dateparse import parse_datetime
 
 from accounts.models import ApiToken
-from advocacy.cache import redis_round_trip
+from advocacy.cache import redis_configured, redis_round_trip
 
 logger = logging.getLogger(__name__)
 
@@ -155,7 +155,9 @@ def clear() -> None:
 def _bump(user_id: int) -> None:
     """A new random generation. Only Redis holds generations: without it nothing is ever trusted."""
     done = redis_round_trip(lambda pipe, make_key: pipe.set(make_key(generation_key(user_id)), new_generation()))
-    if done is None:  # MAX_AGE_SECONDS bounds what a bump lost to an outage costs
+    # MAX_AGE_SECONDS bounds what a bump lost to an outage costs. Without Redis configured there is
+    # no generation to replace and nothing is ever trusted: not worth a line per save of a user.
+    if done is None and redis_configured():
         logger.warning("could not replace the API token generation of user %s", user_id)
 
 

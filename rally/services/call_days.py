@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from accounts.models import Chapter, User
@@ -54,7 +55,9 @@ def call_day_schedule(
                 created_by=user,
             )
     except IntegrityError as exc:
-        raise RallyError(f"There is already a call day for this campaign on {day:%d %B %Y}.") from exc
+        raise RallyError(
+            f"There is already a call day for this campaign on {date_format(day, 'DATE_FORMAT')}."
+        ) from exc
 
 
 def _call_day_builder(*, mailer: Mailer, call_day: CallDay):
