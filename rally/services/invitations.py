@@ -134,7 +134,9 @@ def invitations_send(*, invitation_ids: list[int]) -> int:
             subjects, bodies = [], []
             for language in languages:
                 with translation.override(language):
-                    subjects.append(gettext("You're invited to join %(chapter)s") % {"chapter": invitation.chapter.name})
+                    subjects.append(
+                        gettext("You're invited to join %(chapter)s") % {"chapter": invitation.chapter.name}
+                    )
                     bodies.append(render_to_string("rally/email/invitation.txt", context).strip())
             email = EmailMultiAlternatives(
                 subject=f"[{mailer.site_name}] " + " / ".join(subjects),
