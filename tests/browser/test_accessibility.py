@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts.join_links import chapter_join_token_make
 from rally.models import Invitation
 from reminders.tokens import unsubscribe_token_make
+from tests.factories.campaigns import ActionFactory
 
 from .conftest import AXE_OPTIONS, DESKTOP, PHONE, new_context
 
@@ -111,11 +112,16 @@ def test_a_visitor_sees_no_axe_or_csp_violation(browser, live_server, world, wid
 def test_a_volunteer_sees_no_axe_or_csp_violation(browser, live_server, world, width):
     findings, csp = Findings(), []
     volunteer, national = world["volunteer"], world["national"]
+    # The district question is asked only by a campaign that calls a representative.
+    ActionFactory(campaign=national, target_roles=["us_house"], script="Please ask [REPRESENTATIVE NAME] to act.")
     page = new_context(browser, live_server, user=volunteer, **VIEWPORTS[width]).new_page()
     _watch_csp(page, csp)
     campaign_url = f"/campaigns/{national.slug}/"
 
     visit(page, live_server, campaign_url, f"{width} campaign page, no ZIP yet", findings, csp)
+    page.get_by_label("Your ZIP code").fill("00000")
+    page.get_by_role("button", name="Find my officials").click()
+    check(page, f"{width} campaign page, unknown ZIP", findings, csp)
     page.get_by_label("Your ZIP code").fill("63103")
     page.get_by_role("button", name="Find my officials").click()
     check(page, f"{width} campaign page, split-ZIP chooser", findings, csp)
