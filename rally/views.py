@@ -10,11 +10,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Chapter, Membership, User
 from accounts.selectors import chapter_get_with_lead_flag
+from accounts.time_zones import zone_display_name
 from campaigns.models import Campaign
 
 from . import selectors, services
@@ -43,7 +45,7 @@ def _rally_context(chapter, campaign, **extra):
     return {
         "chapter": chapter,
         "campaign": campaign,
-        "zone_label": chapter.zone.key.replace("_", " "),
+        "zone_label": zone_display_name(chapter.zone.key),
         "call_days": selectors.call_day_list(chapter=chapter, campaign=campaign),
         "call_now_results": selectors.call_now_list(chapter=chapter, campaign=campaign),
         "sent_today": selectors.call_now_sent_today(chapter=chapter, campaign=campaign),
@@ -169,7 +171,7 @@ def invitation_accept(request, token):
             services.invitation_accept(invitation_id=invitation.pk, user=request.user)
         except services.RallyError as exc:
             return render(request, "rally/invitation_invalid.html", {"message": exc.message}, status=HTTPStatus.GONE)
-        messages.success(request, f"Welcome to {invitation.chapter.name}!")
+        messages.success(request, _("Welcome to %(chapter)s!") % {"chapter": invitation.chapter.name})
         return redirect("chapter_detail", slug=invitation.chapter.slug)
     return render(request, "rally/invitation_accept.html", {"invitation": invitation, "chapter": invitation.chapter})
 

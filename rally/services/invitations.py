@@ -169,11 +169,11 @@ def invitation_accept(*, invitation_id: int, user: User, now=None) -> Invitation
     with transaction.atomic():
         invitation = Invitation.objects.select_for_update().select_related("chapter").filter(pk=invitation_id).first()
         if invitation is None:
-            raise RallyError("This invitation link is not valid.")
+            raise RallyError(gettext("This invitation link is not valid."))
         if invitation.status == Invitation.Status.JOINED:
-            raise RallyError("This invitation has been used already. Ask the chapter's lead for a new one.")
+            raise RallyError(gettext("This invitation has been used already. Ask the chapter's lead for a new one."))
         if invitation.expires_at <= now:
-            raise RallyError("This invitation has expired. Ask the chapter's lead for a new one.")
+            raise RallyError(gettext("This invitation has expired. Ask the chapter's lead for a new one."))
         chapter_join(user=user, chapter=invitation.chapter)
         invitation.status = Invitation.Status.JOINED
         invitation.joined_at = now
@@ -187,9 +187,9 @@ def invitation_check(*, invitation_id: int | None, now=None) -> Invitation:
     now = now or timezone.now()
     invitation = Invitation.objects.select_related("chapter").filter(pk=invitation_id).first()
     if invitation is None:
-        raise RallyError("This invitation link is not valid.")
+        raise RallyError(gettext("This invitation link is not valid."))
     if invitation.status == Invitation.Status.JOINED:
-        raise RallyError("This invitation has been used already. Ask the chapter's lead for a new one.")
+        raise RallyError(gettext("This invitation has been used already. Ask the chapter's lead for a new one."))
     if invitation.expires_at <= now:
-        raise RallyError("This invitation has expired. Ask the chapter's lead for a new one.")
+        raise RallyError(gettext("This invitation has expired. Ask the chapter's lead for a new one."))
     return invitation

@@ -113,7 +113,12 @@ def test_a_volunteer_sees_no_axe_or_csp_violation(browser, live_server, world, w
     findings, csp = Findings(), []
     volunteer, national = world["volunteer"], world["national"]
     # The district question is asked only by a campaign that calls a representative.
-    ActionFactory(campaign=national, target_roles=["us_house"], script="Please ask [REPRESENTATIVE NAME] to act.")
+    ActionFactory(
+        campaign=national,
+        title="Call your representative",
+        target_roles=["us_house"],
+        script="Please ask [REPRESENTATIVE NAME] to act.",
+    )
     page = new_context(browser, live_server, user=volunteer, **VIEWPORTS[width]).new_page()
     _watch_csp(page, csp)
     campaign_url = f"/campaigns/{national.slug}/"
