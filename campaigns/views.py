@@ -348,6 +348,7 @@ def campaign_preview(request, slug):
         {
             "campaign": campaign,
             "previews": selectors.campaign_preview(campaign=campaign, user=request.user),
+            "unknown_placeholders": services.action_unknown_placeholders(actions=campaign.actions.all()),
         },
     )
 

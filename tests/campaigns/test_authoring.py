@@ -202,6 +202,8 @@ def test_the_admin_pages_load_for_staff(client, staff_user, demo):
 def test_an_unknown_placeholder_blocks_publishing_until_the_lead_edits_it_away(lead_client, chapter):
     campaign = CampaignFactory(chapter=chapter, status=Campaign.Status.DRAFT, published_at=None)
     action = ActionFactory(campaign=campaign, script="Ask [STATE AG's NAME] about [BOGUS PLACEHOLDER].")
+    preview = lead_client.get(reverse("campaigns:preview", args=[campaign.slug])).content.decode()
+    assert "Publishing waits until the unknown placeholders are edited away: [BOGUS PLACEHOLDER]." in preview
     response = lead_client.post(reverse("campaigns:publish", args=[campaign.slug]), follow=True)
     campaign.refresh_from_db()
     assert campaign.status == Campaign.Status.DRAFT
