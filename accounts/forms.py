@@ -3,6 +3,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from .models import TIME_ZONE_CHOICES, ZIP_CODE_VALIDATOR, User
+from .time_zones import is_canonical, zone_display_name
 
 
 class ProfileForm(forms.Form):
@@ -32,6 +33,15 @@ class ProfileForm(forms.Form):
         required=False,
         help_text=_("A short email when a lead asks the chapter to call today (at most one a day per campaign)."),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Named in the page's language ("Chicago · hora central"), in that order. Old aliases
+        # (US/Central, America/Atka) read like the zone they point at, so they are left out,
+        # unless the volunteer's saved zone is one.
+        current = (self.initial or {}).get("time_zone") or self.data.get("time_zone")
+        choices = [(tz, zone_display_name(tz)) for tz, _label in TIME_ZONE_CHOICES if tz == current or is_canonical(tz)]
+        self.fields["time_zone"].choices = sorted(choices, key=lambda c: (c[0] != "UTC", c[1].casefold()))
 
 
 class ApiTokenCreateForm(forms.Form):

@@ -9,6 +9,7 @@ anywhere else the secret key signs things.
 
 from django.conf import settings
 from django.core import signing
+from django.utils.translation import gettext_lazy as _
 
 from .models import Chapter
 
@@ -16,11 +17,11 @@ JOIN_LINK_SALT = "accounts.chapter-join"
 
 
 class JoinLinkError(Exception):
-    message = "This join link is not valid. Ask your chapter lead for a new one."
+    message = _("This join link is not valid. Ask your chapter lead for a new one.")
 
 
 class JoinLinkExpired(JoinLinkError):
-    message = "This join link has expired. Ask your chapter lead for a new one."
+    message = _("This join link has expired. Ask your chapter lead for a new one.")
 
 
 class JoinLinkInvalid(JoinLinkError):

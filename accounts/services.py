@@ -39,9 +39,12 @@ def user_location_set(*, user: User, zip_code: str, district_ocd_id: str = "", n
     STATE_MOVE_INTERVAL_DAYS (unless staff allowed it). Every change is kept in LocationHistory.
     """
     from officials.models import ZipDivision
-    from officials.selectors import normalise_zip, state_for_zip
+    from officials.selectors import InvalidZipCode, normalise_zip, state_for_zip
 
-    zip5 = normalise_zip(zip_code)
+    try:
+        zip5 = normalise_zip(zip_code)
+    except InvalidZipCode as exc:
+        raise ValidationError({"zip_code": exc.error_list}) from exc
     zip_code = zip_code.strip()
     if (
         district_ocd_id

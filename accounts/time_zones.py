@@ -5,7 +5,11 @@ Every zone offered here is a whole number of hours from UTC all year, so the hou
 """
 
 import datetime as dt
+from functools import lru_cache
 from zoneinfo import ZoneInfo
+
+from babel.dates import get_timezone_location, get_timezone_name
+from django.utils.translation import get_language
 
 # The zone most of each state's people live in (USPS codes; DC and the territories too).
 STATE_TIME_ZONES = {
@@ -97,3 +101,34 @@ def local_today(tz: ZoneInfo, now: dt.datetime | None = None) -> dt.date:
     from django.utils import timezone
 
     return (now or timezone.now()).astimezone(tz).date()
+
+
+@lru_cache(maxsize=4096)
+def _zone_display_name(name: str, language: str) -> str:
+    if name == "UTC":
+        return "UTC"
+    try:
+        city = get_timezone_location(name, locale=language, return_city=True)
+        generic = get_timezone_name(name, locale=language)
+    except (LookupError, ValueError):
+        return name.replace("_", " ")
+    # "Chicago · hora central": the city tells zones with one generic name apart (Denver and Phoenix).
+    return f"{city} · {generic}" if generic and city not in generic else generic or city
+
+
+def zone_display_name(name: str, language: str | None = None) -> str:
+    """A time zone as people call it, in the page's language (Babel's CLDR names), never its raw id."""
+    language = (language or get_language() or "en").split("-")[0]
+    return _zone_display_name(name, language)
+
+
+@lru_cache(maxsize=1024)
+def is_canonical(name: str) -> bool:
+    """False for an alias such as US/Central or America/Atka, whose city is another zone's."""
+    if name == "UTC":
+        return True
+    try:
+        city = get_timezone_location(name, locale="en", return_city=True)
+    except (LookupError, ValueError):
+        return False
+    return city.casefold() == name.rsplit("/", 1)[-1].replace("_", " ").casefold()

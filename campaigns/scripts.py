@@ -19,6 +19,7 @@ from functools import lru_cache
 
 import zipcodes
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from officials.models import OfficeRole
 
@@ -94,6 +95,28 @@ SPOKEN_BY_CALLER = _keys(
     "YOUR ADDRESS", "YOUR STREET ADDRESS", "YOUR FULL STREET ADDRESS", "STREET ADDRESS", "ADDRESS",
     "YOUR PHONE", "YOUR PHONE NUMBER", "PHONE NUMBER", "YOUR EMAIL",
 )  # fmt: skip
+
+# What a known placeholder reads as when this caller has no value for it: words the caller says in
+# its place, never the brackets the author wrote.
+CALLER_PROMPTS = [
+    (CALLER_NAME, _("(your name)")),
+    (CALLER_ZIP, _("(your ZIP code)")),
+    (CALLER_STATE, _("(your state)")),
+    (CALLER_CITY | CITY_ZIP | CITY_STATE, _("(your city)")),
+    (_keys("YOUR ADDRESS", "YOUR STREET ADDRESS", "YOUR FULL STREET ADDRESS", "STREET ADDRESS", "ADDRESS"),
+     _("(your street address)")),
+    (_keys("YOUR PHONE", "YOUR PHONE NUMBER", "PHONE NUMBER"), _("(your phone number)")),
+    (_keys("YOUR EMAIL"), _("(your email address)")),
+    (OFFICIAL_NAME | OFFICIAL_LAST_NAME, _("(the official's name)")),
+    (OFFICIAL_TITLE, _("(the official's title)")),
+]  # fmt: skip
+ROLE_PROMPTS = {
+    OfficeRole.ATTORNEY_GENERAL: _("your attorney general"),
+    OfficeRole.US_SENATE: _("your senator"),
+    OfficeRole.US_HOUSE: _("your representative"),
+    OfficeRole.GOVERNOR: _("your governor"),
+    OfficeRole.SECRETARY_OF_STATE: _("your secretary of state"),
+}
 
 KNOWN_KEYS = (
     OFFICIAL_NAME
@@ -252,14 +275,15 @@ def render_script(
         if key in CITY_ZIP:
             return f"{caller.city}, {caller.zip5}" if caller.city and caller.zip5 else ""
         if key in CITY_STATE:
-            return f"{caller.city}, {caller.state}" if caller.city and caller.state else ""
+            return f"{caller.city}, {caller.state}" if caller.city and caller.state else caller.city
         if key in SPOKEN_BY_CALLER:
             return ""
         return None
 
     def substitute(match: re.Match) -> str:
         original = match.group(0)
-        value = value_for(normalise_placeholder(match.group(1)))
+        key = normalise_placeholder(match.group(1))
+        value = value_for(key)
         if value and value[0].islower() and _starts_sentence(match.string, match.start()):
             value = value[0].upper() + value[1:]
         if value is None:
@@ -269,7 +293,7 @@ def render_script(
         if not value:
             if original not in unfilled:
                 unfilled.append(original)
-            return original
+            return _fallback(key, caller)
         return value
 
     filled = PLACEHOLDER_RE.sub(substitute, text)
@@ -277,3 +301,20 @@ def render_script(
         # "a el Fiscal General" -> "al Fiscal General": the office named in place of a name follows the grammar.
         filled = _SPANISH_CONTRACTIONS_RE.sub(lambda m: ("al " if m[1].lower() == "a" else "del ") + m[2], filled)
     return RenderedScript(text=filled, unknown=unknown, unfilled=unfilled)
+
+
+def _fallback(key: str, caller: Caller) -> str:
+    """A known placeholder with no value for this caller, as the caller would say it.
+
+    "I am writing from [CITY, STATE]" without a city reads "I am writing from Missouri"; with
+    nothing known it reads "(your city)", a prompt to say it, never the raw brackets.
+    """
+    if key in CALLER_CITY | CITY_ZIP | CITY_STATE and caller.state:
+        return caller.state_name
+    for role, keys in ROLE_NAMES.items():
+        if key in keys:
+            return str(ROLE_PROMPTS[role])
+    for keys, prompt in CALLER_PROMPTS:
+        if key in keys:
+            return str(prompt)
+    return ""

@@ -175,6 +175,11 @@ class CampaignTargets:
     def split(self) -> bool:
         return self.lookup is not None and self.lookup.split
 
+    @property
+    def asks_district(self) -> bool:
+        """A split ZIP matters only to a campaign that calls a U.S. representative."""
+        return self.split and any(OfficeRole.US_HOUSE in a.action.target_roles for a in self.actions)
+
 
 def campaign_targets(
     *, campaign: Campaign, user, zip_code: str | None = None, district_ocd_id: str | None = None

@@ -13,6 +13,7 @@ from advocacy.cache import window_count
 from officials.models import OfficeRole
 
 from .models import Action, Campaign, Reply
+from .scripts import unknown_placeholders
 
 logger = logging.getLogger(__name__)
 
@@ -111,6 +112,23 @@ def _clean_roles(roles) -> list[str]:
     return [str(r) for r in roles]
 
 
+SCRIPT_FIELDS = ("script", "voicemail_script", "script_es", "voicemail_script_es")
+
+
+def _refuse_unknown_placeholders_when_live(action: Action) -> None:
+    """A published campaign's volunteers would see an unknown placeholder at once; a draft's wait for publishing."""
+    if action.campaign.status != Campaign.Status.ACTIVE:
+        return
+    errors = {
+        name: _("Unknown placeholders: %(placeholders)s. Fill them in or use one from the list.")
+        % {"placeholders": ", ".join(unknown)}
+        for name in SCRIPT_FIELDS
+        if (unknown := unknown_placeholders(getattr(action, name)))
+    }
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def action_create(*, campaign: Campaign, user, target_offices=(), **data) -> Action:
     _require_lead(campaign=campaign, user=user)
@@ -121,6 +139,7 @@ def action_create(*, campaign: Campaign, user, target_offices=(), **data) -> Act
         fields["position"] = (last or 0) + 1
     action = Action(campaign=campaign, **fields)
     action.full_clean(exclude=["campaign"])
+    _refuse_unknown_placeholders_when_live(action)
     action.save()
     action.target_offices.set(target_offices)
     return action
@@ -133,6 +152,7 @@ def action_update(*, action: Action, user, target_offices=None, **data) -> Actio
         if name in data:
             setattr(action, name, _clean_roles(data[name]) if name == "target_roles" else data[name])
     action.full_clean(exclude=["campaign"])
+    _refuse_unknown_placeholders_when_live(action)
     action.save()
     if target_offices is not None:
         action.target_offices.set(target_offices)
@@ -147,6 +167,15 @@ def action_delete(*, action: Action, user) -> None:
     action.delete()
 
 
+def action_unknown_placeholders(*, actions) -> list[str]:
+    """The placeholders nobody recognises in the actions' scripts (either language), as written."""
+    found: list[str] = []
+    for action in actions:
+        for text in (action.script, action.voicemail_script, action.script_es, action.voicemail_script_es):
+            found += [p for p in unknown_placeholders(text) if p not in found]
+    return found
+
+
 @transaction.atomic
 def campaign_publish(*, campaign: Campaign, user) -> Campaign:
     """Make a draft (or archived) campaign active. It needs at least one action with a target."""
@@ -157,6 +186,13 @@ def campaign_publish(*, campaign: Campaign, user) -> Campaign:
         raise ValidationError(_("Add at least one action before publishing."))
     if any(not a.target_roles and not a.target_offices.all() for a in actions):
         raise ValidationError(_("Every action needs a target: pick office roles or fixed offices."))
+    unknown = action_unknown_placeholders(actions=actions)
+    if unknown:
+        # Volunteers would read the brackets as written: the lead edits them away first.
+        raise ValidationError(
+            _("Edit away the unknown placeholders before publishing: %(placeholders)s.")
+            % {"placeholders": ", ".join(unknown)}
+        )
     campaign.status = Campaign.Status.ACTIVE
     campaign.published_at = campaign.published_at or timezone.now()
     campaign.save(update_fields=["status", "published_at", "updated_at"])

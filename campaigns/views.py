@@ -87,15 +87,21 @@ def campaign_detail(request, slug):
 def location_set(request, slug):
     campaign = selectors.campaign_get_visible(slug=slug, user=request.user)
     form = LocationForm(request.POST)
+    error = ""
     if form.is_valid():
         try:
             user_location_set(
                 user=request.user, zip_code=form.cleaned_data["zip_code"], district_ocd_id=form.cleaned_data["district"]
             )
         except ValidationError as exc:
-            messages.error(request, _error_text(exc))
+            error = _error_text(exc)
     else:
-        messages.error(request, _("Enter a 5-digit ZIP code, for example 65101."))
+        error = _("Enter a 5-digit ZIP code, for example 65101.")
+    if error:
+        # The page again, with the error at the field and what was typed in it; the saved ZIP is untouched.
+        context = _detail_context(request, campaign)
+        context.update(location_error=error, location_entered=request.POST.get("zip_code", "")[:10])
+        return render(request, "campaigns/campaign_detail.html", context, status=400)
     return redirect(reverse("campaigns:detail", args=[campaign.slug]) + "#actions")
 
 
@@ -345,6 +351,7 @@ def campaign_preview(request, slug):
         {
             "campaign": campaign,
             "previews": selectors.campaign_preview(campaign=campaign, user=request.user),
+            "unknown_placeholders": services.action_unknown_placeholders(actions=campaign.actions.all()),
         },
     )
 

@@ -1,23 +1,24 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from .models import ContactPoint, WrongNumberReport
 
 
 class ZipLookupForm(forms.Form):
     zip = forms.CharField(
-        label="Your ZIP code",
+        label=_("Your ZIP code"),
         max_length=10,
-        help_text="5 digits or ZIP+4, for example 65101 or 65101-1234.",
+        help_text=_("5 digits or ZIP+4, for example 65101 or 65101-1234."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code", "size": 10}),
     )
 
 
 class WrongNumberReportForm(forms.Form):
     reason = forms.CharField(
-        label="What is wrong with this number?",
+        label=_("What is wrong with this number?"),
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text='For example "disconnected", "reaches a different office" or "always a full voicemail box".',
+        help_text=_('For example "disconnected", "reaches a different office" or "always a full voicemail box".'),
     )
 
 

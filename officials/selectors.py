@@ -45,12 +45,30 @@ class InvalidZipCode(ValidationError):
     pass
 
 
+ZIP_FORMAT_MESSAGE = _("Enter a 5-digit ZIP code or ZIP+4, for example 65101 or 65101-1234.")
+
+
 def normalise_zip(zip_code: str) -> str:
-    """The 5-digit ZIP of a ZIP or ZIP+4, or InvalidZipCode."""
+    """The 5-digit ZIP of a ZIP or ZIP+4 that exists, or InvalidZipCode.
+
+    Well-formed is not enough: 00000 or 99999 would otherwise be saved and shown as "your
+    officials for ZIP 00000" with nobody under it.
+    """
     match = ZIP_RE.match(zip_code or "")
     if not match:
-        raise InvalidZipCode("Enter a 5-digit ZIP code or ZIP+4, for example 65101 or 65101-1234.")
-    return match.group(1)
+        raise InvalidZipCode(ZIP_FORMAT_MESSAGE, code="invalid")
+    zip5 = match.group(1)
+    if not zip_is_known(zip5):
+        raise InvalidZipCode(
+            _("%(zip)s is not a US ZIP code. Check it and enter the ZIP code of your street address.") % {"zip": zip5},
+            code="unknown_zip",
+        )
+    return zip5
+
+
+def zip_is_known(zip5: str) -> bool:
+    """In the USPS list (offline, the `zipcodes` package), a territory's range, or the district table."""
+    return state_for_zip(zip5) is not None or ZipDivision.objects.filter(zcta=zip5).exists()
 
 
 def _territory_for_zip(zip5: str) -> str | None:

@@ -17,6 +17,12 @@ class CallDayForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
+    def __init__(self, *args, **kwargs):
+        # The Rally page shows this form beside the "call now" one, which has a `message` field too:
+        # its own ids keep each label tied to its own textarea.
+        kwargs.setdefault("auto_id", "id_call_day_%s")
+        super().__init__(*args, **kwargs)
+
 
 class CallNowForm(forms.Form):
     message = forms.CharField(

@@ -8,12 +8,14 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Chapter, Membership, User
 from accounts.selectors import chapter_get_for_lead
+from accounts.time_zones import zone_display_name
 from campaigns.models import Campaign
 
 from . import selectors, services
@@ -42,7 +44,7 @@ def _rally_context(chapter, campaign, **extra):
     return {
         "chapter": chapter,
         "campaign": campaign,
-        "zone_label": chapter.zone.key.replace("_", " "),
+        "zone_label": zone_display_name(chapter.zone.key),
         "call_days": selectors.call_day_list(chapter=chapter, campaign=campaign),
         "call_now_results": selectors.call_now_list(chapter=chapter, campaign=campaign),
         "sent_today": selectors.call_now_sent_today(chapter=chapter, campaign=campaign),
@@ -72,7 +74,7 @@ def call_day_create(request, slug, campaign_slug):
         except services.RallyError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, f"Call day planned for {form.cleaned_data['day']:%A %d %B}.")
+            messages.success(request, f"Call day planned for {date_format(form.cleaned_data['day'], 'DATE_FORMAT')}.")
             return redirect("rally:rally", slug=chapter.slug, campaign_slug=campaign.slug)
     context = _rally_context(chapter, campaign, call_day_form=form)
     return render(request, "rally/rally.html", context, status=HTTPStatus.BAD_REQUEST)

@@ -16,6 +16,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET
 
 from accounts.selectors import chapter_get_for_lead
+from accounts.time_zones import zone_display_name
 from campaigns.selectors import campaign_get_for_tally
 from rally.selectors import call_day_totals
 
@@ -72,7 +73,7 @@ def _render_dashboard(request, *, chapter, chapter_ids):
     marked = {row.day.isoformat(): row for row in call_days}
     context = {
         "chapter": chapter,
-        "zone_label": tz.key.replace("_", " ") if tz else "UTC",
+        "zone_label": zone_display_name(tz.key) if tz else "UTC",
         "call_days": call_days,
         "board": board,
         # Display rows for the long tables, rendered by {% tally_rows %} (see tally_format).

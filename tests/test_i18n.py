@@ -1,6 +1,7 @@
 """The Spanish catalog: complete for volunteers, never fuzzy, in step with the marked strings, compiled by Babel."""
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -103,3 +104,32 @@ def test_the_catalog_compiles_with_babel_alone_and_the_build_keeps_it_current(tm
     assert po_copy.with_suffix(".mo").read_bytes() == compiled_catalog(SPANISH)
     # The catalog the site reads is the one the sources give (conftest compiles it, as `make install` does).
     assert (SPANISH.with_suffix(".mo")).read_bytes() == compiled_catalog(SPANISH)
+
+
+USTED = re.compile(
+    r"\b(usted|su|sus|suyo|suya|confirme|haga|introduzca|inicie|ingrese|compruebe|póngase|intente|puede|desea|"
+    r"olvidó|solicite|contáctenos|seleccione|verifique|escriba|elija|regístrese|le|ha olvidado)\b",
+    re.IGNORECASE,
+)
+
+
+def test_allauths_pages_speak_to_volunteers_with_tu():
+    """Our entries for allauth's messages win over allauth's own Spanish, which mixes usted and tú."""
+    import allauth
+    from allauth.account import app_settings  # noqa: F401  (allauth is installed: its catalog is read below)
+
+    from accounts.allauth_messages import ALLAUTH_MESSAGES
+
+    ours = {m.id: m.string for m in _catalog() if m.id in ALLAUTH_MESSAGES}
+    assert set(ours) == set(ALLAUTH_MESSAGES)
+    with (Path(allauth.__file__).parent / "locale" / "es" / "LC_MESSAGES" / "django.po").open("rb") as po_file:
+        theirs = {m.id for m in read_po(po_file) if m.id}
+    assert set(ALLAUTH_MESSAGES) <= theirs, "an id that allauth does not use overrides nothing"
+    usted = {msgid: text for msgid, text in ours.items() if USTED.search(text)}
+    assert not usted, usted
+    # And what volunteers meet on the way in really is ours.
+    from django.utils import translation
+
+    with translation.override("es"):
+        assert translation.gettext("Forgot your password?") == "¿Olvidaste tu contraseña?"
+        assert translation.gettext("Please Confirm Your Email Address") == "Confirma tu dirección de correo electrónico"

@@ -36,6 +36,8 @@ LANGUAGE_COOKIE_NAME = "language"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 USE_TZ = True
+# One date format per language everywhere (advocacy/formats/<language>/formats.py).
+FORMAT_MODULE_PATH = ["advocacy.formats"]
 SITE_ID = 1
 SITE_NAME = env("SITE_NAME", default="Call Your Officials")
 ROOT_URLCONF = "advocacy.urls"

@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from advocacy.api.fields import OCD_ID_MESSAGE, OCD_ID_PATTERN, ZIP_MESSAGE, ZIP_PATTERN, or_empty
 from officials.models import Office, OfficeRole
+from officials.selectors import InvalidZipCode, normalise_zip
 
 USPS_CODES = sorted(
     "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK "
@@ -24,6 +25,16 @@ class ZipField(forms.RegexField):
             error_messages={"invalid": ZIP_MESSAGE},
             **{**kwargs, "strip": False},
         )
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value:
+            try:
+                normalise_zip(value)
+            except InvalidZipCode as exc:
+                # The message holds only digits, so django-filter's %-formatting leaves it alone.
+                raise forms.ValidationError(exc.messages[0], code=exc.code) from exc
+        return value
 
 
 class OcdIdField(forms.RegexField):

@@ -8,10 +8,12 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.functional import lazy
 from django.utils.translation import gettext
 
 from accounts.models import Chapter, User
-from accounts.time_zones import local_today, zone
+from accounts.time_zones import local_today, zone, zone_display_name
 from reminders.models import ReminderKind
 from reminders.services import Mailer, deliver
 
@@ -54,7 +56,9 @@ def call_day_schedule(
                 created_by=user,
             )
     except IntegrityError as exc:
-        raise RallyError(f"There is already a call day for this campaign on {day:%d %B %Y}.") from exc
+        raise RallyError(
+            f"There is already a call day for this campaign on {date_format(day, 'DATE_FORMAT')}."
+        ) from exc
 
 
 def _call_day_builder(*, mailer: Mailer, call_day: CallDay):
@@ -71,7 +75,8 @@ def _call_day_builder(*, mailer: Mailer, call_day: CallDay):
         "call_day": call_day,
         "campaign": campaign,
         "campaign_url": campaign_url,
-        "zone_label": call_day.chapter.zone.key.replace("_", " "),
+        # Named when each recipient's email is rendered, in that recipient's language.
+        "zone_label": lazy(zone_display_name, str)(call_day.chapter.zone.key),
     }
 
     def build(users):

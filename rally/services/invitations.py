@@ -221,6 +221,20 @@ def invitation_limit_alert_send(*, alert_id: int) -> int:
     return send_mail(subject, body, None, recipients)
 
 
+def _invitation_languages(invitation: Invitation) -> list[str]:
+    """The languages an invitation is written in, the first one first.
+
+    Someone who already has an account gets their own language. Anyone else may read either,
+    and we cannot know which: both, the inviting lead's language first.
+    """
+    account = User.objects.filter(email__iexact=invitation.email).only("language").first()
+    if account is not None and account.language:
+        return [account.language]
+    inviter = invitation.invited_by
+    first = (inviter.language if inviter else "") or settings.LANGUAGE_CODE
+    return [first, *(code for code, _name in settings.LANGUAGES if code != first)]
+
+
 def invitations_send(*, invitation_ids: list[int]) -> int:
     """Send the invitations not sent yet over one SMTP connection.
 
@@ -267,21 +281,25 @@ def invitations_send(*, invitation_ids: list[int]) -> int:
                 "site_name": mailer.site_name,
                 "days": INVITATION_VALID_FOR.days,
             }
-            # The invitee has no account yet: the email goes out in the inviting lead's language.
-            inviter = invitation.invited_by
-            with translation.override((inviter.language if inviter else "") or settings.LANGUAGE_CODE):
-                email = EmailMultiAlternatives(
-                    subject=f"[{mailer.site_name}] "
-                    + gettext("You're invited to join %(chapter)s") % {"chapter": invitation.chapter.name},
-                    body=render_to_string("rally/email/invitation.txt", context),
-                    from_email=settings.DEFAULT_FROM_EMAIL,
-                    to=[invitation.email],
-                    headers={
-                        # RFC 8058: the mail client's "Unsubscribe" button means "never invite me again".
-                        "List-Unsubscribe": f"<{stop_url}>",
-                        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-                    },
-                )
+            languages = _invitation_languages(invitation)
+            subjects, bodies = [], []
+            for language in languages:
+                with translation.override(language):
+                    subjects.append(
+                        gettext("You're invited to join %(chapter)s") % {"chapter": invitation.chapter.name}
+                    )
+                    bodies.append(render_to_string("rally/email/invitation.txt", context).strip())
+            email = EmailMultiAlternatives(
+                subject=f"[{mailer.site_name}] " + " / ".join(subjects),
+                body="\n\n— — —\n\n".join(bodies) + "\n",
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                to=[invitation.email],
+                headers={
+                    # RFC 8058: the mail client's "Unsubscribe" button means "never invite me again".
+                    "List-Unsubscribe": f"<{stop_url}>",
+                    "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                },
+            )
             try:
                 connection.send_messages([email])
             except (smtplib.SMTPException, OSError) as exc:

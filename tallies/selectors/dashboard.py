@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import connection
 from django.db.models import Q
+from django.utils.formats import date_format
 
 from ..date_ranges import DateRange
 from ..models import (
@@ -238,7 +239,7 @@ def tally_notes(
                 office=office_name or office_title,  # Office.__str__
                 campaign=campaign,
                 created_at=created_at,
-                created_at_display=f"{created_at.day} {created_at:%b %Y, %H:%M}",
+                created_at_display=date_format(created_at, "DATETIME_FORMAT"),
             )
         )
     more = len(page) > NOTES_PAGE_SIZE

@@ -24,3 +24,21 @@ def test_generations_differ_within_a_process_and_across_forked_workers():
 
     assert len(set(generations)) == len(generations)
     assert all(len(g) == 32 for g in generations)
+
+
+def test_without_redis_configured_saving_users_logs_no_warning(db, settings, caplog):
+    """A fresh machine (`make run` with no REDIS_URL): the demo's users and every signup saved quietly."""
+    from django.core.cache import caches
+
+    from tests.factories.accounts import UserFactory
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    caches._settings = None  # let the cache handler read the new setting
+    caches._connections.__dict__.pop("default", None)
+    with caplog.at_level("WARNING", logger="accounts.api.token_cache"):
+        for n in range(3):
+            user = UserFactory(email=f"quiet{n}@example.org")
+            user.name = "Renamed"
+            user.save()
+    assert [r for r in caplog.records if r.name == "accounts.api.token_cache"] == []
+    caches._connections.__dict__.pop("default", None)

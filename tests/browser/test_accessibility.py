@@ -5,14 +5,18 @@ Security Policy violation in the console, fails the test.
 axe-core is the copy inside the axe-playwright-python wheel, so nothing is downloaded at run time.
 """
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 import pytest
 from allauth.account.models import EmailAddress
 from axe_playwright_python.sync_playwright import Axe
+from django.utils import timezone
 
 from accounts.join_links import chapter_join_token_make
+from rally.models import Invitation
 from reminders.tokens import unsubscribe_token_make
+from tests.factories.campaigns import ActionFactory
 
 from .conftest import AXE_OPTIONS, DESKTOP, PHONE, new_context
 
@@ -108,11 +112,21 @@ def test_a_visitor_sees_no_axe_or_csp_violation(browser, live_server, world, wid
 def test_a_volunteer_sees_no_axe_or_csp_violation(browser, live_server, world, width):
     findings, csp = Findings(), []
     volunteer, national = world["volunteer"], world["national"]
+    # The district question is asked only by a campaign that calls a representative.
+    ActionFactory(
+        campaign=national,
+        title="Call your representative",
+        target_roles=["us_house"],
+        script="Please ask [REPRESENTATIVE NAME] to act.",
+    )
     page = new_context(browser, live_server, user=volunteer, **VIEWPORTS[width]).new_page()
     _watch_csp(page, csp)
     campaign_url = f"/campaigns/{national.slug}/"
 
     visit(page, live_server, campaign_url, f"{width} campaign page, no ZIP yet", findings, csp)
+    page.get_by_label("Your ZIP code").fill("00000")
+    page.get_by_role("button", name="Find my officials").click()
+    check(page, f"{width} campaign page, unknown ZIP", findings, csp)
     page.get_by_label("Your ZIP code").fill("63103")
     page.get_by_role("button", name="Find my officials").click()
     check(page, f"{width} campaign page, split-ZIP chooser", findings, csp)
@@ -166,7 +180,16 @@ def test_a_lead_and_staff_see_no_axe_or_csp_violation(browser, live_server, worl
     local, draft = world["local"], world["draft"]
     page = new_context(browser, live_server, user=world["lead"], **VIEWPORTS[width]).new_page()
     _watch_csp(page, csp)
+    # Invitations with long addresses: at a phone's width the table scrolls inside its own region.
+    for n in range(3):
+        Invitation.objects.create(
+            chapter=world["chapter"],
+            email=f"a.rather.long.address.{n}@a-long-domain-name.example.org",
+            expires_at=timezone.now() + dt.timedelta(days=14),
+        )
     for path, name in [
+        (f"/chapters/st-louis-callers/rally/{local.slug}/", "rally"),
+        ("/chapters/st-louis-callers/invitations/", "invitations"),
         ("/chapters/st-louis-callers/", "chapter page, lead"),
         ("/chapters/st-louis-callers/members/", "members"),
         ("/chapters/st-louis-callers/dashboard/", "chapter dashboard"),

@@ -103,6 +103,17 @@ def test_a_chapter_lead_writes_an_action_previews_it_and_publishes(browser, live
     assert "Unknown placeholder [BILL NUMBER] in the script." in body
     page.screenshot(path=str(ARTIFACTS / "campaign-preview-390.png"), full_page=True)
 
+    # Volunteers would read "[BILL NUMBER]" as written: publishing waits until the lead edits it away.
+    page.get_by_role("button", name="Publish").click()
+    page.wait_for_load_state()
+    assert "Edit away the unknown placeholders before publishing: [BILL NUMBER]." in page.locator("main").inner_text()
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.DRAFT
+    page.goto(f"{live_server.url}/campaigns/{campaign.slug}/actions/{campaign.actions.get().pk}/edit/")
+    page.locator("#id_script").fill("Hello, I'm [YOUR NAME]. Please ask [STATE AG's NAME] to back SB 12.")
+    page.get_by_role("button", name="Save action").click()
+    page.wait_for_load_state()
+
     page.get_by_role("button", name="Publish").click()
     page.wait_for_load_state()
     campaign.refresh_from_db()

@@ -197,3 +197,38 @@ def test_the_admin_pages_load_for_staff(client, staff_user, demo):
         reverse("admin:campaigns_category_changelist"),
     ):
         assert client.get(url).status_code == HTTPStatus.OK, url
+
+
+def test_an_unknown_placeholder_blocks_publishing_until_the_lead_edits_it_away(lead_client, chapter):
+    campaign = CampaignFactory(chapter=chapter, status=Campaign.Status.DRAFT, published_at=None)
+    action = ActionFactory(campaign=campaign, script="Ask [STATE AG's NAME] about [BOGUS PLACEHOLDER].")
+    preview = lead_client.get(reverse("campaigns:preview", args=[campaign.slug])).content.decode()
+    assert "Publishing waits until the unknown placeholders are edited away: [BOGUS PLACEHOLDER]." in preview
+    response = lead_client.post(reverse("campaigns:publish", args=[campaign.slug]), follow=True)
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.DRAFT
+    assert "Edit away the unknown placeholders before publishing: [BOGUS PLACEHOLDER]." in response.content.decode()
+
+    action.script = "Ask [STATE AG's NAME] about SB 12."
+    action.save()
+    lead_client.post(reverse("campaigns:publish", args=[campaign.slug]))
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.ACTIVE
+
+
+def test_a_live_campaign_refuses_an_edit_that_brings_an_unknown_placeholder(lead_client, chapter):
+    campaign = CampaignFactory(chapter=chapter, status=Campaign.Status.ACTIVE)
+    action = ActionFactory(campaign=campaign, script="Ask [STATE AG's NAME] about SB 12.")
+    response = lead_client.post(
+        reverse("campaigns:action_edit", args=[campaign.slug, action.pk]),
+        {
+            "kind": "call",
+            "title": action.title,
+            "position": 1,
+            "target_roles": ["attorney_general"],
+            "script_es": "Pregunta por [PROYECTO].",
+        },
+    )
+    assert "Unknown placeholders: [PROYECTO]." in response.content.decode()
+    action.refresh_from_db()
+    assert action.script_es == ""

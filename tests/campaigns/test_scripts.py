@@ -94,11 +94,32 @@ def test_unknown_placeholders_stay_visible_and_are_listed_once(ag):
     assert unknown_placeholders("[YOUR NAME] [BILL NUMBER] [STATE AG's NAME]") == ["[BILL NUMBER]"]
 
 
-def test_known_placeholders_without_a_value_stay_visible_for_the_caller_to_say():
+def test_known_placeholders_without_a_value_read_as_what_the_caller_says_never_as_brackets():
     result = render_script("I'm [YOUR NAME] at [YOUR STREET ADDRESS], calling [OFFICIAL NAME].", caller=Caller())
-    assert result.text == "I'm [YOUR NAME] at [YOUR STREET ADDRESS], calling [OFFICIAL NAME]."
+    assert result.text == "I'm (your name) at (your street address), calling (the official's name)."
     assert result.unknown == []
     assert "[YOUR NAME]" in result.unfilled
+
+
+def test_a_place_without_a_city_reads_as_the_state(ag):
+    # A ZIP the USPS list has no city for (only the district table knows it).
+    caller = Caller(name="Val", zip5="", state="MO")
+    result = render_script("I am writing from [CITY, STATE]. [YOUR NAME], [CITY, ZIP]", official=ag, caller=caller)
+    assert result.text == "I am writing from Missouri. Val, Missouri"
+
+
+def test_a_role_with_no_single_holder_reads_as_the_role(ag):
+    # Without the caller's district, "your representative" rather than "[REPRESENTATIVE NAME]".
+    result = render_script("Please ask [REPRESENTATIVE NAME] to act.", official=ag, caller=CALLER)
+    assert result.text == "Please ask your representative to act."
+
+
+def test_the_prompts_are_in_the_callers_language():
+    from django.utils import translation
+
+    with translation.override("es"):
+        result = render_script("Me llamo [YOUR NAME] y llamo desde [CITY, STATE].", caller=Caller())
+    assert result.text == "Me llamo (tu nombre) y llamo desde (tu ciudad)."
 
 
 def test_substitution_is_plain_text_and_never_a_template_language(ag):

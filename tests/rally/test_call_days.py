@@ -91,7 +91,7 @@ def test_the_email_goes_out_the_morning_of_the_day_in_each_members_own_zone(
     mail = smtp_server.to(new_york.email)[0]
     assert "call day" in mail.subject
     assert "Bring a friend!" in mail.text
-    assert "12:00–19:00 (America/Chicago)" in mail.text
+    assert "12:00–19:00 (Chicago · Central Time)" in mail.text
     assert mail.message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert "/reminders/unsubscribe/" in mail.message["List-Unsubscribe"]
 

@@ -123,3 +123,30 @@ def test_only_leads_invite(client, chapter, volunteer, who):
         client.force_login(volunteer)
     response = client.get(reverse("rally:invitations", args=[chapter.slug]))
     assert response.status_code == (HTTPStatus.NOT_FOUND if who == "member" else HTTPStatus.FOUND)
+
+
+def test_the_invitation_is_in_both_languages_the_leads_first(
+    client, chapter, chapter_lead, smtp_server, django_capture_on_commit_callbacks
+):
+    chapter_lead.language = "es"
+    chapter_lead.save(update_fields=["language"])
+    client.force_login(chapter_lead)
+    invite(client, chapter, "nuevo@example.org", capture=django_capture_on_commit_callbacks)
+    mail = smtp_server.to("nuevo@example.org")[0]
+    assert mail.subject.endswith(f"Te invitan a unirte a {chapter.name} / You're invited to join {chapter.name}")
+    spanish, english = mail.text.split("— — —")
+    assert "Hola:" in spanish
+    assert "invites you to join" in english
+    # One link, the same in both.
+    assert len(set(re.findall(r"https?://\S+/invitations/\S+/", mail.text))) == 1
+
+
+def test_someone_with_an_account_is_invited_in_their_own_language(
+    client, chapter, chapter_lead, smtp_server, django_capture_on_commit_callbacks
+):
+    UserFactory(email="lucia@example.org", language="es")
+    client.force_login(chapter_lead)
+    invite(client, chapter, "lucia@example.org", capture=django_capture_on_commit_callbacks)
+    mail = smtp_server.to("lucia@example.org")[0]
+    assert "— — —" not in mail.text
+    assert mail.subject.endswith(f"Te invitan a unirte a {chapter.name}")

@@ -144,8 +144,8 @@ def test_an_evening_call_in_st_louis_counts_on_that_day_not_the_next_utc_day(
     assert response.context["board"].total == 2
     assert [(d.isoformat(), n) for d, n in response.context["board"].by_day] == [("2026-11-10", 2)]
     body = response.content.decode()
-    assert "Days are the chapter's days (America/Chicago" in body
-    assert "10 Nov 2026, 21:30 America/Chicago" in body
+    assert "Days are the chapter's days (Chicago · Central Time" in body
+    assert "Nov 10, 2026, 21:30 Chicago · Central Time" in body
     assert client.get(url, {"start": "2026-11-11", "end": "2026-11-11"}).context["board"].total == 0
 
     export = reverse("tallies:chapter_export", args=[chapter.slug, "calls"])
