@@ -236,7 +236,8 @@ def _last_outcomes(*, user, campaign: Campaign) -> dict[tuple[int, int], str]:
     if not user.is_authenticated:
         return {}
     rows = (
-        CallLog.objects.filter(user=user, campaign=campaign)
+        CallLog.objects.counted()
+        .filter(user=user, campaign=campaign)
         .order_by("id")
         .values_list("action_id", "office_id", "outcome")
     )

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -38,7 +38,7 @@ def call_day_recipients(*, call_day: CallDay) -> QuerySet[User]:
 
 def call_now_recipients(*, chapter: Chapter, campaign) -> QuerySet[User]:
     """Members who have not called in this campaign yet and take "call now" messages, by id."""
-    called = CallLog.objects.filter(user_id=OuterRef("pk"), campaign_id=campaign.pk)
+    called = CallLog.objects.counted().filter(user_id=OuterRef("pk"), campaign_id=campaign.pk)
     return (
         _verified_members(chapter_id=chapter.pk)
         .filter(call_now_emails=True)
@@ -87,9 +87,12 @@ def campaign_rally_blocks(*, campaign, user, now: dt.datetime | None = None) -> 
 def call_day_calls_so_far(*, call_day: CallDay) -> int:
     """The chapter's calls in the campaign since the call day's local midnight: exact, from CallLog."""
     start, end = call_day.window(call_day.chapter.zone)
-    return CallLog.objects.filter(
-        chapter_id=call_day.chapter_id, campaign_id=call_day.campaign_id, created_at__gte=start, created_at__lt=end
-    ).count()
+    return (
+        CallLog.objects.filter(
+            chapter_id=call_day.chapter_id, campaign_id=call_day.campaign_id, created_at__gte=start, created_at__lt=end
+        ).aggregate(n=Sum("weight"))["n"]
+        or 0
+    )
 
 
 @dataclass(frozen=True)
@@ -125,7 +128,7 @@ def call_day_totals(*, chapter: Chapter, date_range=None) -> list[CallDayTotal]:
     counts = (
         CallLog.objects.filter(chapter_id=chapter.pk)
         .filter(any_day)
-        .aggregate(**{name: Count("id", filter=q) for name, q in filters.items()})
+        .aggregate(**{name: Sum("weight", filter=q, default=0) for name, q in filters.items()})
     )
     return [
         CallDayTotal(
