@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import undo_views, views
 
 app_name = "campaigns"
 urlpatterns = [
@@ -11,7 +11,7 @@ urlpatterns = [
     path("<slug:slug>/", views.campaign_detail, name="detail"),
     path("<slug:slug>/location/", views.location_set, name="location"),
     path("<slug:slug>/calls/", views.call_log, name="call_log"),
-    path("<slug:slug>/calls/<int:call_id>/undo/", views.call_undo, name="call_undo"),
+    path("<slug:slug>/calls/<int:call_id>/undo/", undo_views.call_undo, name="call_undo"),
     path("<slug:slug>/replies/", views.reply_create, name="reply_create"),
     path("<slug:slug>/replies/<int:reply_id>/hide/", views.reply_hide, name="reply_hide"),
     path("<slug:slug>/edit/", views.campaign_edit, name="edit"),

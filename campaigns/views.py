@@ -10,11 +10,11 @@ from django_htmx.http import trigger_client_event
 
 from accounts.selectors import chapter_list_led_by
 from accounts.services import user_location_set
-from advocacy.errors import ApplicationError, NotFound
+from advocacy.errors import ApplicationError
 from officials.models import Office
-from tallies.models import CallLog, Outcome, Source
+from tallies.models import Outcome, Source
 from tallies.rate_limits import calls_rate_allows_user
-from tallies.services import IdempotencyKeyReused, call_log_create, call_log_undo
+from tallies.services import IdempotencyKeyReused, call_log_create
 
 from . import selectors, services
 from .forms import ActionForm, CallLogForm, CampaignCreateForm, CampaignForm, LocationForm, ReplyForm
@@ -176,60 +176,6 @@ def call_log(request, slug):
     )
     # campaigns.js moves focus to the card's live region once htmx has settled the new content.
     return trigger_client_event(response, "call-logged", {"status": f"{target.dom_id}-status"}, after="settle")
-
-
-@login_required
-@require_POST
-def call_undo(request, slug, call_id):
-    """Take back the caller's own call within 10 minutes: htmx swaps the card's form; without JS, a redirect."""
-    campaign = selectors.campaign_get_visible(slug=slug, user=request.user)
-    error = ""
-    undo = None
-    try:
-        undo, _created = call_log_undo(user=request.user, call_id=call_id)
-    except ApplicationError as exc:  # not the caller's call (404 on the API), or too late
-        if isinstance(exc, NotFound):
-            raise Http404(_("No such call.")) from exc
-        error = exc.message
-    if undo is not None and undo.campaign_id != campaign.pk:
-        raise Http404(_("No such call."))
-    if undo is not None:
-        action_id, office_id = undo.action_id, undo.office_id
-    else:
-        action_id, office_id = _call_ids(request, call_id)
-    dom_id = selectors.target_dom_id(action_id=action_id, office_id=office_id)
-    text = error or _("Undone: that call no longer counts anywhere.")
-    if not request.htmx:
-        url = reverse("campaigns:detail", args=[campaign.slug])
-        request.session[CALL_RESULT_SESSION_KEY] = {"dom_id": dom_id, "text": text, "is_error": bool(error)}
-        return redirect(f"{url}#{dom_id}-status")
-    target, action_targets = _target_for(request, campaign, action_id, office_id)
-    if target is None:
-        response = render(request, "campaigns/includes/_call_refused.html", {"dom_id": dom_id, "error": text})
-        return trigger_client_event(response, "call-logged", {"status": f"{dom_id}-status"}, after="settle")
-    response = render(
-        request,
-        "campaigns/includes/_call_logged.html",
-        {
-            "campaign": campaign,
-            "target": target,
-            "action_targets": action_targets,
-            "error": error,
-            "undone": undo is not None,
-            "progress": selectors.campaign_progress(campaign=campaign),
-            "call_outcomes": CALL_OUTCOMES,
-            "is_active": True,
-        },
-    )
-    return trigger_client_event(response, "call-logged", {"status": f"{dom_id}-status"}, after="settle")
-
-
-def _call_ids(request, call_id) -> tuple[int, int]:
-    """The action and office of the caller's own call (for the card of a refused undo)."""
-    call = CallLog.objects.filter(pk=call_id, user=request.user).values_list("action_id", "office_id").first()
-    if call is None:
-        raise Http404(_("No such call."))
-    return call
 
 
 def _call_log_redirect(request, campaign, form, call, error):
