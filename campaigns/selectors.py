@@ -203,6 +203,12 @@ class CampaignTargets:
     def split(self) -> bool:
         return self.lookup is not None and self.lookup.split
 
+    @property
+    def all_done(self) -> bool:
+        """The caller has logged an outcome for every target of every action (the "done" screen)."""
+        targets = [t for a in self.actions for t in a.targets]
+        return bool(targets) and not self.needs_zip and all(t.last_outcome for t in targets)
+
 
 def campaign_targets(
     *, campaign: Campaign, user, zip_code: str | None = None, district_ocd_id: str | None = None

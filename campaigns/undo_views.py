@@ -41,7 +41,7 @@ def call_undo(request, slug, call_id):
         url = reverse("campaigns:detail", args=[campaign.slug])
         request.session[CALL_RESULT_SESSION_KEY] = {"dom_id": dom_id, "text": text, "is_error": bool(error)}
         return redirect(f"{url}#{dom_id}-status")
-    target, action_targets = _card(request, campaign, action_id, office_id)
+    target, action_targets, targets = _card(request, campaign, action_id, office_id)
     if target is None:
         response = render(request, "campaigns/includes/_call_refused.html", {"dom_id": dom_id, "error": text})
         return trigger_client_event(response, "call-logged", {"status": f"{dom_id}-status"}, after="settle")
@@ -57,6 +57,7 @@ def call_undo(request, slug, call_id):
             "progress": selectors.campaign_progress(campaign=campaign),
             "call_outcomes": CALL_OUTCOMES,
             "is_active": True,
+            "targets": targets,
         },
     )
     return trigger_client_event(response, "call-logged", {"status": f"{dom_id}-status"}, after="settle")
@@ -71,10 +72,11 @@ def _call_ids(request, call_id) -> tuple[int, int]:
 
 
 def _card(request, campaign, action_id: int, office_id: int):
-    """The caller's target for this action and office, with its action's targets (None, None if gone)."""
-    for action_targets in selectors.campaign_targets(campaign=campaign, user=request.user).actions:
+    """The caller's target for this action and office, its action's targets and all (None, None, all if gone)."""
+    targets = selectors.campaign_targets(campaign=campaign, user=request.user)
+    for action_targets in targets.actions:
         if action_targets.action.pk == action_id:
             for target in action_targets.targets:
                 if target.office.pk == office_id:
-                    return target, action_targets
-    return None, None
+                    return target, action_targets, targets
+    return None, None, targets
