@@ -116,7 +116,10 @@ def test_after_the_last_target_the_done_screen_thanks_shows_the_total_and_shares
         HTTP_HX_REQUEST="true",
     )
     html = last.content.decode()
-    assert 'id="campaign-done" class="card done" aria-labelledby="done-heading" tabindex="-1" hx-swap-oob="outerHTML"' in html
+    assert (
+        'id="campaign-done" class="card done" aria-labelledby="done-heading" tabindex="-1" hx-swap-oob="outerHTML"'
+        in html
+    )
     assert "You're done. Thank you!" in html
     assert 'Together we have made <strong id="done-total">2</strong> calls toward a goal of 500.' in html
     assert f'data-share-url="http://testserver{detail_url(demo)}"' in html
