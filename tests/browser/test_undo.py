@@ -92,8 +92,7 @@ def test_by_keyboard_a_mis_tap_is_undone_and_counts_nowhere(browser, live_server
 @pytest.mark.parametrize("language", ["en", "es"])
 def test_without_javascript_undo_posts_back_to_the_card(browser, live_server, world, language):
     words = WORDS[language]
-    page, card, csp = _page(browser, live_server, world, language, java_script_enabled=False)
-    findings = Findings()
+    page, card, _csp = _page(browser, live_server, world, language, java_script_enabled=False)
     dom_id = card.get_attribute("id")
 
     card.get_by_role("button", name=words["skipped"]).click()
@@ -106,10 +105,9 @@ def test_without_javascript_undo_posts_back_to_the_card(browser, live_server, wo
     assert page.url.endswith(f"#{dom_id}-status")
     expect(page.locator(f"#{dom_id}-status")).to_contain_text(words["undone"])
     expect(page.locator(f"#{dom_id} button.undo-button")).to_have_count(0)
-    check(page, f"{language} no-JS undone", findings, csp)
+    # (axe needs JavaScript; the same undone card is checked in the keyboard test.)
     assert CallLog.objects.counted().filter(user=world["volunteer"]).count() == 0
     assert CallLog.objects.filter(user=world["volunteer"], undoes__isnull=False).count() == 1
-    assert not findings.problems, findings.report()
 
 
 @pytest.mark.parametrize("language", ["en", "es"])
@@ -120,9 +118,9 @@ def test_after_the_third_call_a_line_says_when_the_next_can_be_logged(browser, l
     dom_id = card.get_attribute("id")
 
     for n in range(3):
-        card.get_by_role("button", name=words["reached"]).click()
+        with page.expect_response(lambda r: r.url.endswith("/calls/") and r.request.method == "POST"):
+            card.get_by_role("button", name=words["reached"]).click()
         expect(card.locator("button.undo-button")).to_have_count(1)
-        page.wait_for_load_state("networkidle")
         assert CallLog.objects.filter(user=world["volunteer"]).count() == n + 1
 
     expect(page.locator(f"#{dom_id}-limit")).to_contain_text(words["limit"])

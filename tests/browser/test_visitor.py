@@ -8,6 +8,7 @@ from unittest import mock
 import pytest
 from playwright.sync_api import expect
 
+from accounts.models import User
 from tallies.models import CallLog, Outcome
 from tests.factories.accounts import UserFactory
 
@@ -53,6 +54,7 @@ def test_a_visitor_looks_taps_signs_in_and_finishes_with_the_done_screen(browser
     campaign = world["national"]
     page.goto(f"{live_server.url}/campaigns/{campaign.slug}/")
     check(page, f"{language} visitor, no ZIP", findings, csp)
+    assert User.objects.count() == 2  # the world's volunteer and lead: looking stores nobody
 
     page.get_by_label(words["zip"]).fill("65101")
     page.get_by_role("button", name=words["find"]).click()
@@ -60,14 +62,14 @@ def test_a_visitor_looks_taps_signs_in_and_finishes_with_the_done_screen(browser
     expect(card.locator("a.call-button")).to_have_attribute("href", "tel:+15737513321")
     expect(card.locator(".script-text")).to_contain_text("Catherine Hanaway")
     check(page, f"{language} visitor with officials", findings, csp)
-    assert CallLog.objects.count() == 0
+    before = CallLog.objects.count()  # the lead's calls in the world
 
     card.get_by_role("button", name=words["reached"]).click()
     page.wait_for_load_state()
     assert "/accounts/signup/" in page.url
     expect(page.locator(".messages")).to_contain_text(words["kept"])
     check(page, f"{language} sign up with a kept call", findings, csp)
-    assert CallLog.objects.count() == 0
+    assert CallLog.objects.count() == before
 
     # They sign up and confirm their email (a verified address), then sign in in the same browser.
     user = UserFactory(email=f"visitor-{language}@example.org", zip_code="", state="", language=language)
@@ -78,8 +80,8 @@ def test_a_visitor_looks_taps_signs_in_and_finishes_with_the_done_screen(browser
     page.wait_for_load_state()
     assert f"/campaigns/{campaign.slug}/" in page.url
     expect(page.locator(".messages")).to_contain_text(words["welcome"])
-    call = CallLog.objects.get()
-    assert (call.user_id, call.outcome) == (user.pk, Outcome.REACHED)
+    call = CallLog.objects.get(user=user)
+    assert call.outcome == Outcome.REACHED
 
     # Every other target, then the done screen.
     for target in page.locator(".target").all():
@@ -100,9 +102,7 @@ def test_without_javascript_the_done_screen_offers_the_link(browser, live_server
     volunteer = world["volunteer"]
     volunteer.zip_code, volunteer.state = "65101", "MO"
     volunteer.save(update_fields=["zip_code", "state"])
-    findings, csp = Findings(), []
     page = new_context(browser, live_server, user=volunteer, java_script_enabled=False, **PHONE).new_page()
-    _watch_csp(page, csp)
     page.goto(f"{live_server.url}/campaigns/{world['national'].slug}/")
     for dom_id in [card.get_attribute("id") for card in page.locator(".target").all()]:
         page.locator(f"#{dom_id} button.outcome").first.click()
@@ -111,8 +111,7 @@ def test_without_javascript_the_done_screen_offers_the_link(browser, live_server
     expect(page.locator("#campaign-done")).to_contain_text("You're done. Thank you!")
     expect(page.locator("#campaign-done .share-button")).to_be_hidden()
     expect(page.locator("#share-link")).to_have_value(f"{live_server.url}/campaigns/{world['national'].slug}/")
-    check(page, "no-JS done screen", findings, csp)
-    assert not findings.problems, findings.report()
+    # (axe needs JavaScript: the done screen is checked in the visitor test.)
 
 
 def test_the_call_now_preview_states_at_phone_width(browser, live_server, world):
@@ -123,8 +122,9 @@ def test_the_call_now_preview_states_at_phone_width(browser, live_server, world)
     page.goto(f"{live_server.url}/chapters/{chapter.slug}/rally/{campaign.slug}/")
     late = dt.datetime(2026, 12, 3, 20, 47, tzinfo=chapter.zone)
     with mock.patch("rally.selectors.call_now_outside_hours", return_value=late):
-        page.locator("textarea[name=message]").last.fill("Call the AG today!")
-        page.get_by_role("button", name="Preview").click()
+        call_now = page.locator("section[aria-labelledby=call-now]")
+        call_now.locator("textarea").fill("Call the AG today!")
+        call_now.get_by_role("button", name="Preview").click()
         page.wait_for_load_state()
     expect(page.locator("#call-now-hours")).to_contain_text("It is 20:47")
     # The volunteer has not called: one recipient, not the lead.
@@ -140,8 +140,9 @@ def test_the_call_now_preview_states_at_phone_width(browser, live_server, world)
         chapter=chapter,
     )
     page.goto(f"{live_server.url}/chapters/{chapter.slug}/rally/{campaign.slug}/")
-    page.locator("textarea[name=message]").last.fill("Call the AG today!")
-    page.get_by_role("button", name="Preview").click()
+    call_now = page.locator("section[aria-labelledby=call-now]")
+    call_now.locator("textarea").fill("Call the AG today!")
+    call_now.get_by_role("button", name="Preview").click()
     page.wait_for_load_state()
     expect(page.locator("#recipient-count-none")).to_be_visible()
     expect(page.locator("button[name=confirm]")).to_have_count(0)
