@@ -21,20 +21,16 @@ from .views import CALL_OUTCOMES, CALL_RESULT_SESSION_KEY
 def call_undo(request, slug, call_id):
     """Take back the caller's own call within 10 minutes: htmx swaps the card's form; without JS, a redirect."""
     campaign = selectors.campaign_get_visible(slug=slug, user=request.user)
+    # The caller's own call in this campaign, else 404 before anything is written.
+    action_id, office_id = _call_ids(request, campaign, call_id)
     error = ""
     undo = None
     try:
         undo, _created = call_log_undo(user=request.user, call_id=call_id)
-    except ApplicationError as exc:  # not the caller's call (404 on the API), or too late
+    except ApplicationError as exc:  # too late (an unknown call was a 404 above)
         if isinstance(exc, NotFound):
             raise Http404(_("No such call.")) from exc
         error = exc.message
-    if undo is not None and undo.campaign_id != campaign.pk:
-        raise Http404(_("No such call."))
-    if undo is not None:
-        action_id, office_id = undo.action_id, undo.office_id
-    else:
-        action_id, office_id = _call_ids(request, call_id)
     dom_id = selectors.target_dom_id(action_id=action_id, office_id=office_id)
     text = error or _("Undone: that call no longer counts anywhere.")
     if not request.htmx:
@@ -63,9 +59,13 @@ def call_undo(request, slug, call_id):
     return trigger_client_event(response, "call-logged", {"status": f"{dom_id}-status"}, after="settle")
 
 
-def _call_ids(request, call_id) -> tuple[int, int]:
-    """The action and office of the caller's own call (for the card of a refused undo)."""
-    call = CallLog.objects.filter(pk=call_id, user=request.user).values_list("action_id", "office_id").first()
+def _call_ids(request, campaign, call_id) -> tuple[int, int]:
+    """The action and office of the caller's own call (not an undo row) in this campaign; else 404."""
+    call = (
+        CallLog.objects.filter(pk=call_id, user=request.user, campaign=campaign, undoes__isnull=True)
+        .values_list("action_id", "office_id")
+        .first()
+    )
     if call is None:
         raise Http404(_("No such call."))
     return call

@@ -122,3 +122,17 @@ def test_after_the_third_call_the_buttons_give_way_to_when_the_next_can_be_logge
     third_call = CallLog.objects.order_by("-id").first()
     after_undo = client.post(undo_url(demo, third_call), HTTP_HX_REQUEST="true").content.decode()
     assert 'name="outcome"' in _card(after_undo, call_action, office)
+
+
+def test_a_call_of_another_campaign_is_not_undone_through_this_one(client, volunteer, demo, call_action, mo):
+    from tests.factories.campaigns import CampaignFactory
+
+    client.force_login(volunteer)
+    client.post(log_url(demo), log_data(call_action, mo["attorney_general"]))
+    call = CallLog.objects.get()
+    other = CampaignFactory(title="Another one")
+
+    response = client.post(reverse("campaigns:call_undo", args=[other.slug, call.pk]))
+
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    assert not CallLog.objects.filter(undoes=call).exists()
