@@ -6,11 +6,21 @@ from allauth.mfa.adapter import DefaultMFAAdapter
 from cryptography.fernet import Fernet, MultiFernet
 from django.conf import settings
 from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+
+# Where to land after signing in, when a page asked for it (a visitor's kept call: back to the campaign).
+AFTER_LOGIN_SESSION_KEY = "accounts.after_login"
 
 from .emails import email_key
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def get_login_redirect_url(self, request):
+        url = request.session.pop(AFTER_LOGIN_SESSION_KEY, None)
+        if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}):
+            return url
+        return super().get_login_redirect_url(request)
+
     def is_open_for_signup(self, request):
         return getattr(settings, "ACCOUNT_ALLOW_REGISTRATION", True)
 

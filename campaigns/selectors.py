@@ -1,8 +1,10 @@
 """Reads for the campaign pages and API: which campaigns a user sees, and whom they call."""
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership
@@ -11,6 +13,7 @@ from officials.models import Division, Office, OfficeRole
 from officials.selectors import InvalidZipCode, OfficialEntry, OfficialsLookup, office_entries, officials_for_zip
 from tallies.models import CallLog, Outcome
 from tallies.selectors import tally_campaign_totals
+from tallies.services import CALL_UNDO_WINDOW, CALLS_PER_OFFICE_WINDOW, max_calls_per_office
 
 from .errors import CampaignNotFound
 from .models import Action, Campaign
@@ -116,6 +119,31 @@ class Target:
     is_fixed: bool
     # The caller's latest logged outcome for this action and office, if any.
     last_outcome: str = ""
+    # The caller's latest call that counts (not undone), and when they logged each call of the
+    # per-office window, oldest first (in the caller's zone).
+    last_call_id: int | None = None
+    last_call_at: dt.datetime | None = None
+    window_calls: list[dt.datetime] = field(default_factory=list)
+    now: dt.datetime | None = None
+
+    @property
+    def undo_until(self) -> dt.datetime | None:
+        """Until when the latest call can be undone, if it still can."""
+        if self.last_call_at is None:
+            return None
+        until = self.last_call_at + CALL_UNDO_WINDOW
+        return until if (self.now or timezone.now()) < until else None
+
+    @property
+    def limit_reached(self) -> bool:
+        return len(self.window_calls) >= max_calls_per_office()
+
+    @property
+    def next_call_at(self) -> dt.datetime | None:
+        """When the per-office limit lets the caller log the next call (None: now)."""
+        if not self.limit_reached:
+            return None
+        return self.window_calls[len(self.window_calls) - max_calls_per_office()] + CALLS_PER_OFFICE_WINDOW
 
     @property
     def office(self) -> Office:
@@ -180,6 +208,12 @@ class CampaignTargets:
         """A split ZIP matters only to a campaign that calls a U.S. representative."""
         return self.split and any(OfficeRole.US_HOUSE in a.action.target_roles for a in self.actions)
 
+    @property
+    def all_done(self) -> bool:
+        """The caller has logged an outcome for every target of every action (the "done" screen)."""
+        targets = [t for a in self.actions for t in a.targets]
+        return bool(targets) and not self.needs_zip and all(t.last_outcome for t in targets)
+
 
 def campaign_targets(
     *, campaign: Campaign, user, zip_code: str | None = None, district_ocd_id: str | None = None
@@ -207,7 +241,8 @@ def campaign_targets(
     actions = list(campaign.actions.all())
     fixed_offices = {office.pk: office for action in actions for office in action.target_offices.all()}
     fixed_entries = {e.office.pk: e for e in office_entries(offices=fixed_offices.values())} if fixed_offices else {}
-    last_outcomes = _last_outcomes(user=user, campaign=campaign)
+    history = _caller_history(user=user, campaign=campaign)
+    now = timezone.now()
 
     result = []
     for action in actions:
@@ -242,7 +277,8 @@ def campaign_targets(
                         language=_text_language(action, "voicemail_script", local.language),
                     ),
                     is_fixed=is_fixed,
-                    last_outcome=last_outcomes.get((action.pk, entry.office.pk), ""),
+                    now=now,
+                    **history.get((action.pk, entry.office.pk), {}),
                 )
             )
         result.append(action_targets)
@@ -256,16 +292,32 @@ def _text_language(action, name: str, language: str) -> str:
     return "en"
 
 
-def _last_outcomes(*, user, campaign: Campaign) -> dict[tuple[int, int], str]:
+def _caller_history(*, user, campaign: Campaign) -> dict[tuple[int, int], dict]:
+    """Per (action, office): the caller's latest counted call and the calls of the per-office window.
+
+    Undone calls are left out (CallLog.objects.counted()), as the per-office limit leaves them out.
+    """
     if not user.is_authenticated:
         return {}
+    tz = user.zone
+    window_start = timezone.now() - CALLS_PER_OFFICE_WINDOW
     rows = (
-        CallLog.objects.filter(user=user, campaign=campaign)
+        CallLog.objects.counted()
+        .filter(user=user, campaign=campaign)
         .order_by("id")
-        .values_list("action_id", "office_id", "outcome")
+        .values_list("action_id", "office_id", "outcome", "id", "created_at")
     )
-    # Later rows overwrite earlier ones, leaving the latest outcome per (action, office).
-    return {(action_id, office_id): outcome for action_id, office_id, outcome in rows}
+    history: dict[tuple[int, int], dict] = {}
+    for action_id, office_id, outcome, call_id, created_at in rows:
+        # Later rows overwrite earlier ones, leaving the latest call per (action, office).
+        entry = history.setdefault((action_id, office_id), {"window_calls": []})
+        local = created_at.astimezone(tz)
+        entry.update(last_outcome=outcome, last_call_id=call_id, last_call_at=local)
+        if created_at > window_start:
+            entry["window_calls"].append(local)
+    for entry in history.values():
+        entry["window_calls"].sort()
+    return history
 
 
 # ------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import undo_views, views, visitor_views
 
 app_name = "campaigns"
 urlpatterns = [
@@ -10,7 +10,10 @@ urlpatterns = [
     path("manage/new/", views.campaign_create, name="create"),
     path("<slug:slug>/", views.campaign_detail, name="detail"),
     path("<slug:slug>/location/", views.location_set, name="location"),
+    path("<slug:slug>/visitor/location/", visitor_views.visitor_location, name="visitor_location"),
+    path("<slug:slug>/visitor/calls/", visitor_views.visitor_outcome, name="visitor_outcome"),
     path("<slug:slug>/calls/", views.call_log, name="call_log"),
+    path("<slug:slug>/calls/<int:call_id>/undo/", undo_views.call_undo, name="call_undo"),
     path("<slug:slug>/replies/", views.reply_create, name="reply_create"),
     path("<slug:slug>/replies/<int:reply_id>/hide/", views.reply_hide, name="reply_hide"),
     path("<slug:slug>/edit/", views.campaign_edit, name="edit"),

@@ -17,7 +17,7 @@ from tallies.models import Outcome, Source
 from tallies.rate_limits import calls_rate_allows_user
 from tallies.services import IdempotencyKeyReused, call_log_create
 
-from . import selectors, services
+from . import selectors, services, visitor
 from .forms import ActionForm, CallLogForm, CampaignCreateForm, CampaignForm, LocationForm, ReplyForm
 from .models import Action, Campaign, Reply
 
@@ -40,7 +40,12 @@ def campaign_list(request):
 
 def _detail_context(request, campaign: Campaign) -> dict:
     user = request.user
-    targets = selectors.campaign_targets(campaign=campaign, user=user) if user.is_authenticated else None
+    if user.is_authenticated:
+        targets = selectors.campaign_targets(campaign=campaign, user=user)
+    else:
+        # A visitor's first look: their officials from the ZIP in their session (campaigns.visitor).
+        zip_code, district = visitor.visitor_location(request.session)
+        targets = selectors.campaign_targets(campaign=campaign, user=user, zip_code=zip_code, district_ocd_id=district)
     replies = campaign.replies.select_related("author")
     can_moderate = user.is_authenticated and (
         user.is_staff or selectors.campaign_can_manage(campaign=campaign, user=user)
@@ -59,6 +64,7 @@ def _detail_context(request, campaign: Campaign) -> dict:
         "location_form": LocationForm(initial={"zip_code": getattr(user, "zip_code", "")}),
         "call_outcomes": CALL_OUTCOMES,
         "flash": _call_result(request, targets),
+        "pending_call": None if user.is_authenticated else visitor.pending_call(request.session),
     }
 
 
@@ -106,14 +112,15 @@ def location_set(request, slug):
 
 
 def _target_for(request, campaign, action_id, office_id):
+    """(the target, its action's targets, all the caller's targets), or (None, None, targets)."""
     targets = selectors.campaign_targets(campaign=campaign, user=request.user)
     for action_targets in targets.actions:
         if action_targets.action.pk != action_id:
             continue
         for target in action_targets.targets:
             if target.office.pk == office_id:
-                return target, action_targets
-    return None, None
+                return target, action_targets, targets
+    return None, None, targets
 
 
 @login_required
@@ -161,7 +168,9 @@ def call_log(request, slug):
 
     if call is None and not form.is_valid():
         return HttpResponse(error, status=400)
-    target, action_targets = _target_for(request, campaign, form.cleaned_data["action"], form.cleaned_data["office"])
+    target, action_targets, targets = _target_for(
+        request, campaign, form.cleaned_data["action"], form.cleaned_data["office"]
+    )
     if target is None:
         # Not one of the caller's targets (so refused above): the reason goes in the card's live region.
         dom_id = selectors.target_dom_id(action_id=form.cleaned_data["action"], office_id=form.cleaned_data["office"])
@@ -181,10 +190,15 @@ def call_log(request, slug):
             "progress": selectors.campaign_progress(campaign=campaign),
             "call_outcomes": CALL_OUTCOMES,
             "is_active": True,
+            "targets": targets,
         },
     )
-    # campaigns.js moves focus to the card's live region once htmx has settled the new content.
-    return trigger_client_event(response, "call-logged", {"status": f"{target.dom_id}-status"}, after="settle")
+    # campaigns.js moves focus to the card's live region once htmx has settled the new content, or
+    # to the "done" screen after the last target.
+    event = {"status": f"{target.dom_id}-status"}
+    if call is not None and targets.all_done:
+        event["done"] = "campaign-done"
+    return trigger_client_event(response, "call-logged", event, after="settle")
 
 
 def _call_log_redirect(request, campaign, form, call, error):
@@ -196,6 +210,8 @@ def _call_log_redirect(request, campaign, form, call, error):
     dom_id = selectors.target_dom_id(action_id=form.cleaned_data["action"], office_id=form.cleaned_data["office"])
     text = error or _("Thank you! Logged: %(outcome)s.") % {"outcome": call.get_outcome_display().lower()}
     request.session[CALL_RESULT_SESSION_KEY] = {"dom_id": dom_id, "text": text, "is_error": bool(error)}
+    if call is not None and selectors.campaign_targets(campaign=campaign, user=request.user).all_done:
+        return redirect(f"{url}#campaign-done")  # the last target: the "done" screen
     return redirect(f"{url}#{dom_id}-status")
 
 

@@ -1,6 +1,7 @@
 import datetime as dt
 
 from django import forms
+from django.utils.translation import gettext_lazy
 
 from .models import MESSAGE_MAX_LENGTH
 from .services import MAX_INVITATIONS
@@ -30,6 +31,11 @@ class CallNowForm(forms.Form):
         max_length=MESSAGE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Goes to the chapter's members who have not called in this campaign yet.",
+    )
+    include_me = forms.BooleanField(
+        label=gettext_lazy("Include me"),
+        required=False,
+        help_text=gettext_lazy("Send it to me too, if I have not called in this campaign yet."),
     )
 
 

@@ -57,6 +57,8 @@ class CallNowMessage(models.Model):
     day = models.DateField()
     message = models.CharField(max_length=MESSAGE_MAX_LENGTH)
     recipients = models.PositiveIntegerField(default=0)
+    # The lead who sends it gets it only if they asked ("include me"); sending keeps their choice.
+    include_sender = models.BooleanField(default=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     error = models.TextField(blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")

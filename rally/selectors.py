@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from accounts.models import Chapter, Membership, User
@@ -36,16 +36,16 @@ def call_day_recipients(*, call_day: CallDay) -> QuerySet[User]:
     )
 
 
-def call_now_recipients(*, chapter: Chapter, campaign) -> QuerySet[User]:
-    """Members who have not called in this campaign yet and take "call now" messages, by id."""
-    called = CallLog.objects.filter(user_id=OuterRef("pk"), campaign_id=campaign.pk)
-    return (
-        _verified_members(chapter_id=chapter.pk)
-        .filter(call_now_emails=True)
-        .exclude(Exists(called))
-        .only(*RECIPIENT_FIELDS)
-        .order_by("pk")
-    )
+def call_now_recipients(*, chapter: Chapter, campaign, sender=None, include_sender: bool = False) -> QuerySet[User]:
+    """Members who have not called in this campaign yet and take "call now" messages, by id.
+
+    The lead who sends it (sender) is left out unless include_sender ("include me").
+    """
+    called = CallLog.objects.counted().filter(user_id=OuterRef("pk"), campaign_id=campaign.pk)
+    users = _verified_members(chapter_id=chapter.pk).filter(call_now_emails=True).exclude(Exists(called))
+    if sender is not None and not include_sender:
+        users = users.exclude(pk=sender.pk)
+    return users.only(*RECIPIENT_FIELDS).order_by("pk")
 
 
 def call_day_today(*, chapter: Chapter, campaign, now: dt.datetime | None = None) -> CallDay | None:
@@ -87,9 +87,12 @@ def campaign_rally_blocks(*, campaign, user, now: dt.datetime | None = None) -> 
 def call_day_calls_so_far(*, call_day: CallDay) -> int:
     """The chapter's calls in the campaign since the call day's local midnight: exact, from CallLog."""
     start, end = call_day.window(call_day.chapter.zone)
-    return CallLog.objects.filter(
-        chapter_id=call_day.chapter_id, campaign_id=call_day.campaign_id, created_at__gte=start, created_at__lt=end
-    ).count()
+    return (
+        CallLog.objects.filter(
+            chapter_id=call_day.chapter_id, campaign_id=call_day.campaign_id, created_at__gte=start, created_at__lt=end
+        ).aggregate(n=Sum("weight"))["n"]
+        or 0
+    )
 
 
 @dataclass(frozen=True)
@@ -125,7 +128,7 @@ def call_day_totals(*, chapter: Chapter, date_range=None) -> list[CallDayTotal]:
     counts = (
         CallLog.objects.filter(chapter_id=chapter.pk)
         .filter(any_day)
-        .aggregate(**{name: Count("id", filter=q) for name, q in filters.items()})
+        .aggregate(**{name: Sum("weight", filter=q, default=0) for name, q in filters.items()})
     )
     return [
         CallDayTotal(
@@ -150,6 +153,12 @@ class Progress:
     failed: int
     status: str
     status_label: str
+    # Calls the members it was sent to have logged in the campaign since it was written (undone
+    # calls left out), and how many of those members called.
+    calls_since: int = 0
+    callers_since: int = 0
+    # Written in the last day: once sent, the page keeps counting the calls that follow, more slowly.
+    recent: bool = False
 
     @property
     def left(self) -> int:
@@ -162,24 +171,39 @@ class Progress:
 
 def call_now_progress(*, message: CallNowMessage) -> Progress:
     """Sent and failed come from the ledger rows themselves, so the page shows what really went out."""
-    counts = dict(
-        ReminderDelivery.objects.filter(kind=ReminderKind.CALL_NOW, key=message.ledger_key)
-        .values_list("status")
-        .annotate(n=Count("id"))
-        .values_list("status", "n")
+    deliveries = ReminderDelivery.objects.filter(kind=ReminderKind.CALL_NOW, key=message.ledger_key)
+    counts = dict(deliveries.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+    reached = deliveries.filter(status=ReminderDelivery.Status.SENT).values("user_id")
+    calls = CallLog.objects.counted().filter(
+        campaign_id=message.campaign_id, created_at__gte=message.created_at, user_id__in=reached
     )
+    since = calls.aggregate(calls=Count("id"), callers=Count("user_id", distinct=True))
     return Progress(
         recipients=message.recipients,
         sent=counts.get(ReminderDelivery.Status.SENT, 0),
         failed=counts.get(ReminderDelivery.Status.FAILED, 0),
         status=message.status,
         status_label=message.get_status_display(),
+        calls_since=since["calls"],
+        callers_since=since["callers"],
+        recent=message.created_at > timezone.now() - dt.timedelta(days=1),
     )
 
 
 def call_now_list(*, chapter: Chapter, campaign) -> list[tuple[CallNowMessage, Progress]]:
     messages = list(CallNowMessage.objects.filter(chapter=chapter, campaign=campaign).order_by("-created_at")[:10])
     return [(m, call_now_progress(message=m)) for m in messages]
+
+
+# A "call now" email is welcome between these local hours (offices are open, members awake).
+CALL_NOW_HOURS = (dt.time(8, 0), dt.time(20, 0))
+
+
+def call_now_outside_hours(*, chapter: Chapter, now: dt.datetime | None = None) -> dt.datetime | None:
+    """The chapter's local time if it is outside CALL_NOW_HOURS (the preview warns), else None."""
+    local = (now or timezone.now()).astimezone(chapter.zone)
+    start, end = CALL_NOW_HOURS
+    return None if start <= local.time() < end else local
 
 
 def call_now_sent_today(*, chapter: Chapter, campaign, now: dt.datetime | None = None) -> CallNowMessage | None:

@@ -90,15 +90,28 @@ def call_now(request, slug, campaign_slug):
     if not form.is_valid():
         context = _rally_context(chapter, campaign, call_now_form=form)
         return render(request, "rally/rally.html", context, status=HTTPStatus.BAD_REQUEST)
+    include_me = form.cleaned_data["include_me"]
     if request.POST.get("confirm") != "send":
-        recipients = selectors.call_now_recipients(chapter=chapter, campaign=campaign).count()
+        recipients = selectors.call_now_recipients(
+            chapter=chapter, campaign=campaign, sender=request.user, include_sender=include_me
+        ).count()
         context = _rally_context(
-            chapter, campaign, call_now_form=form, preview=form.cleaned_data["message"], recipients=recipients
+            chapter,
+            campaign,
+            call_now_form=form,
+            preview=form.cleaned_data["message"],
+            include_me=include_me,
+            recipients=recipients,
+            outside_hours=selectors.call_now_outside_hours(chapter=chapter),
         )
         return render(request, "rally/rally.html", context)
     try:
         services.call_now_create(
-            chapter=chapter, campaign=campaign, message=form.cleaned_data["message"], user=request.user
+            chapter=chapter,
+            campaign=campaign,
+            message=form.cleaned_data["message"],
+            user=request.user,
+            include_me=include_me,
         )
     except services.RallyError as exc:
         form.add_error(None, exc.message)

@@ -125,7 +125,8 @@ def digest_entries(
     called: dict[int, set[int]] = defaultdict(set)
     if campaigns:
         for user_id, campaign_id in (
-            CallLog.objects.filter(user_id__in=ids, campaign_id__in=[c.id for c in campaigns])
+            CallLog.objects.counted()
+            .filter(user_id__in=ids, campaign_id__in=[c.id for c in campaigns])
             .order_by()
             .values_list("user_id", "campaign_id")
             .distinct()

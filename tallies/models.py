@@ -3,10 +3,18 @@
 A row is written once (`tallies.services.call_log_create`) and never updated. Rollup tables
 summarise it incrementally; dashboards read rollups plus the live tail above the rollup's
 high-water mark, so they are exact at every moment.
+
+An undo (`tallies.services.call_log_undo`) is a row of its own, never an update or a delete:
+a mirror of the call it undoes (same caller, campaign, action, office, outcome, chapter and
+created_at) with weight -1 and `undoes` pointing at it. Every count is SUM(weight), so the
+rollup applies an undo exactly once, like any call, and every figure keyed by the call's
+columns (its day, hour, office, member ...) drops back to what it was without the call. Lists
+of calls read `CallLog.objects.counted()`: neither undo rows nor the calls they undo.
 """
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -35,6 +43,18 @@ class CallLogQuerySet(models.QuerySet):
         if hi:
             calls = calls.filter(created_at__lt=hi)
         return calls
+
+    def counted(self):
+        """The calls that count: not undo rows, and not undone (the one rule for lists and reports).
+
+        Counts over many calls may rather Sum("weight"), which needs no anti-join.
+        """
+        undos = CallLog.objects.filter(undoes_id=OuterRef("pk"))
+        return self.filter(undoes__isnull=True).filter(~Exists(undos))
+
+    def undone(self):
+        """Calls that were undone (not the undo rows themselves)."""
+        return self.filter(undoes__isnull=True, undos__isnull=False)
 
 
 class CallLog(models.Model):
@@ -65,6 +85,14 @@ class CallLog(models.Model):
     client_timestamp = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     note = models.TextField(blank=True, max_length=1000)
+    # +1 for a call, -1 for an undo row. db_default, so the hand-written INSERTs of the hot path
+    # and the batch upload leave it out and stay as they were.
+    weight = models.SmallIntegerField(default=1, db_default=1)
+    # On an undo row: the call it undoes (one undo per call, calllog_one_undo_per_call). No index
+    # of its own: the partial unique index serves it, and calls (NULL here) never touch it.
+    undoes = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="undos", db_index=False
+    )
 
     objects = CallLogQuerySet.as_manager()
 
@@ -75,7 +103,10 @@ class CallLog(models.Model):
                 fields=["user", "idempotency_key"],
                 condition=models.Q(idempotency_key__isnull=False),
                 name="calllog_unique_idempotency_key",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["undoes"], condition=models.Q(undoes__isnull=False), name="calllog_one_undo_per_call"
+            ),
         ]
         indexes = [
             models.Index(fields=["user", "created_at"]),
@@ -86,7 +117,12 @@ class CallLog(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_outcome_display()}: {self.office} ({self.created_at:%Y-%m-%d})"
+        undo = "Undo of " if self.undoes_id else ""
+        return f"{undo}{self.get_outcome_display()}: {self.office} ({self.created_at:%Y-%m-%d})"
+
+    @property
+    def is_undo(self) -> bool:
+        return self.undoes_id is not None
 
 
 # ------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Sum
 
 from .models import CallLog, RollupState
 from .rollups import STATE_NAME, rollup_state_ensure
@@ -30,7 +31,7 @@ def tally_verify() -> VerifyReport:
     with transaction.atomic():
         state = RollupState.objects.select_for_update().get(name=STATE_NAME)
         report.mark = state.last_id
-        report.calls = CallLog.objects.filter(id__lte=state.last_id).count()
+        report.calls = CallLog.objects.filter(id__lte=state.last_id).aggregate(n=Sum("weight"))["n"] or 0
         specs = tally_specs()
         report.tables = len(specs)
         for spec in specs:

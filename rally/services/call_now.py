@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from accounts.models import Chapter, User
 from accounts.services import user_profile_update
@@ -23,6 +23,11 @@ from ..models import CallNowMessage
 from ..tokens import call_now_unsubscribe_token_make
 from .common import RallyError, check_campaign
 
+NOBODY_TO_SEND_TO = gettext_lazy(
+    "Nobody would get this message: every member who takes “call now” emails has called in this campaign "
+    "already. Nothing was sent, and today's message is still yours to send."
+)
+
 
 def _call_now_chunk_size() -> int:
     # Progress is recorded a chunk at a time: small chunks let a lead watching the page see it move.
@@ -30,9 +35,19 @@ def _call_now_chunk_size() -> int:
 
 
 def call_now_create(
-    *, chapter: Chapter, campaign, message: str, user: User | None = None, now: dt.datetime | None = None
+    *,
+    chapter: Chapter,
+    campaign,
+    message: str,
+    user: User | None = None,
+    include_me: bool = False,
+    now: dt.datetime | None = None,
 ) -> CallNowMessage:
-    """Record a "call now" message and queue its sending. At most one per campaign, chapter and (local) day."""
+    """Record a "call now" message and queue its sending. At most one per campaign, chapter and (local) day.
+
+    The sending lead (user) gets it only with include_me. A message nobody would get is refused
+    before anything is written, so it does not use up the day's one message.
+    """
     from ..tasks import send_call_now_task
 
     check_campaign(chapter=chapter, campaign=campaign)
@@ -40,11 +55,21 @@ def call_now_create(
     if not message:
         raise RallyError("Write a short message first.")
     day = local_today(chapter.zone, now)
-    recipients = selectors.call_now_recipients(chapter=chapter, campaign=campaign).count()
+    recipients = selectors.call_now_recipients(
+        chapter=chapter, campaign=campaign, sender=user, include_sender=include_me
+    ).count()
+    if recipients == 0:
+        raise RallyError(NOBODY_TO_SEND_TO)
     try:
         with transaction.atomic():
             call_now = CallNowMessage.objects.create(
-                chapter=chapter, campaign=campaign, day=day, message=message, recipients=recipients, created_by=user
+                chapter=chapter,
+                campaign=campaign,
+                day=day,
+                message=message,
+                recipients=recipients,
+                created_by=user,
+                include_sender=include_me,
             )
             transaction.on_commit(lambda: send_call_now_task.delay(message_id=call_now.pk))
     except IntegrityError as exc:
@@ -105,10 +130,15 @@ def _call_now_email(*, mailer: Mailer, call_now: CallNowMessage, user, campaign_
 
 def call_now_send(*, message_id: int) -> CallNowMessage:
     """Send a "call now" message to the members who had not called when it was written (run by Celery)."""
-    call_now = CallNowMessage.objects.select_related("chapter", "campaign").get(pk=message_id)
+    call_now = CallNowMessage.objects.select_related("chapter", "campaign", "created_by").get(pk=message_id)
     if call_now.status == CallNowMessage.Status.DONE:
         return call_now
-    users = selectors.call_now_recipients(chapter=call_now.chapter, campaign=call_now.campaign)
+    users = selectors.call_now_recipients(
+        chapter=call_now.chapter,
+        campaign=call_now.campaign,
+        sender=call_now.created_by,
+        include_sender=call_now.include_sender,
+    )
     # Who is due now: a member who called since the preview is left out, and "left" must reach 0.
     CallNowMessage.objects.filter(pk=call_now.pk).update(status=CallNowMessage.Status.SENDING, recipients=users.count())
     deliver(

@@ -23,6 +23,8 @@
   // After htmx logs a call, focus goes to the card's confirmation (in its persistent live region),
   // so the next Tab reaches the fresh outcome buttons right after it.
   document.addEventListener("call-logged", function (event) {
+    var done = event.detail.done && document.getElementById(event.detail.done);
+    if (done && !done.hidden) { done.focus(); return; }
     var status = document.getElementById(event.detail.status);
     var message = status && status.querySelector("[tabindex='-1']");
     if (message) message.focus();

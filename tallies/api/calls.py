@@ -27,13 +27,14 @@ from tallies.call_input import (
 )
 from tallies.models import CallLog, Source
 from tallies.rate_limits import CallsRateThrottle, calls_rate_key, calls_rate_take
-from tallies.services import BatchResult, call_log_create, call_log_create_batch
+from tallies.services import BatchResult, call_log_create, call_log_create_batch, call_log_undo
 
 from .serializers import (
     BatchInputSerializer,
     BatchOutputSerializer,
     CallCreateInputSerializer,
     CallOutputSerializer,
+    CallUndoOutputSerializer,
 )
 
 logger = logging.getLogger(__name__)
@@ -132,7 +133,7 @@ class CallViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return CallLog.objects.none()
-        return CallLog.objects.filter(user=self.request.user).select_related("campaign", "office", "person")
+        return CallLog.objects.counted().filter(user=self.request.user).select_related("campaign", "office", "person")
 
     @extend_schema(summary="Your own logged calls, newest first")
     def list(self, request, *args, **kwargs):
@@ -243,4 +244,39 @@ class CallBatchCreateView(APIView):
             out.append({"index": index, "result": result.status, "id": result.id, "error": result.error})
         return Response(
             {"created": counts["created"], "duplicates": counts["duplicate"], "errors": counts["error"], "results": out}
+        )
+
+
+@extend_schema(tags=["calls"])
+class CallUndoView(APIView):
+    """Take back a mis-tapped call: the caller's own, within 10 minutes of logging it."""
+
+    # An undo writes a row, like a call: the same allowance, so a client cannot loop on it.
+    throttle_scope = "calls"
+    throttle_classes = [AnonRateThrottle, CallsRateThrottle]
+
+    @extend_schema(
+        summary="Undo one of your calls",
+        description=(
+            "Within 10 minutes of logging it, a call can be undone: it then counts nowhere (tallies, dashboards, "
+            "CSV exports, reports) and frees its place in the per-office limit (3 per action and office in 24 "
+            "hours). The log stays append-only: the undo is a row of its own. Undoing is idempotent: the first "
+            "undo answers 201, any later one 200 with the same body, even after the 10 minutes. Another user's "
+            "call, or no such call, is a 404 (`not_found`, the same answer for both); a call logged more than 10 minutes ago is a 409 "
+            "(`undo_window_closed`). No body is needed."
+        ),
+        request=None,
+        responses={
+            201: CallUndoOutputSerializer,
+            200: OpenApiResponse(CallUndoOutputSerializer, description="Already undone: the first undo."),
+            401: ErrorResponse,
+            404: ErrorResponse,
+            409: ErrorResponse,
+            429: ErrorResponse,
+        },
+    )
+    def post(self, request, pk: int):
+        undo, created = call_log_undo(user=request.user, call_id=pk)
+        return Response(
+            CallUndoOutputSerializer(undo).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
         )

@@ -223,3 +223,17 @@ class BatchOutputSerializer(serializers.Serializer):
     duplicates = serializers.IntegerField()
     errors = serializers.IntegerField()
     results = BatchItemResultSerializer(many=True, help_text="One result per item, in the order sent.")
+
+
+class CallUndoOutputSerializer(serializers.Serializer):
+    call = serializers.IntegerField(source="undoes_id", help_text="The call that is undone.")
+    undone = serializers.BooleanField(default=True, help_text="Always true: the call no longer counts anywhere.")
+    undo_id = serializers.IntegerField(source="pk", help_text="The undo's own row in the append-only log.")
+    undoable_until = serializers.SerializerMethodField(
+        help_text="When the 10-minute undo window of the call ends (or ended)."
+    )
+
+    def get_undoable_until(self, undo) -> str:
+        from tallies.services import CALL_UNDO_WINDOW
+
+        return serializers.DateTimeField().to_representation(undo.created_at + CALL_UNDO_WINDOW)

@@ -95,7 +95,8 @@ def _dashboard_figures(
         merged = dict(rolled.get(dim, {}))
         for k, n in tail.get(dim, {}).items():
             merged[k] = merged.get(k, 0) + n
-        figures[dim] = merged
+        # A key whose calls were all undone sums to 0: shown as if it was never called.
+        figures[dim] = {k: n for k, n in merged.items() if n}
     return figures
 
 
@@ -208,7 +209,7 @@ def tally_notes(
     Times and the range are in tz (the chapter's zone), or UTC.
     """
     zone = tz or dt.UTC
-    notes = CallLog.objects.exclude(note="")
+    notes = CallLog.objects.counted().exclude(note="")
     if chapter_ids is not None:
         notes = notes.filter(chapter_id__in=chapter_ids)
     notes = notes.created_in(date_range, zone)
@@ -249,7 +250,7 @@ def tally_notes(
 
 def tally_call_logs_for_export(*, chapter_ids: list[int] | None, date_range: DateRange, tz: ZoneInfo | None = None):
     """Every call of the chapter(s) in the range (local days in tz, else UTC), oldest first, streamed."""
-    calls = CallLog.objects.order_by("id")
+    calls = CallLog.objects.counted().order_by("id")
     if chapter_ids is not None:
         calls = calls.filter(chapter_id__in=chapter_ids)
     calls = calls.created_in(date_range, tz or dt.UTC)

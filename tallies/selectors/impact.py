@@ -6,7 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count
+from django.db.models import Sum
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
@@ -40,7 +40,11 @@ def tally_impact(*, user, today: dt.date | None = None) -> Impact:
 
     rows = [
         (row["campaign_id"], row["outcome"], row["n"])
-        for row in CallLog.objects.filter(user=user).order_by().values("campaign_id", "outcome").annotate(n=Count("id"))
+        for row in CallLog.objects.filter(user=user)
+        .order_by()
+        .values("campaign_id", "outcome")
+        .annotate(n=Sum("weight"))
+        if row["n"]
     ]
     impact = Impact()
     outcome_counts: dict[str, int] = defaultdict(int)
@@ -79,9 +83,11 @@ def calls_by_week(*, user_ids: list[int], tz) -> dict[int, dict[dt.date, int]]:
         .annotate(week=TruncWeek("created_at", tzinfo=tz))
         .order_by()
         .values_list("user_id", "week")
-        .annotate(n=Count("id"))
+        .annotate(n=Sum("weight"))
     )
     for user_id, week, n in rows:
+        if not n:  # every call of that week was undone
+            continue
         weeks[user_id][week.astimezone(tz).date() if isinstance(week, dt.datetime) else week] = n
     return weeks
 
@@ -123,7 +129,8 @@ def calls_for_data_export(*, user) -> list[dict]:
             "client_timestamp": when(c.client_timestamp),
             "created_at": when(c.created_at),
         }
-        for c in CallLog.objects.filter(user=user)
+        for c in CallLog.objects.counted()
+        .filter(user=user)
         .select_related("campaign", "office", "person")
         .order_by("created_at", "id")
     ]

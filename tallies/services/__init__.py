@@ -1,7 +1,8 @@
 """Writes of the tallies: logging calls (one, or a batch), the rollup nudge, forgetting a deleted account.
 
 The one way a call is logged is `call_log_create` (the page, the API and its fast path) or
-`call_log_create_batch` (offline uploads); both check `call_rule_violation`. Each statement has
+`call_log_create_batch` (offline uploads); both check `call_rule_violation`. `call_log_undo`
+takes one back within CALL_UNDO_WINDOW, as a row of its own. Each statement has
 one PostgreSQL form and one SQLite form (3.35 or newer, checked by tallies/checks.py).
 """
 
@@ -10,6 +11,7 @@ from .calls import call_log_create
 from .forget import tally_user_forget
 from .nudge import NUDGE_CACHE_KEY, NUDGE_DEBOUNCE_SECONDS, rollup_nudge
 from .rules import (
+    CALL_UNDO_WINDOW,
     CALLS_PER_OFFICE_WINDOW,
     IdempotencyKeyReused,
     TooManyCallsToOffice,
@@ -18,9 +20,14 @@ from .rules import (
     caller_office_ids,
     max_calls_per_office,
 )
+from .undo import CallNotFound, UndoWindowClosed, call_log_undo
 
 __all__ = [
     "CALLS_PER_OFFICE_WINDOW",
+    "CALL_UNDO_WINDOW",
+    "CallNotFound",
+    "UndoWindowClosed",
+    "call_log_undo",
     "NUDGE_CACHE_KEY",
     "NUDGE_DEBOUNCE_SECONDS",
     "BatchResult",

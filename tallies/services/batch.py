@@ -106,8 +106,9 @@ def call_log_create_batch(*, user, items: list) -> list[BatchResult]:
         recent: dict[tuple[int, int], int] = {}
         # The caller's own calls of the window, not every call to these offices: a few rows, whatever
         # the offices' share of the table.
-        for action_id, office_id in caller_calls_since(user_id=user.pk, start=per_office_window_start(now)):
-            recent[action_id, office_id] = recent.get((action_id, office_id), 0) + 1
+        # Weights: an undo row is -1, so an undone call frees its place.
+        for action_id, office_id, weight in caller_calls_since(user_id=user.pk, start=per_office_window_start(now)):
+            recent[action_id, office_id] = recent.get((action_id, office_id), 0) + weight
         new_rows: dict[str, tuple[int, tuple]] = {}  # key -> (index of its first item, row in BATCH_COLUMNS order)
         repeats: list[tuple[int, str]] = []  # later items repeating a key first seen in this batch
         # The items of a batch mostly repeat a few (campaign, action, office, outcome): each such

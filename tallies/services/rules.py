@@ -26,6 +26,8 @@ OUTCOMES = frozenset(Outcome.values)
 
 
 CALLS_PER_OFFICE_WINDOW = timedelta(hours=24)
+# How long after logging a call the caller may undo it (a mis-tap is noticed at once).
+CALL_UNDO_WINDOW = timedelta(minutes=10)
 
 
 def max_calls_per_office() -> int:

@@ -4,7 +4,8 @@ The selectors (tallies/selectors/totals.py, dashboard.py) call the *_rows functi
 they run a statement.
 
 Every statement takes the mark, the rollup rows up to it and the calls above it from one
-snapshot (see tallies/selectors/__init__.py). Table names come from the models; values travel
+snapshot (see tallies/selectors/__init__.py). A call in the live tail counts its weight (an
+undo row -1, see tallies.models), as the rollup does. Table names come from the models; values travel
 as parameters."""
 
 from __future__ import annotations
@@ -115,7 +116,7 @@ def detail_source(*, chapter_ids: list[int] | None, date_range: DateRange, tz: Z
     for start, end in edges:
         parts.append(
             (
-                f"SELECT COALESCE(chapter_id, 0) AS chapter_id, campaign_id, office_id, outcome, 1 AS n "  # noqa: S608
+                f"SELECT COALESCE(chapter_id, 0) AS chapter_id, campaign_id, office_id, outcome, weight AS n "  # noqa: S608
                 f"FROM {table(CallLog)} WHERE {call_chapter_where} AND created_at >= %s AND created_at < %s "
                 f"AND id <= {mark_sql()}",
                 [*call_chapter_params, ops.adapt_datetimefield_value(start), ops.adapt_datetimefield_value(end)],
@@ -195,7 +196,12 @@ def dashboard_sql(
 
     def piece(dim: str, k1: str, k2: str, table: str, tail_k1: str, tail_k2: str) -> None:
         grouped(dim, "r", f"SELECT {k1} AS k1, {k2} AS k2, n FROM {table} WHERE {roll_where}", roll_params)  # noqa: S608
-        grouped(dim, "t", f"SELECT {tail_k1} AS k1, {tail_k2} AS k2, 1 AS n FROM tail WHERE {tail_where}", tail_params)  # noqa: S608
+        grouped(
+            dim,
+            "t",
+            f"SELECT {tail_k1} AS k1, {tail_k2} AS k2, weight AS n FROM tail WHERE {tail_where}",  # noqa: S608
+            tail_params,
+        )
 
     piece("campaign", "campaign_id", "outcome", campaign_table, "campaign_id", "outcome")
     piece("office", "office_id", "''", office_table, "office_id", "''")
@@ -209,11 +215,11 @@ def dashboard_sql(
         grouped(
             "member",
             "r",
-            f"SELECT COALESCE(user_id, 0) AS k1, '' AS k2, 1 AS n FROM {calllog} "  # noqa: S608
+            f"SELECT COALESCE(user_id, 0) AS k1, '' AS k2, weight AS n FROM {calllog} "  # noqa: S608
             f"WHERE {member_where} AND id <= {mark_sql()} AND {stale}",
             member_params,
         )
-        tail_members = f"SELECT COALESCE(user_id, 0) AS k1, '' AS k2, 1 AS n FROM tail WHERE {tail_where}"  # noqa: S608
+        tail_members = f"SELECT COALESCE(user_id, 0) AS k1, '' AS k2, weight AS n FROM tail WHERE {tail_where}"  # noqa: S608
         grouped("member", "t", tail_members, tail_params)
     if tz is None:
         day_where, day_params = f"{chapter_where} AND {stale}", list(chapter_params)
@@ -229,7 +235,12 @@ def dashboard_sql(
             f"SELECT 0 AS k1, {day_text('day')} AS k2, n FROM {table(DailyChapterTally)} WHERE {day_where}",  # noqa: S608
             day_params,
         )
-        grouped("day", "t", f"SELECT 0 AS k1, {day_text(day)} AS k2, 1 AS n FROM tail WHERE {tail_where}", tail_params)  # noqa: S608
+        grouped(
+            "day",
+            "t",
+            f"SELECT 0 AS k1, {day_text(day)} AS k2, weight AS n FROM tail WHERE {tail_where}",  # noqa: S608
+            tail_params,
+        )
     else:
         hour_where, hour_params = f"{chapter_where} AND {stale}", list(chapter_params)
         if lo:
@@ -246,16 +257,21 @@ def dashboard_sql(
             hour_params,
         )
         local_call = day_text(local_date_sql("created_at", tz))
-        grouped("day", "t", f"SELECT 0 AS k1, {local_call} AS k2, 1 AS n FROM tail WHERE {tail_where}", tail_params)  # noqa: S608
+        grouped(
+            "day",
+            "t",
+            f"SELECT 0 AS k1, {local_call} AS k2, weight AS n FROM tail WHERE {tail_where}",  # noqa: S608
+            tail_params,
+        )
     if with_chapters:
         piece("chapter", "chapter_id", "''", campaign_table, "COALESCE(chapter_id, 0)", "''")
     # Everyone's all-time calls toward each campaign's goal, for every campaign (a row per
     # campaign and outcome, however many calls), so the cached half covers any campaign the
     # chapter calls next.
     grouped("goal", "r", f"SELECT campaign_id AS k1, '' AS k2, n FROM {table(CampaignTally)} WHERE {stale}", [])  # noqa: S608
-    grouped("goal", "t", "SELECT campaign_id AS k1, '' AS k2, 1 AS n FROM tail", [])
+    grouped("goal", "t", "SELECT campaign_id AS k1, '' AS k2, weight AS n FROM tail", [])
     tail = (
-        f"SELECT chapter_id, campaign_id, outcome, office_id, user_id, created_at "  # noqa: S608
+        f"SELECT chapter_id, campaign_id, outcome, office_id, user_id, created_at, weight "  # noqa: S608
         f"FROM {calllog} WHERE {tail_sql(mark_floor())}"
     )
     body = " UNION ALL ".join(f"SELECT * FROM ({s}) AS p{i}" for i, (s, _) in enumerate(pieces))  # noqa: S608
@@ -290,7 +306,7 @@ def campaign_total_rows(campaign_ids: list[int]) -> list[tuple]:
     sql, params = combined_sql(
         f"SELECT campaign_id, n FROM {table(CampaignTally)} WHERE {where}",  # noqa: S608
         params,
-        f"SELECT campaign_id, 1 AS n FROM {table(CallLog)} WHERE {tail_sql(mark_floor())} AND {where}",  # noqa: S608
+        f"SELECT campaign_id, weight AS n FROM {table(CallLog)} WHERE {tail_sql(mark_floor())} AND {where}",  # noqa: S608
         params,
         "campaign_id",
     )
@@ -304,7 +320,7 @@ def campaign_outcome_rows(campaign_id: int) -> list[tuple]:
     sql, params = combined_sql(
         f"SELECT outcome, n FROM {table(CampaignTally)} WHERE campaign_id = %s",  # noqa: S608
         [campaign_id],
-        f"SELECT outcome, 1 AS n FROM {table(CallLog)} WHERE {tail_sql(mark_floor())} AND campaign_id = %s",  # noqa: S608
+        f"SELECT outcome, weight AS n FROM {table(CallLog)} WHERE {tail_sql(mark_floor())} AND campaign_id = %s",  # noqa: S608
         [campaign_id],
         "outcome",
     )

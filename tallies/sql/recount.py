@@ -12,14 +12,14 @@ from .rollup import TallySpec
 
 
 def recount_rows(spec: TallySpec, *, mark: int) -> tuple[list[tuple], list[tuple]]:
-    """(the table's rows (keys..., n), the calls with id <= mark grouped the same way (keys..., count))."""
+    """(the table's rows (keys..., n), the calls with id <= mark grouped the same way (keys..., sum of weights))."""
     cols = [col for col, _ in spec.keys]
     exprs = ", ".join(expr for _, expr in spec.keys)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {', '.join(cols)}, n FROM {spec.table}")  # noqa: S608
         rolled = cursor.fetchall()
         cursor.execute(
-            f"SELECT {exprs}, COUNT(*) FROM {CallLog._meta.db_table} WHERE id <= %s GROUP BY {exprs}",  # noqa: S608
+            f"SELECT {exprs}, SUM(weight) FROM {CallLog._meta.db_table} WHERE id <= %s GROUP BY {exprs}",  # noqa: S608
             [mark],
         )
         return rolled, cursor.fetchall()

@@ -100,13 +100,17 @@ def window_end(*, lock_timeout: str) -> int | None:
 
 
 def upsert_sql(spec: TallySpec, *, source: str, where: str) -> str:
-    """Add the counts of `source`'s rows matching `where` into the spec's table."""
+    """Add the counts of `source`'s rows matching `where` into the spec's table.
+
+    A row counts its weight: +1 for a call, -1 for an undo (tallies.models), which carries the
+    keys of the call it undoes, so it lands on the same tally row.
+    """
     cols = ", ".join(col for col, _ in spec.keys)
     exprs = ", ".join(expr for _, expr in spec.keys)
     # SQLite needs a WHERE (it tells its parser the ON CONFLICT belongs to the INSERT, not a join).
     return (
         f"INSERT INTO {spec.table} ({cols}, n) "  # noqa: S608
-        f"SELECT {exprs}, COUNT(*) FROM {source} WHERE {where} GROUP BY {exprs} "
+        f"SELECT {exprs}, SUM(weight) FROM {source} WHERE {where} GROUP BY {exprs} "
         f"ON CONFLICT ({cols}) DO UPDATE SET n = {spec.table}.n + excluded.n"
     )
 
@@ -123,7 +127,7 @@ def window_add(specs: list[TallySpec], *, start: int, end: int) -> int:
                 cursor.execute(upsert_sql(spec, source=CallLog._meta.db_table, where=WINDOW_WHERE), [start, end])
             return CallLog.objects.filter(id__gt=start, id__lte=end).count()
         window = (
-            f"SELECT campaign_id, chapter_id, office_id, user_id, outcome, created_at "  # noqa: S608
+            f"SELECT campaign_id, chapter_id, office_id, user_id, outcome, created_at, weight "  # noqa: S608
             f"FROM {CallLog._meta.db_table} WHERE {WINDOW_WHERE}"
         )
         ctes = [f"window_calls AS MATERIALIZED ({window})"]

@@ -130,7 +130,9 @@ def _call_insert_sql(holder_sql: str, chapter_sql: str, vendor: str) -> str:
         # office for this action. The OFFSET fence keeps the action and office out of the scan:
         # with them in, a plan may AND in the single-column office index, which holds every call
         # to the office (on a national call day, most of the table).
-        f"AND (SELECT count(*) FROM (SELECT c.action_id, c.office_id FROM {table} c "
+        # An undo row (weight -1, the created_at of the call it undoes) cancels its call, so an
+        # undone call frees its place on every path that logs.
+        f"AND (SELECT COALESCE(SUM(recent.weight), 0) FROM (SELECT c.action_id, c.office_id, c.weight FROM {table} c "
         f"WHERE {CALLER_WINDOW} {fence}) AS recent "
         f"WHERE recent.action_id = %(action_id)s AND recent.office_id = %(office_id)s) < %(max_calls)s "
         f"ON CONFLICT {CONFLICT_TARGET} DO NOTHING "
@@ -189,11 +191,14 @@ def calls_insert_many(rows: list[tuple]) -> dict[str, int]:
         return dict(cursor.fetchall())
 
 
-def caller_calls_since(*, user_id: int, start) -> list[tuple[int, int]]:
-    """(action_id, office_id) of each call the caller logged after `start` (the batch's per-office limit)."""
+def caller_calls_since(*, user_id: int, start) -> list[tuple[int, int, int]]:
+    """(action_id, office_id, weight) of each row the caller logged after `start` (the batch's per-office limit).
+
+    An undo row has weight -1 and its call's created_at, so summing the weights leaves out undone calls.
+    """
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT c.action_id, c.office_id FROM {CallLog._meta.db_table} c WHERE {CALLER_WINDOW}",  # noqa: S608
+            f"SELECT c.action_id, c.office_id, c.weight FROM {CallLog._meta.db_table} c WHERE {CALLER_WINDOW}",  # noqa: S608
             {"user_id": user_id, "window_start": connection.ops.adapt_datetimefield_value(start)},
         )
         return cursor.fetchall()

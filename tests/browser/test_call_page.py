@@ -51,7 +51,10 @@ def test_by_keyboard_a_volunteer_tabs_to_call_logs_and_lands_on_the_confirmation
     # The live region is the one that was on the page before the log, updated in place.
     assert page.evaluate(f"document.getElementById('{dom_id}-status').getAttribute('role')") == "status"
     page.locator("#campaign-progress", has_text="1 of 500").wait_for()
-    # The next Tabs reach the fresh form (its note first, then the outcome buttons), not the top of the page.
+    # The next Tabs reach Undo (for 10 minutes), then the fresh form (its note first, then the
+    # outcome buttons), not the top of the page.
+    page.keyboard.press("Tab")
+    assert _active(page, f"#{dom_id} button.undo-button")
     page.keyboard.press("Tab")
     assert _active(page, f"#{dom_id} details.note summary")
     page.keyboard.press("Tab")

@@ -59,6 +59,7 @@ def test_a_lead_sends_call_now_and_watches_the_progress_without_reloading(browse
     page.get_by_role("link", name="Plan a call day or send “call now”").click()
     page.wait_for_load_state()
     page.get_by_label("Your message").fill("The AG's office is taking calls right now. Five minutes, please!")
+    page.get_by_label("Include me").check()  # the lead is a recipient only when they ask
     page.get_by_role("button", name="Preview").click()
     page.wait_for_load_state()
     assert page.locator("#recipient-count").inner_text() == str(MEMBERS)  # the members and the lead

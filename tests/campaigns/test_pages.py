@@ -108,10 +108,10 @@ def test_a_chapter_campaign_is_open_to_its_members(client, volunteer, chapter):
     assert client.get(detail_url(ours)).status_code == HTTPStatus.OK
 
 
-def test_an_anonymous_visitor_reads_the_background_and_is_asked_to_log_in(client, demo):
+def test_an_anonymous_visitor_reads_the_background_and_is_asked_for_a_zip(client, demo):
     response = client.get(detail_url(demo))
     assert response.status_code == HTTPStatus.OK
-    assert b"Log in to see your own officials" in response.content
+    assert b"Enter your ZIP code to see your officials" in response.content
     assert b"Background" in response.content
 
 

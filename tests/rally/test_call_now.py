@@ -32,8 +32,9 @@ def test_the_preview_counts_the_members_who_have_not_called_yet(client, chapter,
     response = client.post(rally_url(chapter, campaign, "rally:call_now"), {"message": "Call the AG today!"})
     assert response.status_code == HTTPStatus.OK
     body = response.content.decode()
-    # The three waiting members and the lead (who has not called either).
-    assert '<strong id="recipient-count">4</strong>' in body
+    # The three waiting members; not the lead, who has not called either but did not tick "Include me".
+    assert '<strong id="recipient-count">3</strong>' in body
+    assert "Not you: tick “Include me” to get it too." in body
     assert "Call the AG today!" in body
     assert CallNowMessage.objects.count() == 0  # a preview sends nothing
 
@@ -48,8 +49,8 @@ def test_sending_emails_each_member_once_with_a_one_click_unsubscribe(
         )
     assert response.status_code == HTTPStatus.FOUND
     message = CallNowMessage.objects.get()
-    assert (message.status, message.recipients) == ("done", 4)
-    assert smtp_server.recipients() == sorted([chapter_lead.email] + [m.email for m in members])
+    assert (message.status, message.recipients) == ("done", 3)
+    assert smtp_server.recipients() == sorted(m.email for m in members)
     mail = smtp_server.to(members[0].email)[0]
     assert "Call the AG today!" in mail.text
     assert mail.message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
@@ -65,7 +66,7 @@ def test_sending_emails_each_member_once_with_a_one_click_unsubscribe(
     # The result stays on the campaign page for leads.
     client.force_login(chapter_lead)
     body = client.get(reverse("campaigns:detail", args=[campaign.slug])).content.decode()
-    assert '<span data-figure="sent">4</span> sent' in body
+    assert '<span data-figure="sent">3</span> sent' in body
     assert '<span data-figure="left">0</span> left' in body
     client.force_login(members[1])
     assert "data-figure" not in client.get(reverse("campaigns:detail", args=[campaign.slug])).content.decode()
@@ -131,8 +132,12 @@ def test_the_progress_view_shows_sent_failed_and_left_and_stops_polling_when_don
 
     CallNowMessage.objects.filter(pk=message.pk).update(status="done")
     body = client.get(url).content.decode()
-    assert "hx-trigger" not in body
+    # Sent: no more polling every second; for a day, every 15 s for the calls that follow.
+    assert 'hx-trigger="every 1s"' not in body
+    assert 'hx-trigger="every 15s"' in body
     assert body.strip().startswith('<span class="rally-progress"')
+    CallNowMessage.objects.filter(pk=message.pk).update(created_at=message.created_at - dt.timedelta(days=2))
+    assert "hx-trigger" not in client.get(url).content.decode()
 
     client.force_login(volunteer)
     assert client.get(url).status_code == HTTPStatus.NOT_FOUND
@@ -163,3 +168,100 @@ def test_a_member_who_calls_after_the_preview_is_not_emailed_and_nothing_is_left
 
     progress = call_now_progress(message=message)
     assert (progress.recipients, progress.sent, progress.failed, progress.left) == (3, 3, 0, 0)
+
+
+# ------------------------------------------------------------------------------
+# Issue 27: never to nobody, quiet hours, the lead only when asked, calls since
+# ------------------------------------------------------------------------------
+@pytest.fixture
+def everyone_called(make_member, campaign, chapter, offices, chapter_lead):
+    member = make_member("done@example.org")
+    for user in (member, chapter_lead):
+        CallLogFactory(campaign=campaign, chapter=chapter, office=offices["attorney_general"], user=user)
+    return member
+
+
+def test_a_preview_for_nobody_offers_no_send_button(client, chapter, campaign, chapter_lead, everyone_called):
+    client.force_login(chapter_lead)
+    body = client.post(rally_url(chapter, campaign, "rally:call_now"), {"message": "Call!"}).content.decode()
+    assert 'name="confirm"' not in body
+    assert "Nobody would get it" in body
+    assert "Send to 0" not in body
+
+
+def test_sending_to_nobody_is_refused_and_uses_up_nothing(
+    client, chapter, campaign, chapter_lead, everyone_called, make_member, django_capture_on_commit_callbacks
+):
+    client.force_login(chapter_lead)
+    url = rally_url(chapter, campaign, "rally:call_now")
+    response = client.post(url, {"message": "Call!", "confirm": "send"})
+    assert response.status_code == HTTPStatus.CONFLICT
+    assert "Nobody would get this message" in response.content.decode()
+    assert CallNowMessage.objects.count() == 0
+
+    # The day's message is still available once someone can get it.
+    newcomer = make_member("new@example.org")
+    with django_capture_on_commit_callbacks(execute=False):
+        assert client.post(url, {"message": "Call!", "confirm": "send"}).status_code == HTTPStatus.FOUND
+    assert CallNowMessage.objects.get().recipients == 1
+    assert newcomer.pk
+
+
+def test_the_lead_is_a_recipient_only_with_include_me(
+    client, chapter, campaign, chapter_lead, members, smtp_server, django_capture_on_commit_callbacks
+):
+    client.force_login(chapter_lead)
+    url = rally_url(chapter, campaign, "rally:call_now")
+    preview = client.post(url, {"message": "Call!", "include_me": "on"}).content.decode()
+    assert '<strong id="recipient-count">4</strong>' in preview
+    assert '<input type="hidden" name="include_me" value="on">' in preview
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"message": "Call!", "include_me": "on", "confirm": "send"})
+    message = CallNowMessage.objects.get()
+    assert (message.recipients, message.include_sender) == (4, True)
+    assert chapter_lead.email in smtp_server.recipients()
+
+
+@pytest.mark.parametrize(
+    ("utc", "warned"),
+    [
+        (dt.datetime(2026, 12, 3, 2, 47, tzinfo=dt.UTC), True),  # 20:47 in St. Louis
+        (dt.datetime(2026, 12, 3, 13, 59, tzinfo=dt.UTC), True),  # 07:59
+        (dt.datetime(2026, 12, 3, 14, 0, tzinfo=dt.UTC), False),  # 08:00
+        (dt.datetime(2026, 12, 4, 1, 59, tzinfo=dt.UTC), False),  # 19:59
+    ],
+)
+def test_the_preview_warns_outside_eight_to_eight_chapter_time(
+    client, chapter, campaign, chapter_lead, members, utc, warned
+):
+    from unittest import mock
+
+    client.force_login(chapter_lead)
+    with mock.patch("django.utils.timezone.now", return_value=utc):
+        body = client.post(rally_url(chapter, campaign, "rally:call_now"), {"message": "Call!"}).content.decode()
+    assert ('id="call-now-hours"' in body) is warned
+    if warned:
+        local = utc.astimezone(chapter.zone).strftime("%H:%M")
+        assert f"It is {local} in America/Chicago" in body
+
+
+def test_progress_counts_the_calls_recipients_made_since_the_message(
+    client, chapter, campaign, chapter_lead, members, offices, smtp_server, django_capture_on_commit_callbacks
+):
+    from tallies.services import call_log_undo
+
+    before = CallLogFactory(campaign=campaign, chapter=chapter, office=offices["doj"], user=chapter_lead)
+    with django_capture_on_commit_callbacks(execute=True):
+        message = call_now_create(chapter=chapter, campaign=campaign, message="Now!", user=chapter_lead)
+    CallLogFactory(campaign=campaign, chapter=chapter, office=offices["attorney_general"], user=members[0])
+    CallLogFactory(campaign=campaign, chapter=chapter, office=offices["doj"], user=members[0])
+    CallLogFactory(campaign=campaign, chapter=chapter, office=offices["doj"], user=members[1])
+    undone = CallLogFactory(campaign=campaign, chapter=chapter, office=offices["doj"], user=members[2])
+    call_log_undo(user=members[2], call_id=undone.pk)
+    CallLogFactory(campaign=campaign, chapter=chapter, office=offices["doj"], user=chapter_lead)  # not a recipient
+    assert before.pk
+
+    client.force_login(chapter_lead)
+    body = client.get(reverse("rally:call_now_progress", args=[message.pk])).content.decode()
+    assert '<span data-figure="sent">3</span> sent' in body
+    assert '<span data-figure="calls">3</span> calls since by <span data-figure="callers">2</span> of them' in body

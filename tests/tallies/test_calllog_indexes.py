@@ -27,6 +27,9 @@ def test_no_single_column_index_copies_the_prefix_of_a_composite_one():
             ("campaign_id", "created_at"),
             ("chapter_id", "created_at"),
             ("chapter_id", "id"),  # the callers' notes
+            # One undo per call, and "is this call undone": partial (undo rows only), so a
+            # logged call never writes to it.
+            ("undoes_id",),
             # The PROTECT checks when an action, office or person is deleted.
             ("action_id",),
             ("office_id",),
