@@ -8,10 +8,10 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from .emails import email_key
+
 # Where to land after signing in, when a page asked for it (a visitor's kept call: back to the campaign).
 AFTER_LOGIN_SESSION_KEY = "accounts.after_login"
-
-from .emails import email_key
 
 
 class AccountAdapter(DefaultAccountAdapter):
