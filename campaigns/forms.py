@@ -24,6 +24,10 @@ class CallLogForm(forms.Form):
     outcome = forms.ChoiceField(choices=Outcome.choices)
     note = forms.CharField(required=False, max_length=1000)
     idempotency_key = forms.CharField(required=False, max_length=100)
+    # The number whose tel: link the caller followed (set by campaigns.js; empty without it).
+    contact_point = forms.IntegerField(required=False, min_value=1)
+    share_note = forms.BooleanField(required=False)
+    sign_note = forms.BooleanField(required=False)
 
 
 class ReplyForm(forms.Form):

@@ -17,7 +17,7 @@ from .models import Action, Campaign
 from .scripts import Caller, RenderedScript, render_script, unknown_placeholders
 
 # Outcomes that count as "called" for a volunteer's own "2 of 3 called".
-DONE_OUTCOMES = {Outcome.REACHED, Outcome.VOICEMAIL, Outcome.BUSY, Outcome.SENT}
+DONE_OUTCOMES = {Outcome.REACHED, Outcome.VOICEMAIL, Outcome.BUSY, Outcome.VOICEMAIL_FULL, Outcome.SENT}
 
 
 def campaign_list_for_home(*, user):
@@ -116,6 +116,8 @@ class Target:
     is_fixed: bool
     # The caller's latest logged outcome for this action and office, if any.
     last_outcome: str = ""
+    # When the office answers, from its answer rates (tallies.selectors), for the call card.
+    answer_summary: str = ""
 
     @property
     def office(self) -> Office:

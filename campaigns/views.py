@@ -14,13 +14,14 @@ from advocacy.errors import ApplicationError
 from officials.models import Office
 from tallies.models import Outcome, Source
 from tallies.rate_limits import calls_rate_allows_user
+from tallies.selectors import next_number_advice, tally_answer_rates
 from tallies.services import IdempotencyKeyReused, call_log_create
 
 from . import selectors, services
 from .forms import ActionForm, CallLogForm, CampaignCreateForm, CampaignForm, LocationForm, ReplyForm
 from .models import Action, Campaign, Reply
 
-CALL_OUTCOMES = [Outcome.REACHED, Outcome.VOICEMAIL, Outcome.BUSY, Outcome.SKIPPED]
+CALL_OUTCOMES = [Outcome.REACHED, Outcome.VOICEMAIL, Outcome.BUSY, Outcome.VOICEMAIL_FULL, Outcome.SKIPPED]
 # Without JavaScript, a logged call redirects back to the page; the result waits here for the card's
 # live region, where the redirect's anchor lands (not in the messages at the top of the page).
 CALL_RESULT_SESSION_KEY = "campaigns.call_result"
@@ -45,6 +46,7 @@ def _detail_context(request, campaign: Campaign) -> dict:
     )
     if not can_moderate:
         replies = replies.filter(is_hidden=False)
+    _add_answer_rates(targets)
     return {
         "campaign": campaign,
         "targets": targets,
@@ -58,6 +60,17 @@ def _detail_context(request, campaign: Campaign) -> dict:
         "call_outcomes": CALL_OUTCOMES,
         "flash": _call_result(request, targets),
     }
+
+
+def _add_answer_rates(targets) -> dict:
+    """Each call card's one line on when its office answers (one query for the page's offices)."""
+    if targets is None:
+        return {}
+    cards = [t for a in targets.actions if a.action.kind == "call" for t in a.targets]
+    rates = tally_answer_rates(offices={t.office.pk: t.office for t in cards}.values())
+    for target in cards:
+        target.answer_summary = rates[target.office.pk].overall.summary()
+    return rates
 
 
 def _call_result(request, targets) -> dict | None:
@@ -139,6 +152,9 @@ def call_log(request, slug):
                     note=data["note"],
                     source=Source.WEB,
                     idempotency_key=data["idempotency_key"] or None,
+                    contact_point_id=data["contact_point"],
+                    share_note=data["share_note"],
+                    sign_note=data["sign_note"],
                 )
             except IdempotencyKeyReused:
                 error = _("This button was already used for another call. Reload the page to log a new one.")
@@ -158,10 +174,16 @@ def call_log(request, slug):
         dom_id = selectors.target_dom_id(action_id=form.cleaned_data["action"], office_id=form.cleaned_data["office"])
         response = render(request, "campaigns/includes/_call_refused.html", {"dom_id": dom_id, "error": error})
         return trigger_client_event(response, "call-logged", {"status": f"{dom_id}-status"}, after="settle")
+    rates = tally_answer_rates(offices=[target.office])[target.office.pk]
+    target.answer_summary = rates.overall.summary()
+    advice = None
+    if call is not None:
+        advice = next_number_advice(rates=rates, outcome=call.outcome, dialled_id=call.contact_point_id)
     response = render(
         request,
         "campaigns/includes/_call_logged.html",
         {
+            "next_number": advice,
             "campaign": campaign,
             "target": target,
             "action_targets": action_targets,

@@ -52,6 +52,9 @@ class BatchItem:
     note: str
     client_timestamp: datetime | None
     idempotency_key: str
+    contact_point: int | None = None
+    share_note: bool = False
+    sign_note: bool = False
 
 
 class ItemError(Exception):
@@ -125,6 +128,16 @@ def parse_item(raw) -> BatchItem:
             fields["client_timestamp"] = [TIMESTAMP_MESSAGE]
         else:
             client_timestamp = parsed
+    contact_point = raw.get("contact_point")
+    if contact_point is not None:
+        contact_point = _positive_id(contact_point)
+        if contact_point is None:
+            fields["contact_point"] = ["The number dialled is a contact point id (a positive integer), or null."]
+    flags = {}
+    for name in ("share_note", "sign_note"):
+        flags[name] = raw.get(name, False)
+        if not isinstance(flags[name], bool):
+            fields[name] = ["Use true or false."]
     key = raw.get("idempotency_key")
     if not isinstance(key, str) or not IDEMPOTENCY_KEY_RE.match(key):
         fields["idempotency_key"] = ["A unique key per call is required: up to 100 printable ASCII characters."]
@@ -139,4 +152,7 @@ def parse_item(raw) -> BatchItem:
         note=note,
         client_timestamp=client_timestamp,
         idempotency_key=key,
+        contact_point=contact_point,
+        share_note=flags["share_note"] and bool(note),
+        sign_note=flags["sign_note"] and flags["share_note"] and bool(note),
     )

@@ -54,7 +54,9 @@ from .fast_path_caches import CAMPAIGNS_GENERATION_KEY, cached_caller_offices, c
 PATH = "/api/v1/calls/"
 _TOKEN_KEYWORDS = (b"token", b"bearer")
 _OUTCOMES = frozenset(Outcome.values)
-_FIELDS = frozenset({"campaign", "action", "office", "outcome", "note", "client_timestamp"})
+_FIELDS = frozenset(
+    {"campaign", "action", "office", "outcome", "note", "client_timestamp", "contact_point", "share_note", "sign_note"}
+)
 
 
 class _Fallthrough(Exception):
@@ -83,6 +85,9 @@ def _render(call, *, campaign, office, status: int) -> HttpResponse:
         "person_name": person.name if person is not None else None,
         "outcome": call.outcome,
         "note": call.note,
+        "share_note": call.share_note,
+        "sign_note": call.sign_note,
+        "contact_point": call.contact_point_id,
         "source": call.source,
         "client_timestamp": _datetime(call.client_timestamp, zone),
         "created_at": _datetime(call.created_at, zone),
@@ -154,7 +159,14 @@ def _parse(request) -> dict:
         stamp = client_timestamp_in_utc(parsed) if parsed is not None else None
         if stamp is None:
             raise _Fallthrough
+    contact_point = data.get("contact_point")
+    share_note, sign_note = data.get("share_note", False), data.get("sign_note", False)
+    if type(share_note) is not bool or type(sign_note) is not bool:
+        raise _Fallthrough
     return {
+        "contact_point": None if contact_point is None else _positive_id(contact_point),
+        "share_note": share_note,
+        "sign_note": sign_note,
         "campaign": campaign,
         "action": _positive_id(data.get("action")),
         "office": _positive_id(data.get("office")),
@@ -275,6 +287,9 @@ def _log(request, key_hash: str, values: dict, idempotency_key: str | None) -> H
         idempotency_key=idempotency_key,
         client_timestamp=values["client_timestamp"],
         caller_offices=cached_caller_offices(entry, generations),
+        contact_point_id=values["contact_point"],
+        share_note=values["share_note"],
+        sign_note=values["sign_note"],
     )
     return _render(call, campaign=campaign, office=office, status=201 if created else 200)
 

@@ -121,6 +121,24 @@ class CallCreateInputSerializer(serializers.Serializer):
     client_timestamp = serializers.DateTimeField(
         required=False, allow_null=True, default=None, help_text="When the call was made, by the client's clock."
     )
+    contact_point = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=1,
+        max_value=MAX_ID,
+        help_text="The number dialled: a phone contact point id of the office (optional). Answer rates are per number.",
+    )
+    share_note = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Show the note in reports handed to the office (off by default; nothing else about you is shown).",
+    )
+    sign_note = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Sign the shared note with your first name and ZIP code (only with share_note).",
+    )
 
     def validate_client_timestamp(self, value):
         if value is None:
@@ -148,6 +166,9 @@ class CallOutputSerializer(serializers.ModelSerializer):
             "person_name",
             "outcome",
             "note",
+            "share_note",
+            "sign_note",
+            "contact_point",
             "source",
             "client_timestamp",
             "created_at",

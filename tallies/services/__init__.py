@@ -18,8 +18,22 @@ from .rules import (
     caller_office_ids,
     max_calls_per_office,
 )
+from .shares import (
+    DEFAULT_SHARE_DAYS,
+    MAX_SHARE_DAYS,
+    office_report_share_create,
+    office_report_share_open,
+    office_report_share_revoke,
+    office_report_share_token,
+)
 
 __all__ = [
+    "DEFAULT_SHARE_DAYS",
+    "MAX_SHARE_DAYS",
+    "office_report_share_create",
+    "office_report_share_open",
+    "office_report_share_revoke",
+    "office_report_share_token",
     "CALLS_PER_OFFICE_WINDOW",
     "NUDGE_CACHE_KEY",
     "NUDGE_DEBOUNCE_SECONDS",

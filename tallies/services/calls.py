@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import BigIntegerField, DateField
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Membership
 from campaigns.models import Action, Campaign
-from officials.models import Office, Person, Term
+from officials.models import ContactPoint, Office, Person, Term
 
 from ..models import CallLog, Source
 from ..sql.writes import call_insert_returning
@@ -40,6 +42,9 @@ def call_log_create(
     idempotency_key: str | None = None,
     client_timestamp: datetime | None = None,
     caller_offices=None,
+    contact_point_id: int | None = None,
+    share_note: bool = False,
+    sign_note: bool = False,
 ) -> tuple[CallLog, bool]:
     """Log one call. Returns (call, created).
 
@@ -49,8 +54,14 @@ def call_log_create(
     The returned call has its person loaded (id and name), so a response needs no other query.
     `caller_offices`, when given, answers caller_office_ids(user=user) from a cache (the API's
     fast path keeps one per process, invalidated with the officials' lookup cache).
+    contact_point_id: the number dialled (one of the office's); share_note / sign_note: the
+    caller's consent to show the note in office reports, and to sign it with first name and ZIP.
     """
     note = (note or "").strip()
+    if contact_point_id is not None and not contact_point_is_office_phone(
+        contact_point_id=contact_point_id, office_id=office.pk
+    ):
+        raise ValidationError({"contact_point": [_("That number is not one of this office's.")]})
     violation = call_rule_violation(
         campaign=campaign,
         action=action,
@@ -80,6 +91,10 @@ def call_log_create(
         client_timestamp=client_timestamp,
         created_at=timezone.now(),
         note=note,
+        contact_point_id=contact_point_id,
+        share_note=bool(share_note and note),
+        # A signature only on a note the caller shares.
+        sign_note=bool(sign_note and share_note and note),
     )
     if _insert_one_returning(call):
         transaction.on_commit(rollup_nudge)
@@ -93,6 +108,13 @@ def call_log_create(
     if existing.request_hash != request_hash:
         raise IdempotencyKeyReused()
     return existing, False
+
+
+def contact_point_is_office_phone(*, contact_point_id, office_id: int) -> bool:
+    """The number said with a call must be one of the called office's phones."""
+    if type(contact_point_id) is not int or contact_point_id < 1:
+        return False
+    return ContactPoint.objects.filter(pk=contact_point_id, office_id=office_id, kind=ContactPoint.Kind.PHONE).exists()
 
 
 # The two lookups inside the INSERT are the ORM's own querysets ("current holder": Term's
@@ -149,6 +171,9 @@ def _insert_one_returning(call: CallLog) -> bool:
         ops.adapt_datetimefield_value(call.client_timestamp),
         ops.adapt_datetimefield_value(call.created_at),
         call.note,
+        call.contact_point_id,
+        call.share_note,
+        call.sign_note,
         *chapter_params,
         call.user_id,
         call.office_id,

@@ -30,7 +30,7 @@ def call_insert_returning(*, holder_sql: str, chapter_sql: str, params: list) ->
     """Insert one call unless its key was used or the per-office limit is reached.
 
     Returns (id, person_id, chapter_id, person name), or None when nothing was written. The
-    params are the 11 column values, the chapter's (if chapter_sql is a slot), call_in's
+    params are the 14 column values, the chapter's (if chapter_sql is a slot), call_in's
     (user_id, office_id, today) and the limit's (user_id, user_id, window start, action_id,
     office_id, maximum); holder_sql and chapter_sql are the ORM-compiled lookups reading call_in.
     """
@@ -48,11 +48,13 @@ def _call_insert_sql(holder_sql: str, chapter_sql: str, vendor: str) -> str:
     # The statement is prepared on PostgreSQL (server-side binding): a value that may be None
     # has its type said, so that every call shares one plan.
     stamp = "CAST(%s AS timestamptz)" if vendor == "postgresql" else "%s"
+    cp = "CAST(%s AS bigint)" if vendor == "postgresql" else "%s"
     fence = "OFFSET 0" if vendor == "postgresql" else "LIMIT -1 OFFSET 0"  # SQLite has no OFFSET without LIMIT
     return (
         f"INSERT INTO {table} (user_id, campaign_id, action_id, office_id, outcome, source, idempotency_key, "  # noqa: S608
-        f"request_hash, client_timestamp, created_at, note, person_id, chapter_id) "
-        f"SELECT %s, %s, %s, %s, %s, %s, %s, %s, {stamp}, %s, %s, {holder_sql}, {chapter_sql} "
+        f"request_hash, client_timestamp, created_at, note, contact_point_id, share_note, sign_note, "
+        f"person_id, chapter_id) "
+        f"SELECT %s, %s, %s, %s, %s, %s, %s, %s, {stamp}, %s, %s, {cp}, %s, %s, {holder_sql}, {chapter_sql} "
         f"FROM (SELECT %s AS user_id, %s AS office_id, %s AS today) AS call_in "
         # The per-office limit rides in the same statement: no extra round trip on the hot path.
         # It reads the caller's own calls of the window (CALLER_WINDOW), then keeps those to this
@@ -82,6 +84,9 @@ BATCH_COLUMNS = (
     ("client_timestamp", "timestamptz"),
     ("created_at", "timestamptz"),
     ("note", "text"),
+    ("contact_point_id", "bigint"),
+    ("share_note", "boolean"),
+    ("sign_note", "boolean"),
 )
 _DATETIME_COLUMNS = (10, 11)
 
@@ -106,7 +111,7 @@ def calls_insert_many(rows: list[tuple]) -> dict[str, int]:
             cursor.execute(sql, [payload])
             return dict(cursor.fetchall())
     # SQLite (3.35 or newer: tallies/checks.py): a VALUES list; 32,766 parameters a statement
-    # allow 13 columns x 1,000 rows.
+    # allow 16 columns x 1,000 rows.
     adapt = connection.ops.adapt_datetimefield_value
     placeholders = "(" + ", ".join(["%s"] * len(BATCH_COLUMNS)) + ")"
     sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([placeholders] * len(rows))} {tail}"  # noqa: S608

@@ -19,8 +19,8 @@ from accounts.selectors import chapter_get_for_lead
 from campaigns.selectors import campaign_get_for_tally
 from rally.selectors import call_day_totals
 
-from . import selectors
-from .selectors import DateOutOfRange, DateRange
+from .. import selectors
+from ..selectors import DateOutOfRange, DateRange
 
 RECENT_DAYS = 60
 
