@@ -23,7 +23,7 @@ from ..sql.office_report import answer_rate_rows
 WINDOW_DAYS = 90
 MIN_SAMPLE = 5
 MIN_CALLS = 20
-BUSY_RATE = 0.25  # below this share answered, an hour is "busy"
+BUSY_RATE = 0.3  # below this share answered, an hour is "busy"
 NEXT_NUMBER_OUTCOMES = frozenset({Outcome.BUSY, Outcome.VOICEMAIL_FULL})
 
 
