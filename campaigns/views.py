@@ -67,7 +67,10 @@ def _add_answer_rates(targets) -> dict:
     if targets is None:
         return {}
     cards = [t for a in targets.actions if a.action.kind == "call" for t in a.targets]
-    rates = tally_answer_rates(offices={t.office.pk: t.office for t in cards}.values())
+    entries = {t.office.pk: t.entry for t in cards}
+    rates = tally_answer_rates(
+        offices=[e.office for e in entries.values()], phones=[cp for e in entries.values() for cp in e.phones]
+    )
     for target in cards:
         target.answer_summary = rates[target.office.pk].overall.summary()
     return rates
@@ -174,7 +177,7 @@ def call_log(request, slug):
         dom_id = selectors.target_dom_id(action_id=form.cleaned_data["action"], office_id=form.cleaned_data["office"])
         response = render(request, "campaigns/includes/_call_refused.html", {"dom_id": dom_id, "error": error})
         return trigger_client_event(response, "call-logged", {"status": f"{dom_id}-status"}, after="settle")
-    rates = tally_answer_rates(offices=[target.office])[target.office.pk]
+    rates = tally_answer_rates(offices=[target.office], phones=target.entry.phones)[target.office.pk]
     target.answer_summary = rates.overall.summary()
     advice = None
     if call is not None:

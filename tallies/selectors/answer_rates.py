@@ -71,13 +71,19 @@ class Rates:
         """One line for the call card: "Usually answered 10 a.m.–11 a.m.; busy after 3 p.m."."""
         if not self.enough:
             return _("Not enough calls yet to say when this office answers.")
-        rates = {h: r / c for h, (c, r) in self.by_hour().items() if c >= MIN_SAMPLE}
+        hours = {h: (c, r) for h, (c, r) in self.by_hour().items() if c >= MIN_SAMPLE}
+        rates = {h: r / c for h, (c, r) in hours.items()}
         if not rates or max(rates.values()) == 0:
             return _("Rarely answered lately: leave a voicemail or try a local office.")
         best = max(rates, key=lambda h: (rates[h], -h))
         text = _("Usually answered %(start)s–%(end)s") % {"start": hour_label(best), "end": hour_label(best + 1)}
-        later = sorted(h for h in rates if h > best)
-        busy = next((h for h in later if all(rates[k] < BUSY_RATE for k in later if k >= h)), None)
+
+        def busy_from(h: int) -> bool:
+            # The hour itself and the rest of the day taken together answer little.
+            calls, reached = (sum(x) for x in zip(*(hours[k] for k in hours if k >= h), strict=True))
+            return rates[h] < BUSY_RATE and reached / calls < BUSY_RATE
+
+        busy = next((h for h in sorted(rates) if h > best and busy_from(h)), None)
         if busy is not None:
             text += _("; busy after %(hour)s") % {"hour": hour_label(busy)}
         return text
@@ -109,8 +115,12 @@ def office_zone(office) -> ZoneInfo:
     return ZoneInfo(time_zone_for_state("DC" if state == "US" else state))
 
 
-def tally_answer_rates(*, offices, now: dt.datetime | None = None) -> dict[int, OfficeAnswerRates]:
-    """The answer rates of these offices (one statement for all of them, one for their phones)."""
+def tally_answer_rates(*, offices, now: dt.datetime | None = None, phones=None) -> dict[int, OfficeAnswerRates]:
+    """The answer rates of these offices (one statement for all of them, one for their phones).
+
+    phones: the offices' phone contact points when the caller has them loaded already (the call
+    page's entries), in the order callers see them; then no query reads them again.
+    """
     from officials.models import ContactPoint
 
     offices = list(offices)
@@ -120,12 +130,10 @@ def tally_answer_rates(*, offices, now: dt.datetime | None = None) -> dict[int, 
     since = now - dt.timedelta(days=WINDOW_DAYS)
     zones = {office.pk: office_zone(office) for office in offices}
     rows = answer_rate_rows(office_zones={pk: zone.key for pk, zone in zones.items()}, since=since)
-    phones = {
-        cp.pk: cp
-        for cp in ContactPoint.objects.active()
-        .filter(office__in=offices, kind=ContactPoint.Kind.PHONE)
-        .order_by("-is_capitol", "position", "id")
-    }
+    if phones is None:
+        phones = ContactPoint.objects.active().filter(office__in=offices, kind=ContactPoint.Kind.PHONE)
+        phones = phones.order_by("-is_capitol", "position", "id")
+    phones = {cp.pk: cp for cp in phones}
     result = {
         office.pk: OfficeAnswerRates(
             office=office,
