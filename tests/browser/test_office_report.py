@@ -4,7 +4,7 @@ link that opens signed out; the official's page shows its heat map. axe checks t
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tallies.models import CallLog, Outcome, OfficeReportShare
+from tallies.models import CallLog, OfficeReportShare, Outcome
 from tests.factories.officials import ContactPointFactory
 
 from .conftest import AXE_OPTIONS, DESKTOP, new_context
