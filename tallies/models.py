@@ -69,8 +69,10 @@ class CallLog(models.Model):
     note = models.TextField(blank=True, max_length=1000)
     # The caller's consent, given with the call: the note may appear in reports handed to the
     # office (share_note), signed with the caller's first name and ZIP (sign_note, only with it).
-    share_note = models.BooleanField(default=False)
-    sign_note = models.BooleanField(default=False)
+    # A database default too: every INSERT that predates these columns (raw SQL, the bench seed)
+    # still writes a call that shares nothing.
+    share_note = models.BooleanField(default=False, db_default=False)
+    sign_note = models.BooleanField(default=False, db_default=False)
     # The number the caller dialled (optional: old clients send none). A number removed later
     # leaves its calls counted, without it.
     contact_point = models.ForeignKey(
