@@ -34,10 +34,13 @@ class Rates:
     contact_point: object | None = None  # None: the office as a whole, or calls that named no number
     cells: dict[tuple[int, int], list[int]] = field(default_factory=dict)  # (weekday, hour) -> [calls, reached]
 
+    _hours: dict | None = field(default=None, repr=False, compare=False)
+
     def add(self, weekday: int, hour: int, calls: int, reached: int) -> None:
         cell = self.cells.setdefault((weekday, hour), [0, 0])
         cell[0] += calls
         cell[1] += reached
+        self._hours = None
 
     @property
     def calls(self) -> int:
@@ -52,6 +55,11 @@ class Rates:
         return self.calls >= MIN_CALLS
 
     def by_hour(self) -> dict[int, tuple[int, int]]:
+        if self._hours is None:
+            self._hours = self._sum_by_hour()
+        return self._hours
+
+    def _sum_by_hour(self) -> dict[int, tuple[int, int]]:
         hours: dict[int, list[int]] = {}
         for (_weekday, hour), (calls, reached) in self.cells.items():
             total = hours.setdefault(hour, [0, 0])

@@ -16,7 +16,7 @@ from django.utils import timezone
 from advocacy.errors import NotFound, Unprocessable
 
 from ..date_ranges import DateRange
-from ..models import CallLog, OfficeReportShare, Outcome
+from ..models import CallLog, ChapterOfficeTally, OfficeReportShare, Outcome
 from ..sql.office_report import counted_calls_q, office_report_rows
 
 DEFAULT_DAYS = 30
@@ -162,3 +162,19 @@ def office_report_shares(*, chapter, campaign, office) -> list[OfficeReportShare
     return list(
         OfficeReportShare.objects.filter(chapter=chapter, campaign=campaign, office=office).order_by("-created_at")[:50]
     )
+
+
+def office_report_choices(*, chapter_ids: list[int] | None) -> tuple[list, list]:
+    """(campaigns, offices) the report form offers: the chapter's and national campaigns (any for
+    every chapter), and the offices its callers have called (from the rollup: a call of the last
+    seconds adds its office on the next rollup). Two queries, whatever the number of calls."""
+    from campaigns.models import Campaign
+    from officials.models import Office
+
+    campaigns = Campaign.objects.exclude(status=Campaign.Status.DRAFT)
+    called = ChapterOfficeTally.objects.all()
+    if chapter_ids is not None:
+        campaigns = campaigns.filter(Q(chapter__isnull=True) | Q(chapter_id__in=chapter_ids))
+        called = called.filter(chapter_id__in=chapter_ids)
+    offices = Office.objects.filter(pk__in=called.values("office_id")).select_related("division")
+    return list(campaigns.only("id", "slug", "title").order_by("title")), sorted(offices, key=str)

@@ -106,13 +106,8 @@ def _render_report(request, *, slug, fmt):
     if fmt not in ("html", "csv", "pdf"):
         raise Http404("No such format.")
     chapter, chapter_ids, tz = _scope(request, slug)
-    board = selectors.tally_dashboard(chapter_ids=chapter_ids, tz=tz if chapter else None)
-    context = {
-        "chapter": chapter,
-        "campaigns": [row["campaign"] for row in board.by_campaign],
-        "offices": [office for office, _n in board.by_office],
-        "query": request.GET,
-    }
+    campaigns, offices = selectors.office_report_choices(chapter_ids=chapter_ids)
+    context = {"chapter": chapter, "campaigns": campaigns, "offices": offices, "query": request.GET}
     if not request.GET.get("campaign") or not request.GET.get("office"):
         if fmt != "html":
             raise BadRequest(_("Choose a campaign and an office."))
