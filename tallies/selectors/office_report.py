@@ -21,7 +21,7 @@ from ..sql.office_report import counted_calls_q, office_report_rows
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 731  # two years of days: the chart and the CSV stay readable
-MAX_NOTES = 500
+MAX_NOTES = 200  # the newest; a letter an office reads, not an archive (the dashboard has them all)
 
 
 class ReportRangeTooLong(Unprocessable):
@@ -144,9 +144,10 @@ def _shared_notes(*, office, campaign, chapter_ids, lo, hi, tz) -> list[SharedNo
     ).exclude(note="")
     if chapter_ids is not None:
         calls = calls.filter(chapter_id__in=chapter_ids)
-    rows = calls.order_by("created_at", "id").values_list(
+    rows = calls.order_by("-created_at", "-id").values_list(
         "note", "sign_note", "user__name", "user__zip_code", "created_at"
     )[:MAX_NOTES]
+    rows = reversed(rows)  # oldest first, as a story of the range
     notes = []
     for text, signed, name, zip_code, created_at in rows:
         signature = ""
