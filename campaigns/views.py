@@ -211,6 +211,12 @@ def _call_log_redirect(request, campaign, form, call, error):
         return redirect(url + "#actions")
     dom_id = selectors.target_dom_id(action_id=form.cleaned_data["action"], office_id=form.cleaned_data["office"])
     text = error or _("Thank you! Logged: %(outcome)s.") % {"outcome": call.get_outcome_display().lower()}
+    if not error:
+        # Without JavaScript the next number comes as words: its tel: link is on the card already.
+        rates = tally_answer_rates(offices=[call.office])[call.office_id]
+        advice = next_number_advice(rates=rates, outcome=call.outcome, dialled_id=call.contact_point_id)
+        if advice is not None:
+            text += f" {advice.reason} ({advice.contact_point.display_value})"
     request.session[CALL_RESULT_SESSION_KEY] = {"dom_id": dom_id, "text": text, "is_error": bool(error)}
     return redirect(f"{url}#{dom_id}-status")
 

@@ -258,3 +258,21 @@ def test_the_batch_records_the_number_and_refuses_a_wrong_one_alone(
         [capitol.pk, None], key=str
     )
     assert ContactPoint.objects.filter(pk=capitol.pk).exists()
+
+
+def test_without_javascript_the_next_number_comes_in_the_confirmation(
+    client, volunteer, national_campaign, ag, capitol, district
+):
+    client.force_login(volunteer)
+    data = {
+        "action": national_campaign.actions.get().pk,
+        "office": ag.pk,
+        "outcome": Outcome.VOICEMAIL_FULL,
+        "idempotency_key": str(uuid.uuid4()),
+        "contact_point": capitol.pk,
+    }
+    response = client.post(reverse("campaigns:call_log", args=[national_campaign.slug]), data, follow=True)
+
+    body = response.content.decode()
+    start = body.find("Thank you! Logged")
+    assert "The mailbox was full: Kansas City office may take your message." in body, body[start : start + 400]
