@@ -1,5 +1,7 @@
 """The office report (JSON and PDF) and an office's answer rates, over the API."""
 
+from zoneinfo import ZoneInfo
+
 from django.http import Http404, HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -43,7 +45,7 @@ class SharedNoteSerializer(serializers.Serializer):
 
 
 class OfficeReportOutputSerializer(serializers.Serializer):
-    chapter = serializers.CharField()
+    chapter = serializers.CharField(allow_blank=True, help_text='The chapter\'s slug; "" for every chapter.')
     campaign = serializers.CharField()
     campaign_title = serializers.CharField()
     office = serializers.IntegerField()
@@ -63,24 +65,25 @@ class OfficeReportOutputSerializer(serializers.Serializer):
 
 
 def _chapter_report(request, slug):
+    """The report for the chapter (its leads and staff), or for every chapter (slug None: staff, UTC days)."""
     params = OfficeReportInputSerializer(data=request.query_params)
     params.is_valid(raise_exception=True)
-    chapter = chapter_get_for_lead(slug=slug, user=request.user)
-    if chapter is None:
-        raise Http404("No such chapter.")
+    if slug is None:
+        if not request.user.is_staff:
+            raise Http404("Not found.")
+        chapter, chapter_ids, tz = None, None, ZoneInfo("UTC")
+    else:
+        chapter = chapter_get_for_lead(slug=slug, user=request.user)
+        if chapter is None:
+            raise Http404("No such chapter.")
+        chapter_ids, tz = [chapter.pk], chapter.zone
     values = params.validated_data
     campaign, office = selectors.office_report_targets(
-        campaign_slug=values["campaign"], office_id=values["office"], chapter_ids=[chapter.pk]
+        campaign_slug=values["campaign"], office_id=values["office"], chapter_ids=chapter_ids
     )
-    start, end = selectors.office_report_range(DateRange(values.get("start"), values.get("end")), tz=chapter.zone)
+    start, end = selectors.office_report_range(DateRange(values.get("start"), values.get("end")), tz=tz)
     return selectors.tally_office_report(
-        office=office,
-        campaign=campaign,
-        chapter=chapter,
-        chapter_ids=[chapter.pk],
-        start=start,
-        end=end,
-        tz=chapter.zone,
+        office=office, campaign=campaign, chapter=chapter, chapter_ids=chapter_ids, start=start, end=end, tz=tz
     )
 
 
@@ -97,10 +100,10 @@ class OfficeReportView(APIView):
         responses={200: OfficeReportOutputSerializer, **_REPORT_ERRORS},
         tags=["tallies"],
     )
-    def get(self, request, slug):
+    def get(self, request, slug=None):
         report = _chapter_report(request, slug)
         data = {
-            "chapter": report.chapter.slug,
+            "chapter": report.chapter.slug if report.chapter is not None else "",
             "campaign": report.campaign.slug,
             "campaign_title": report.campaign.title,
             "office": report.office.pk,
@@ -121,6 +124,19 @@ class OfficeReportView(APIView):
         return Response(OfficeReportOutputSerializer(data).data)
 
 
+class StaffOfficeReportView(OfficeReportView):
+    @extend_schema(
+        operation_id="staff_office_report",
+        summary="The office report over every chapter's callers (staff only; UTC days)",
+        description="As the chapter's report, for every chapter together. Anyone but staff gets 404.",
+        parameters=[OfficeReportInputSerializer],
+        responses={200: OfficeReportOutputSerializer, **_REPORT_ERRORS},
+        tags=["tallies"],
+    )
+    def get(self, request):
+        return super().get(request)
+
+
 class OfficeReportPdfView(APIView):
     @extend_schema(
         operation_id="office_report_pdf",
@@ -132,12 +148,27 @@ class OfficeReportPdfView(APIView):
         },
         tags=["tallies"],
     )
-    def get(self, request, slug):
+    def get(self, request, slug=None):
         report = _chapter_report(request, slug)
         response = HttpResponse(office_report_pdf(report), content_type="application/pdf")
         name = f"office-report-{report.campaign.slug}-{report.office.pk}-{report.start}-{report.end}.pdf"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
+
+
+class StaffOfficeReportPdfView(OfficeReportPdfView):
+    @extend_schema(
+        operation_id="staff_office_report_pdf",
+        summary="The every-chapter office report as a PDF (staff only)",
+        parameters=[OfficeReportInputSerializer],
+        responses={
+            (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The letter."),
+            **_REPORT_ERRORS,
+        },
+        tags=["tallies"],
+    )
+    def get(self, request):
+        return super().get(request)
 
 
 class RateCellSerializer(serializers.Serializer):

@@ -317,3 +317,19 @@ def test_the_api_pdf_has_the_same_parameters(client, chapter_lead, chapter, worl
     response = client.get(reverse("api:office-report-pdf", args=[chapter.slug]), params)
     assert response.status_code == HTTPStatus.OK
     assert response.content.startswith(b"%PDF")
+
+
+def test_staff_get_every_chapter_together_over_the_api_and_no_one_else(
+    client, chapter_lead, staff_with_totp, world, national_campaign
+):
+    params = report_params(national_campaign, world["ag"])
+    client.force_login(chapter_lead)
+    assert client.get(reverse("api:staff-office-report"), params).status_code == HTTPStatus.NOT_FOUND
+
+    client.force_login(staff_with_totp)
+    data = client.get(reverse("api:staff-office-report"), params).json()
+    pdf = client.get(reverse("api:staff-office-report-pdf"), params)
+
+    assert (data["chapter"], data["time_zone"], data["constituents"]) == ("", "UTC", 4)
+    assert "OTHER-CHAPTER-NOTE" in {n["text"] for n in data["notes"]}
+    assert pdf.content.startswith(b"%PDF")
