@@ -10,13 +10,15 @@ import datetime as dt
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from django.db.models import Q
+from django.db.models import Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from advocacy.errors import NotFound, Unprocessable
 
 from ..date_ranges import DateRange
-from ..models import CallLog, ChapterOfficeTally, OfficeReportShare, Outcome
+from ..models import CallLog, ChapterOfficeTally, OfficeReportShare, Outcome, RollupState
+from ..rollups import STATE_NAME
 from ..sql.office_report import counted_calls_q, office_report_rows
 
 DEFAULT_DAYS = 30
@@ -167,15 +169,21 @@ def office_report_shares(*, chapter, campaign, office) -> list[OfficeReportShare
 
 def office_report_choices(*, chapter_ids: list[int] | None) -> tuple[list, list]:
     """(campaigns, offices) the report form offers: the chapter's and national campaigns (any for
-    every chapter), and the offices its callers have called (from the rollup: a call of the last
-    seconds adds its office on the next rollup). Two queries, whatever the number of calls."""
+    every chapter), and the offices its callers have called (the rollup's, and the live tail's
+    above its mark). Two queries, whatever the number of calls."""
     from campaigns.models import Campaign
     from officials.models import Office
 
     campaigns = Campaign.objects.exclude(status=Campaign.Status.DRAFT)
     called = ChapterOfficeTally.objects.all()
+    # The calls above the rollup's mark (the live tail) name their offices too.
+    mark = Coalesce(Subquery(RollupState.objects.filter(name=STATE_NAME).values("last_id")[:1]), Value(0))
+    tail = CallLog.objects.filter(id__gt=mark)
     if chapter_ids is not None:
         campaigns = campaigns.filter(Q(chapter__isnull=True) | Q(chapter_id__in=chapter_ids))
         called = called.filter(chapter_id__in=chapter_ids)
-    offices = Office.objects.filter(pk__in=called.values("office_id")).select_related("division")
+        tail = tail.filter(chapter_id__in=chapter_ids)
+    offices = Office.objects.filter(
+        Q(pk__in=called.values("office_id")) | Q(pk__in=tail.values("office_id"))
+    ).select_related("division")
     return list(campaigns.only("id", "slug", "title").order_by("title")), sorted(offices, key=str)
