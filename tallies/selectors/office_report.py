@@ -18,7 +18,7 @@ from advocacy.errors import NotFound, Unprocessable
 
 from ..date_ranges import DateRange
 from ..models import CallLog, ChapterOfficeTally, OfficeReportShare, Outcome, RollupState
-from ..rollups import STATE_NAME
+from ..rollups import STATE_NAME, mark_floor
 from ..sql.office_report import counted_calls_q, office_report_rows
 
 DEFAULT_DAYS = 30
@@ -178,7 +178,8 @@ def office_report_choices(*, chapter_ids: list[int] | None) -> tuple[list, list]
     called = ChapterOfficeTally.objects.all()
     # The calls above the rollup's mark (the live tail) name their offices too.
     mark = Coalesce(Subquery(RollupState.objects.filter(name=STATE_NAME).values("last_id")[:1]), Value(0))
-    tail = CallLog.objects.filter(id__gt=mark)
+    # mark_floor (a literal no larger than the mark) lets the planner read only the newest ids.
+    tail = CallLog.objects.filter(id__gt=mark_floor()).filter(id__gt=mark)
     if chapter_ids is not None:
         campaigns = campaigns.filter(Q(chapter__isnull=True) | Q(chapter_id__in=chapter_ids))
         called = called.filter(chapter_id__in=chapter_ids)

@@ -106,17 +106,20 @@ def _render_report(request, *, slug, fmt):
     if fmt not in ("html", "csv", "pdf"):
         raise Http404("No such format.")
     chapter, chapter_ids, tz = _scope(request, slug)
-    campaigns, offices = selectors.office_report_choices(chapter_ids=chapter_ids)
-    context = {"chapter": chapter, "campaigns": campaigns, "offices": offices, "query": request.GET}
     if not request.GET.get("campaign") or not request.GET.get("office"):
         if fmt != "html":
             raise BadRequest(_("Choose a campaign and an office."))
-        return render(request, "tallies/office_report.html", context)
-    report = _report(request, chapter=chapter, chapter_ids=chapter_ids, tz=tz, params=request.GET)
+        report = None
+    else:
+        report = _report(request, chapter=chapter, chapter_ids=chapter_ids, tz=tz, params=request.GET)
     if fmt == "csv":
         return _csv_response(report)
     if fmt == "pdf":
         return _pdf_response(report)
+    campaigns, offices = selectors.office_report_choices(chapter_ids=chapter_ids)
+    context = {"chapter": chapter, "campaigns": campaigns, "offices": offices, "query": request.GET}
+    if report is None:
+        return render(request, "tallies/office_report.html", context)
     shares = selectors.office_report_shares(chapter=chapter, campaign=report.campaign, office=report.office)
     here = {"campaign": report.campaign.slug, "office": report.office.pk, "start": report.start, "end": report.end}
     context.update(
