@@ -27,6 +27,11 @@ DAYS = 30
 KEY_PREFIX = "demo-history-"
 MAX_CONTACTS_PER_DAY = 3  # per caller, action and office in any 24 hours
 CALL_OUTCOMES = [Outcome.REACHED] * 3 + [Outcome.VOICEMAIL] * 4 + [Outcome.BUSY] * 2 + [Outcome.SKIPPED]
+# Offices answer in the morning and are swamped late in the day: the answer rates (call card,
+# official's page) then have something to say.
+MORNING_OUTCOMES = [Outcome.REACHED] * 6 + [Outcome.VOICEMAIL] * 2 + [Outcome.BUSY] + [Outcome.SKIPPED]
+EVENING_OUTCOMES = [Outcome.REACHED] + [Outcome.VOICEMAIL] * 3 + [Outcome.BUSY] * 4 + [Outcome.VOICEMAIL_FULL]
+SHARED_NOTE = 0.6  # of notes, shared with the office; of those, half signed with first name and ZIP
 NOTES = [
     "Staffer said the AG has no position yet.",
     "Voicemail box was full, will try again tomorrow.",
@@ -54,11 +59,16 @@ def demo_history_load(
     today = today or timezone.now().astimezone(tz).date()
     call_day = today - dt.timedelta(days=9)
     rng = random.Random(SEED)  # noqa: S311 - demo data, not security
-    targets: dict[int, list[tuple[Action, int, int | None]]] = {}
+    targets: dict[int, list[tuple[Action, int, int | None, list[int]]]] = {}
     for user in callers:
         plan = campaign_targets(campaign=campaign, user=user)
         targets[user.pk] = [
-            (group.action, target.office.pk, target.entry.person.pk if target.entry.person else None)
+            (
+                group.action,
+                target.office.pk,
+                target.entry.person.pk if target.entry.person else None,
+                [cp.pk for cp in target.entry.phones],  # the main line first, as the card shows them
+            )
             for group in plan.actions
             for target in group.targets
         ]
@@ -72,7 +82,7 @@ def demo_history_load(
             # Most members call a few days a week; on the call day almost everyone does.
             if not busy and rng.random() > 0.75:
                 continue
-            for action, office_id, person_id in targets[user.pk]:
+            for action, office_id, person_id, phones in targets[user.pk]:
                 if not busy and rng.random() > 0.85:
                     continue
                 # On the call day callers phone at the start and again in the afternoon.
@@ -87,7 +97,20 @@ def demo_history_load(
                         if sum(1 for t in recent if when - t < dt.timedelta(hours=24)) >= MAX_CONTACTS_PER_DAY:
                             break
                         recent.append(when)
-                        outcome = Outcome.SENT if action.kind != Action.Kind.CALL else rng.choice(CALL_OUTCOMES)
+                        is_call = action.kind == Action.Kind.CALL
+                        local_hour = when.astimezone(tz).hour
+                        choices = (
+                            MORNING_OUTCOMES
+                            if local_hour < 13
+                            else EVENING_OUTCOMES
+                            if local_hour >= 15
+                            else CALL_OUTCOMES
+                        )
+                        outcome = Outcome.SENT if not is_call else rng.choice(choices)
+                        # A retry after a busy line dials the next number, as the call card advises.
+                        dialled = phones[min(attempt, len(phones) - 1)] if is_call and phones else None
+                        note = rng.choice(NOTES) if rng.random() < 0.12 else ""
+                        shared = bool(note) and rng.random() < SHARED_NOTE
                         n += 1
                         rows.append(
                             CallLog(
@@ -101,10 +124,13 @@ def demo_history_load(
                                 source=Source.WEB,
                                 idempotency_key=f"{KEY_PREFIX}{n}",
                                 created_at=when,
-                                note=rng.choice(NOTES) if rng.random() < 0.12 else "",
+                                note=note,
+                                contact_point_id=dialled,
+                                share_note=shared,
+                                sign_note=shared and rng.random() < 0.5,
                             )
                         )
-                        if outcome != Outcome.BUSY:
+                        if outcome not in (Outcome.BUSY, Outcome.VOICEMAIL_FULL):
                             break
     with transaction.atomic():
         if CallLog.objects.filter(idempotency_key__startswith=KEY_PREFIX).exists():

@@ -8,7 +8,8 @@ migrated if missing). The first run creates 40 chapters (one per state), 20,000 
 first of each chapter is its lead, bench-lead-<n>@bench.invalid), 5 campaigns per chapter
 plus 20 national ones (one call action each) and 12 offices per state. Each call is by a real
 member, to an office of their chapter's state, for one of their chapter's campaigns or a
-national one, spread 6.3 s apart from December 2024 (10 million reach late 2026); one in 40 has a note. Rows are made by
+national one, spread 6.3 s apart from December 2024 (10 million reach late 2026); one in 40 has a note,
+one note in 7 shared with the office (the office report shows them). Rows are made by
 INSERT ... SELECT over generate_series in chunks of a million, not by the ORM row by row.
 """
 
@@ -130,12 +131,13 @@ def ensure_fixtures() -> None:
 
 INSERT_SQL = f"""
 INSERT INTO tallies_calllog (user_id, campaign_id, action_id, office_id, person_id, outcome, chapter_id, source,
-                             idempotency_key, request_hash, client_timestamp, created_at, note)
+                             idempotency_key, request_hash, client_timestamp, created_at, note, share_note)
 SELECT bu.user_id, bc.campaign_id, bc.action_id, bo.office_id, NULL,
        (ARRAY['reached','voicemail','voicemail','busy','busy','skipped','reached','sent'])[1 + (g.i * 13 %% 8)],
        bch.chapter_id, 'batch', NULL, '', NULL,
        TIMESTAMPTZ '2024-12-01 00:00:00+00' + make_interval(secs => g.i * 6.3),
-       CASE WHEN g.i %% 40 = 0 THEN 'Bench note ' || g.i ELSE '' END
+       CASE WHEN g.i %% 40 = 0 THEN 'Bench note ' || g.i ELSE '' END,
+       g.i %% 40 = 0 AND (g.i / 40) %% 7 = 0
 FROM (SELECT i, (i * 7919) %% {USERS} AS uidx FROM generate_series(%s::bigint, %s::bigint) AS s(i)) AS g
 JOIN bench_users bu ON bu.idx = g.uidx
 JOIN bench_chapters bch ON bch.idx = g.uidx %% {CHAPTERS}

@@ -32,6 +32,10 @@ class CallLogForm(forms.Form):
         max_length=MAX_IDEMPOTENCY_KEY_LENGTH,
         validators=[RegexValidator(IDEMPOTENCY_KEY_RE, message=_("Reload the page and try again."))],
     )
+    # The number whose tel: link the caller followed (set by campaigns.js; empty without it).
+    contact_point = forms.IntegerField(required=False, min_value=1)
+    share_note = forms.BooleanField(required=False)
+    sign_note = forms.BooleanField(required=False)
 
 
 class ReplyForm(forms.Form):

@@ -20,7 +20,7 @@ from .models import Action, Campaign
 from .scripts import Caller, RenderedScript, render_script, unknown_placeholders
 
 # Outcomes that count as "called" for a volunteer's own "2 of 3 called".
-DONE_OUTCOMES = {Outcome.REACHED, Outcome.VOICEMAIL, Outcome.BUSY, Outcome.SENT}
+DONE_OUTCOMES = {Outcome.REACHED, Outcome.VOICEMAIL, Outcome.BUSY, Outcome.VOICEMAIL_FULL, Outcome.SENT}
 
 
 def campaign_list_for_home(*, user):
@@ -144,6 +144,9 @@ class Target:
         if not self.limit_reached:
             return None
         return self.window_calls[len(self.window_calls) - max_calls_per_office()] + CALLS_PER_OFFICE_WINDOW
+
+    # When the office answers, from its answer rates (tallies.selectors), for the call card.
+    answer_summary: str = ""
 
     @property
     def office(self) -> Office:

@@ -15,13 +15,14 @@ from advocacy.offline import offline_cacheable
 from officials.models import Office
 from tallies.models import Outcome, Source
 from tallies.rate_limits import calls_rate_allows_user
+from tallies.selectors import next_number_advice, tally_answer_rates
 from tallies.services import IdempotencyKeyReused, call_log_create
 
 from . import selectors, services, visitor
 from .forms import ActionForm, CallLogForm, CampaignCreateForm, CampaignForm, LocationForm, ReplyForm
 from .models import Action, Campaign, Reply
 
-CALL_OUTCOMES = [Outcome.REACHED, Outcome.VOICEMAIL, Outcome.BUSY, Outcome.SKIPPED]
+CALL_OUTCOMES = [Outcome.REACHED, Outcome.VOICEMAIL, Outcome.BUSY, Outcome.VOICEMAIL_FULL, Outcome.SKIPPED]
 # Without JavaScript, a logged call redirects back to the page; the result waits here for the card's
 # live region, where the redirect's anchor lands (not in the messages at the top of the page).
 CALL_RESULT_SESSION_KEY = "campaigns.call_result"
@@ -52,6 +53,7 @@ def _detail_context(request, campaign: Campaign) -> dict:
     )
     if not can_moderate:
         replies = replies.filter(is_hidden=False)
+    _add_answer_rates(targets)
     return {
         "campaign": campaign,
         "targets": targets,
@@ -66,6 +68,20 @@ def _detail_context(request, campaign: Campaign) -> dict:
         "flash": _call_result(request, targets),
         "pending_call": None if user.is_authenticated else visitor.pending_call(request.session),
     }
+
+
+def _add_answer_rates(targets) -> dict:
+    """Each call card's one line on when its office answers (one query for the page's offices)."""
+    if targets is None:
+        return {}
+    cards = [t for a in targets.actions if a.action.kind == "call" for t in a.targets]
+    entries = {t.office.pk: t.entry for t in cards}
+    rates = tally_answer_rates(
+        offices=[e.office for e in entries.values()], phones=[cp for e in entries.values() for cp in e.phones]
+    )
+    for target in cards:
+        target.answer_summary = rates[target.office.pk].overall.summary()
+    return rates
 
 
 def _call_result(request, targets) -> dict | None:
@@ -155,6 +171,9 @@ def call_log(request, slug):
                     note=data["note"],
                     source=Source.WEB,
                     idempotency_key=data["idempotency_key"] or None,
+                    contact_point_id=data["contact_point"],
+                    share_note=data["share_note"],
+                    sign_note=data["sign_note"],
                 )
             except IdempotencyKeyReused:
                 error = _("This button was already used for another call. Reload the page to log a new one.")
@@ -176,10 +195,16 @@ def call_log(request, slug):
         dom_id = selectors.target_dom_id(action_id=form.cleaned_data["action"], office_id=form.cleaned_data["office"])
         response = render(request, "campaigns/includes/_call_refused.html", {"dom_id": dom_id, "error": error})
         return trigger_client_event(response, "call-logged", {"status": f"{dom_id}-status"}, after="settle")
+    rates = tally_answer_rates(offices=[target.office], phones=target.entry.phones)[target.office.pk]
+    target.answer_summary = rates.overall.summary()
+    advice = None
+    if call is not None:
+        advice = next_number_advice(rates=rates, outcome=call.outcome, dialled_id=call.contact_point_id)
     response = render(
         request,
         "campaigns/includes/_call_logged.html",
         {
+            "next_number": advice,
             "campaign": campaign,
             "target": target,
             "action_targets": action_targets,
@@ -209,6 +234,12 @@ def _call_log_redirect(request, campaign, form, call, error):
         return redirect(url + "#actions")
     dom_id = selectors.target_dom_id(action_id=form.cleaned_data["action"], office_id=form.cleaned_data["office"])
     text = error or _("Thank you! Logged: %(outcome)s.") % {"outcome": call.get_outcome_display().lower()}
+    if not error:
+        # Without JavaScript the next number comes as words: its tel: link is on the card already.
+        rates = tally_answer_rates(offices=[call.office])[call.office_id]
+        advice = next_number_advice(rates=rates, outcome=call.outcome, dialled_id=call.contact_point_id)
+        if advice is not None:
+            text += f" {advice.reason} ({advice.contact_point.display_value})"
     request.session[CALL_RESULT_SESSION_KEY] = {"dom_id": dom_id, "text": text, "is_error": bool(error)}
     if call is not None and selectors.campaign_targets(campaign=campaign, user=request.user).all_done:
         return redirect(f"{url}#campaign-done")  # the last target: the "done" screen

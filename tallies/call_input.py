@@ -45,11 +45,23 @@ IDEMPOTENCY_KEY_RE = re.compile(rf"^[\x21-\x7e]{{1,{MAX_IDEMPOTENCY_KEY_LENGTH}}
 IDEMPOTENCY_KEY_PATTERN = "^[!-~]+$"  # the JSON Schema form of IDEMPOTENCY_KEY_RE (with maxLength)
 CLIENT_TIMESTAMP_AHEAD = timedelta(minutes=10)
 CLIENT_TIMESTAMP_MAX_AGE = timedelta(days=30)
-FIELDS = ("campaign", "action", "office", "outcome", "note", "client_timestamp")
+FIELDS = (
+    "campaign",
+    "action",
+    "office",
+    "outcome",
+    "note",
+    "client_timestamp",
+    "contact_point",
+    "share_note",
+    "sign_note",
+)
 
 # The outcomes each kind of action can have: a call is answered or not, a letter or email is sent.
 OUTCOMES_BY_KIND = {
-    Action.Kind.CALL: frozenset({Outcome.REACHED, Outcome.VOICEMAIL, Outcome.BUSY, Outcome.SKIPPED}),
+    Action.Kind.CALL: frozenset(
+        {Outcome.REACHED, Outcome.VOICEMAIL, Outcome.VOICEMAIL_FULL, Outcome.BUSY, Outcome.SKIPPED}
+    ),
     Action.Kind.WRITE: frozenset({Outcome.SENT, Outcome.SKIPPED}),
     Action.Kind.EMAIL: frozenset({Outcome.SENT, Outcome.SKIPPED}),
 }
@@ -64,13 +76,18 @@ class CallInput:
     outcome: str
     note: str
     client_timestamp: datetime | None
+    # The number dialled (a contact point of the office), and the caller's consent to show the
+    # note to the office, signed with their first name and ZIP or not (the office report).
+    contact_point: int | None = None
+    share_note: bool = False
+    sign_note: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class BatchItem(CallInput):
     """One item of a batch upload: a call plus the key that makes sending it again safe."""
 
-    idempotency_key: str
+    idempotency_key: str = ""
 
 
 def idempotency_key_message() -> str:
@@ -176,9 +193,31 @@ def _parse_fields(data, now: datetime | None, fields: dict) -> CallInput | None:
         )
     note = _note(data.get("note", ""), fields)
     stamp = _client_timestamp(data.get("client_timestamp"), now or timezone.now(), fields)
+    contact_point = data.get("contact_point")
+    if contact_point is not None:
+        contact_point = _id(contact_point)
+        if contact_point is None:
+            fields["contact_point"] = [_("The number dialled is a contact point id (a whole number from 1), or null.")]
+    flags = {}
+    for name in ("share_note", "sign_note"):
+        flags[name] = data.get(name, False)
+        if not isinstance(flags[name], bool):
+            fields[name] = [_("Use true or false.")]
     if fields:
         return None
-    return CallInput(campaign, ids["action"], ids["office"], outcome, note, stamp)
+    # Nothing to share without a note, and no signature on a note that is not shared.
+    share = flags["share_note"] and bool(note)
+    return CallInput(
+        campaign,
+        ids["action"],
+        ids["office"],
+        outcome,
+        note,
+        stamp,
+        contact_point=contact_point,
+        share_note=share,
+        sign_note=share and flags["sign_note"],
+    )
 
 
 def parse_call(data, *, now: datetime | None = None) -> CallInput:

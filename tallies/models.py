@@ -23,6 +23,8 @@ class Outcome(models.TextChoices):
     REACHED = "reached", _("Reached a person")
     VOICEMAIL = "voicemail", _("Left a voicemail")
     BUSY = "busy", _("Busy or no answer")
+    # The mailbox took no message: the office was not reached, and its next number is worth a try.
+    VOICEMAIL_FULL = "vm_full", _("Voicemail full")
     SKIPPED = "skipped", _("Skipped")
     SENT = "sent", _("Sent")  # write and email actions
 
@@ -70,7 +72,7 @@ class CallLog(models.Model):
         "campaigns.Campaign", on_delete=models.PROTECT, related_name="call_logs", db_index=False
     )
     action = models.ForeignKey("campaigns.Action", on_delete=models.PROTECT, related_name="call_logs")
-    office = models.ForeignKey("officials.Office", on_delete=models.PROTECT, related_name="call_logs")
+    office = models.ForeignKey("officials.Office", on_delete=models.PROTECT, related_name="call_logs", db_index=False)
     # Who held the office when the call was made; a later change of holder never rewrites it.
     person = models.ForeignKey("officials.Person", null=True, on_delete=models.PROTECT, related_name="call_logs")
     outcome = models.CharField(max_length=10, choices=Outcome.choices)
@@ -85,6 +87,17 @@ class CallLog(models.Model):
     client_timestamp = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     note = models.TextField(blank=True, max_length=1000)
+    # The caller's consent, given with the call: the note may appear in reports handed to the
+    # office (share_note), signed with the caller's first name and ZIP (sign_note, only with it).
+    # A database default too: every INSERT that predates these columns (raw SQL, the bench seed)
+    # still writes a call that shares nothing.
+    share_note = models.BooleanField(default=False, db_default=False)
+    sign_note = models.BooleanField(default=False, db_default=False)
+    # The number the caller dialled (optional: old clients send none). A number removed later
+    # leaves its calls counted, without it.
+    contact_point = models.ForeignKey(
+        "officials.ContactPoint", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
     # +1 for a call, -1 for an undo row. db_default, so the hand-written INSERTs of the hot path
     # and the batch upload leave it out and stay as they were.
     weight = models.SmallIntegerField(default=1, db_default=1)
@@ -114,6 +127,20 @@ class CallLog(models.Model):
             models.Index(fields=["chapter", "created_at"]),
             # The dashboard's "callers' notes", newest first: few calls have one.
             models.Index(fields=["chapter", "-id"], condition=~models.Q(note=""), name="calllog_chapter_notes"),
+            # The office report: one office's calls for one campaign in a date range, read from the
+            # index alone (PostgreSQL; SQLite ignores INCLUDE). It also serves the PROTECT check
+            # when an office is deleted, so it replaces the single-column office index.
+            models.Index(
+                fields=["office", "campaign", "created_at"],
+                include=["user", "outcome", "chapter"],
+                name="calllog_office_report",
+            ),
+            # SET_NULL when a contact point is deleted: only the few calls that name one.
+            models.Index(
+                fields=["contact_point"],
+                condition=models.Q(contact_point__isnull=False),
+                name="calllog_contact_point",
+            ),
         ]
 
     def __str__(self):
@@ -225,3 +252,64 @@ class DailyTally(models.Model):
                 fields=["chapter_id", "day", "campaign_id", "office_id", "outcome"], name="dailytally_key"
             )
         ]
+
+
+class AnswerHourTally(models.Model):
+    """Calls per office, number dialled (0: not said), UTC hour and outcome: the answer rates.
+
+    Read in the office's local time (hour of day, weekday) over the last 90 days; like
+    HourlyChapterTally, a UTC hour maps to exactly one local hour in every zone the platform uses.
+    """
+
+    office_id = models.BigIntegerField()
+    contact_point_id = models.BigIntegerField()
+    hour = models.DateTimeField()
+    outcome = models.CharField(max_length=10)
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office_id", "hour", "contact_point_id", "outcome"], name="answerhourtally_key"
+            )
+        ]
+        indexes = [
+            # A 90-day read of one office from the index alone (PostgreSQL; SQLite ignores INCLUDE):
+            # its rows are spread over the table, one heap page each otherwise.
+            models.Index(
+                fields=["office_id", "hour"], include=["contact_point_id", "outcome", "n"], name="answerhourtally_read"
+            )
+        ]
+
+
+class OfficeReportShare(models.Model):
+    """A link to one office report (fixed range) that works without signing in, until it expires or is revoked.
+
+    The URL carries a signed token of the id (tallies.services.shares); the row says whether it
+    still works and counts its views.
+    """
+
+    chapter = models.ForeignKey("accounts.Chapter", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="+")
+    office = models.ForeignKey("officials.Office", on_delete=models.CASCADE, related_name="+")
+    # A random key, signed in the URL: a guessed or altered link fails before any lookup, and
+    # the link says nothing about other shares.
+    key = models.CharField(max_length=32, unique=True)
+    start = models.DateField()
+    end = models.DateField()
+    language = models.CharField(max_length=10, default="en")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    view_count = models.PositiveIntegerField(default=0)
+    last_viewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.office} / {self.campaign} {self.start}..{self.end}"
+
+    def is_live(self, now=None) -> bool:
+        return self.revoked_at is None and (now or timezone.now()) < self.expires_at

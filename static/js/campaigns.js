@@ -20,6 +20,15 @@
     });
   }
 
+  // A tel: link names its number (data-contact-point): the card's form sends it with the outcome,
+  // so the answer rates learn which line answered. Delegated, so fresh cards need no wiring.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[data-contact-point]");
+    var card = link && link.closest(".target");
+    var field = card && card.querySelector("input.contact-point-field");
+    if (field) field.value = link.dataset.contactPoint;
+  });
+
   // After htmx logs a call, focus goes to the card's confirmation (in its persistent live region),
   // so the next Tab reaches the fresh outcome buttons right after it.
   document.addEventListener("call-logged", function (event) {

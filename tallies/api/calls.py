@@ -183,6 +183,9 @@ class CallViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             source=Source.API,
             idempotency_key=key,
             client_timestamp=values.client_timestamp,
+            contact_point_id=values.contact_point,
+            share_note=values.share_note,
+            sign_note=values.sign_note,
         )
         return Response(
             CallOutputSerializer(call).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK

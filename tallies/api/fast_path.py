@@ -79,6 +79,9 @@ def _render(call, *, campaign, office, status: int) -> HttpResponse:
         "person_name": person.name if person is not None else None,
         "outcome": call.outcome,
         "note": call.note,
+        "share_note": call.share_note,
+        "sign_note": call.sign_note,
+        "contact_point": call.contact_point_id,
         "source": call.source,
         "client_timestamp": _datetime(call.client_timestamp, zone),
         "created_at": _datetime(call.created_at, zone),
@@ -230,6 +233,9 @@ def _log(request, key_hash: str, values: CallInput, idempotency_key: str | None)
         idempotency_key=idempotency_key,
         client_timestamp=values.client_timestamp,
         caller_offices=cached_caller_offices(entry, generations),
+        contact_point_id=values.contact_point,
+        share_note=values.share_note,
+        sign_note=values.sign_note,
     )
     return _render(call, campaign=campaign, office=office, status=201 if created else 200)
 

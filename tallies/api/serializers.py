@@ -146,6 +146,24 @@ class CallCreateInputSerializer(serializers.Serializer):
         help_text="When the call was made, by the client's clock (ISO 8601). At most 10 minutes ahead of the "
         "server's clock and at most 30 days old, else a 400.",
     )
+    contact_point = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=1,
+        max_value=MAX_ID,
+        help_text="The number dialled: a phone contact point id of the office (optional). Answer rates are per number.",
+    )
+    share_note = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Show the note in reports handed to the office (off by default; nothing else about you is shown).",
+    )
+    sign_note = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Sign the shared note with your first name and ZIP code (only with share_note).",
+    )
 
     def to_internal_value(self, data):
         try:
@@ -175,6 +193,9 @@ class CallOutputSerializer(serializers.ModelSerializer):
             "person_name",
             "outcome",
             "note",
+            "share_note",
+            "sign_note",
+            "contact_point",
             "source",
             "client_timestamp",
             "created_at",

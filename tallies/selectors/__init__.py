@@ -8,6 +8,18 @@ figures in one such statement.
 """
 
 from ..date_ranges import DateOutOfRange, DateRange
+from .answer_rates import (
+    MIN_CALLS,
+    MIN_SAMPLE,
+    WINDOW_DAYS,
+    NextNumber,
+    OfficeAnswerRates,
+    Rates,
+    hour_label,
+    next_number_advice,
+    office_zone,
+    tally_answer_rates,
+)
 from .dashboard import (
     DASHBOARD_CACHE_SECONDS,
     DASHBOARD_CACHE_VERSION,
@@ -21,10 +33,38 @@ from .dashboard import (
     tally_notes,
 )
 from .impact import Impact, calls_by_week, calls_for_data_export, tally_impact, weekly_streaks
+from .office_report import (
+    OfficeReport,
+    ReportRangeTooLong,
+    SharedNote,
+    office_report_choices,
+    office_report_range,
+    office_report_shares,
+    office_report_targets,
+    tally_office_report,
+)
 from .rollup_health import RollupHealth, rollup_health
 from .totals import CampaignTallyFigures, tally_campaign_totals, tally_for_campaign
 
 __all__ = [
+    "MIN_CALLS",
+    "MIN_SAMPLE",
+    "WINDOW_DAYS",
+    "NextNumber",
+    "OfficeAnswerRates",
+    "OfficeReport",
+    "Rates",
+    "ReportRangeTooLong",
+    "SharedNote",
+    "hour_label",
+    "next_number_advice",
+    "office_report_choices",
+    "office_report_range",
+    "office_report_shares",
+    "office_report_targets",
+    "office_zone",
+    "tally_answer_rates",
+    "tally_office_report",
     "DASHBOARD_CACHE_SECONDS",
     "DASHBOARD_CACHE_VERSION",
     "NOTES_PAGE_SIZE",

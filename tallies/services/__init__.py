@@ -20,9 +20,23 @@ from .rules import (
     caller_office_ids,
     max_calls_per_office,
 )
+from .shares import (
+    DEFAULT_SHARE_DAYS,
+    MAX_SHARE_DAYS,
+    office_report_share_create,
+    office_report_share_open,
+    office_report_share_revoke,
+    office_report_share_token,
+)
 from .undo import CallNotFound, UndoWindowClosed, call_log_undo
 
 __all__ = [
+    "DEFAULT_SHARE_DAYS",
+    "MAX_SHARE_DAYS",
+    "office_report_share_create",
+    "office_report_share_open",
+    "office_report_share_revoke",
+    "office_report_share_token",
     "CALLS_PER_OFFICE_WINDOW",
     "CALL_UNDO_WINDOW",
     "CallNotFound",

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from advocacy.errors import ApplicationError, error_body
 from campaigns.errors import CampaignNotFound
 from campaigns.models import Action, Campaign
-from officials.models import Office
+from officials.models import ContactPoint, Office
 
 from ..call_input import MAX_NOTE_LENGTH, parse_batch_item
 from ..metrics import counted_batch
@@ -77,6 +77,12 @@ def call_log_create_batch(*, user, items: list) -> list[BatchResult]:
     campaigns = {c.slug: c for c in Campaign.objects.filter(slug__in={i.campaign for i in values})}
     actions = Action.objects.in_bulk({i.action for i in values})
     offices = Office.objects.in_bulk({i.office for i in values})
+    # The numbers said, each checked against its office: one query for the batch.
+    phones = set(
+        ContactPoint.objects.filter(
+            pk__in={i.contact_point for i in values if i.contact_point}, kind=ContactPoint.Kind.PHONE
+        ).values_list("pk", "office_id")
+    )
     fixed_targets = set(
         Action.target_offices.through.objects.filter(action_id__in=actions).values_list("action_id", "office_id")
     )
@@ -129,6 +135,9 @@ def call_log_create_batch(*, user, items: list) -> list[BatchResult]:
                     caller_offices=caller_offices,
                 )
             campaign, action, office, error = known
+            if error is None and item.contact_point and (item.contact_point, office.id) not in phones:
+                message = _("That number is not one of this office's.")
+                error = error_body("validation_error", message, {"contact_point": [message]})["error"]
             if error is not None:
                 results[index] = BatchResult("error", error=error)
                 continue
@@ -178,6 +187,9 @@ def call_log_create_batch(*, user, items: list) -> list[BatchResult]:
                     item.client_timestamp,
                     now,
                     item.note,
+                    item.contact_point,
+                    item.share_note,
+                    item.sign_note,
                 ),
             )
 

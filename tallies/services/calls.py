@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Membership
 from campaigns.models import Action, Campaign
-from officials.models import Office, Person, Term
+from officials.models import ContactPoint, Office, Person, Term
 
 from ..metrics import counted_call
 from ..models import CallLog, Source
@@ -45,6 +45,9 @@ def call_log_create(
     idempotency_key: str | None = None,
     client_timestamp: datetime | None = None,
     caller_offices=None,
+    contact_point_id: int | None = None,
+    share_note: bool = False,
+    sign_note: bool = False,
 ) -> tuple[CallLog, bool]:
     """Log one call. Returns (call, created).
 
@@ -54,8 +57,14 @@ def call_log_create(
     The returned call has its person loaded (id and name), so a response needs no other query.
     `caller_offices`, when given, answers caller_office_ids(user=user) from a cache (the API's
     fast path keeps one per process, invalidated with the officials' lookup cache).
+    contact_point_id: the number dialled (one of the office's); share_note / sign_note: the
+    caller's consent to show the note in office reports, and to sign it with first name and ZIP.
     """
     note = (note or "").strip()
+    if contact_point_id is not None and not contact_point_is_office_phone(
+        contact_point_id=contact_point_id, office_id=office.pk
+    ):
+        raise ValidationError({"contact_point": [_("That number is not one of this office's.")]})
     violation = call_rule_violation(
         campaign=campaign,
         action=action,
@@ -85,6 +94,10 @@ def call_log_create(
         client_timestamp=client_timestamp,
         created_at=timezone.now(),
         note=note,
+        contact_point_id=contact_point_id,
+        share_note=bool(share_note and note),
+        # A signature only on a note the caller shares.
+        sign_note=bool(sign_note and share_note and note),
     )
     # The per-office limit holds under concurrency: a lock per caller, action and office is taken
     # before the INSERT, in its transaction (tallies.sql.writes.per_office_lock).
@@ -109,6 +122,13 @@ def _targets_still_exist(*, campaign, action, office) -> None:
         raise ValidationError({"office": [_("No such office.")]})
     if not Action.objects.filter(pk=action.pk, campaign_id=campaign.pk).exists():
         raise ValidationError({"action": [_("No such action in this campaign.")]})
+
+
+def contact_point_is_office_phone(*, contact_point_id, office_id: int) -> bool:
+    """The number said with a call must be one of the called office's phones."""
+    if type(contact_point_id) is not int or contact_point_id < 1:
+        return False
+    return ContactPoint.objects.filter(pk=contact_point_id, office_id=office_id, kind=ContactPoint.Kind.PHONE).exists()
 
 
 # The two lookups inside the INSERT are the ORM's own querysets ("current holder": Term's
@@ -161,6 +181,9 @@ def _insert_one_returning(call: CallLog, *, lock_keys: list[int]) -> bool:
         "client_timestamp": ops.adapt_datetimefield_value(call.client_timestamp),
         "created_at": ops.adapt_datetimefield_value(call.created_at),
         "note": call.note,
+        "contact_point_id": call.contact_point_id,
+        "share_note": call.share_note,
+        "sign_note": call.sign_note,
         "today": ops.adapt_datefield_value(timezone.localdate()),
         "window_start": ops.adapt_datetimefield_value(per_office_window_start(call.created_at)),
         "max_calls": max_calls_per_office(),

@@ -48,6 +48,7 @@ def call_log_undo(*, user, call_id: int, now=None) -> tuple[CallLog, bool]:
         action_id=call.action_id,
         office_id=call.office_id,
         person_id=call.person_id,
+        contact_point_id=call.contact_point_id,  # the answer rates take it back from the same number
         outcome=call.outcome,
         chapter_id=call.chapter_id,
         source=call.source,

@@ -18,6 +18,10 @@ Each statement here is one the ORM cannot express, or not at the cost the hot pa
   a brief LOCK TABLE, and the upserts INSERT ... SELECT ...
   GROUP BY ... ON CONFLICT DO UPDATE SET n = n + excluded.n (on PostgreSQL all fed from one
   MATERIALIZED CTE of the window).
+- office_report.py: the office report's figures in one statement over CallLog through its
+  (office, campaign, created_at) covering index (distinct callers need the callers, which no
+  count rollup keeps), and the answer rates: AnswerHourTally plus the live tail, grouped by each
+  office's local weekday and hour (a zone per office, which the ORM cannot convert per row).
 - recount.py: the recount behind verify_tallies, grouping the calls by the rollup's own key
   expressions.
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.db import OperationalError, connection, transaction
 
 from ..models import (
+    AnswerHourTally,
     CallLog,
     CampaignTally,
     ChapterMemberTally,
@@ -61,6 +62,15 @@ def tally_specs() -> list[TallySpec]:
         TallySpec(
             DailyTally,
             (chapter, ("day", day), ("campaign_id", "campaign_id"), ("office_id", "office_id"), ("outcome", "outcome")),
+        ),
+        TallySpec(
+            AnswerHourTally,
+            (
+                ("office_id", "office_id"),
+                ("hour", hour_sql()),
+                ("contact_point_id", "COALESCE(contact_point_id, 0)"),
+                ("outcome", "outcome"),
+            ),
         ),
     ]
 
@@ -127,7 +137,7 @@ def window_add(specs: list[TallySpec], *, start: int, end: int) -> int:
                 cursor.execute(upsert_sql(spec, source=CallLog._meta.db_table, where=WINDOW_WHERE), [start, end])
             return CallLog.objects.filter(id__gt=start, id__lte=end).count()
         window = (
-            f"SELECT campaign_id, chapter_id, office_id, user_id, outcome, created_at, weight "  # noqa: S608
+            f"SELECT campaign_id, chapter_id, office_id, user_id, outcome, created_at, weight, contact_point_id "  # noqa: S608
             f"FROM {CallLog._meta.db_table} WHERE {WINDOW_WHERE}"
         )
         ctes = [f"window_calls AS MATERIALIZED ({window})"]

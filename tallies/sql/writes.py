@@ -74,7 +74,8 @@ def call_insert_returning(*, holder_sql: str, chapter_sql: str, params: list, lo
 
     Returns (id, person_id, chapter_id, person name), or None when nothing was written. `params`
     names every value: the columns (user_id, campaign_id, action_id, office_id, outcome, source,
-    idempotency_key, request_hash, client_timestamp, created_at, note), `chapter_id` when
+    idempotency_key, request_hash, client_timestamp, created_at, note, contact_point_id, share_note,
+    sign_note), `chapter_id` when
     chapter_sql is its slot (CHAPTER_SLOT), `today` (the holder's date), `window_start` and
     `max_calls` (the per-office limit); holder_sql and chapter_sql are the ORM-compiled lookups
     reading call_in.
@@ -113,12 +114,15 @@ def _call_insert_sql(holder_sql: str, chapter_sql: str, vendor: str) -> str:
     # The statement is prepared on PostgreSQL (server-side binding): a value that may be None
     # has its type said, so that every call shares one plan.
     stamp = "CAST(%(client_timestamp)s AS timestamptz)" if vendor == "postgresql" else "%(client_timestamp)s"
+    cp = "CAST(%(contact_point_id)s AS bigint)" if vendor == "postgresql" else "%(contact_point_id)s"
     fence = "OFFSET 0" if vendor == "postgresql" else "LIMIT -1 OFFSET 0"  # SQLite has no OFFSET without LIMIT
     return (
         f"INSERT INTO {table} (user_id, campaign_id, action_id, office_id, outcome, source, idempotency_key, "  # noqa: S608
-        f"request_hash, client_timestamp, created_at, note, person_id, chapter_id) "
+        f"request_hash, client_timestamp, created_at, note, contact_point_id, share_note, sign_note, "
+        f"person_id, chapter_id) "
         f"SELECT %(user_id)s, %(campaign_id)s, %(action_id)s, %(office_id)s, %(outcome)s, %(source)s, "
-        f"%(idempotency_key)s, %(request_hash)s, {stamp}, %(created_at)s, %(note)s, {holder_sql}, {chapter_sql} "
+        f"%(idempotency_key)s, %(request_hash)s, {stamp}, %(created_at)s, %(note)s, {cp}, %(share_note)s, "
+        f"%(sign_note)s, {holder_sql}, {chapter_sql} "
         f"FROM (SELECT %(user_id)s AS user_id, %(office_id)s AS office_id, %(today)s AS today) AS call_in "
         # The office, action and campaign may come from a process cache (the fast path's): a row
         # naming one the database no longer has is not written (no foreign-key error); the
@@ -155,6 +159,9 @@ BATCH_COLUMNS = (
     ("client_timestamp", "timestamptz"),
     ("created_at", "timestamptz"),
     ("note", "text"),
+    ("contact_point_id", "bigint"),
+    ("share_note", "boolean"),
+    ("sign_note", "boolean"),
 )
 _DATETIME_COLUMNS = (10, 11)
 
@@ -179,7 +186,7 @@ def calls_insert_many(rows: list[tuple]) -> dict[str, int]:
             cursor.execute(sql, [payload])
             return dict(cursor.fetchall())
     # SQLite (3.35 or newer: tallies/checks.py): a VALUES list; 32,766 parameters a statement
-    # allow 13 columns x 1,000 rows.
+    # allow 16 columns x 1,000 rows.
     adapt = connection.ops.adapt_datetimefield_value
     placeholders = "(" + ", ".join(["%s"] * len(BATCH_COLUMNS)) + ")"
     sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([placeholders] * len(rows))} {tail}"  # noqa: S608

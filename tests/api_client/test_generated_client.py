@@ -68,6 +68,9 @@ def client_package(schema_document, tmp_path, monkeypatch) -> Iterator[SimpleNam
     config.write_text(
         f"project_name_override: advocacy-client\n"
         f"package_name_override: {PACKAGE}\n"
+        # The office report's PDF: the generator reads any binary body as octet-stream once told so.
+        f"content_type_overrides:\n"
+        f"  application/pdf: application/octet-stream\n"
         f"post_hooks:\n"
         f'  - "{ruff} check . --fix-only --extend-select=I --extend-ignore={RUFF_IGNORE} --no-cache"\n'
         f'  - "{ruff} format . --no-cache"\n'

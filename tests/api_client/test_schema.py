@@ -14,6 +14,7 @@ ANONYMOUS = {
     ("/api/v1/officials/", "get"),
     ("/api/v1/officials/{id}/", "get"),
     ("/api/v1/campaigns/{slug}/tally/", "get"),
+    ("/api/v1/officials/{id}/answer-rates/", "get"),
 }
 ERROR_REF = {"$ref": "#/components/schemas/ErrorResponse"}
 

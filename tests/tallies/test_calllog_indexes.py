@@ -30,9 +30,11 @@ def test_no_single_column_index_copies_the_prefix_of_a_composite_one():
             # One undo per call, and "is this call undone": partial (undo rows only), so a
             # logged call never writes to it.
             ("undoes_id",),
-            # The PROTECT checks when an action, office or person is deleted.
+            # The PROTECT checks when an action, office or person is deleted; the office's also
+            # serves the office report, read from the index alone (its INCLUDE columns last).
             ("action_id",),
-            ("office_id",),
+            ("office_id", "campaign_id", "created_at", "user_id", "outcome", "chapter_id"),
             ("person_id",),
+            ("contact_point_id",),  # partial: only calls that name their number (SET_NULL on delete)
         ]
     )

@@ -111,3 +111,53 @@ def test_loading_again_changes_nothing_and_the_history_is_deterministic(demo, tm
     with override_settings(OFFICIALS_DATA_DIR=tmp_path / "no-public-data"):
         call_command("load_demo", stdout=StringIO())
     assert history() == first
+
+
+def test_a_demo_lead_produces_downloads_and_shares_the_report_for_missouris_attorney_general(demo, client):
+    from officials.models import Office, OfficeRole
+    from tallies.models import OfficeReportShare
+    from tallies.services import office_report_share_token
+
+    chapter = Chapter.objects.get(slug="st-louis-callers")
+    ag = Office.objects.get(role=OfficeRole.ATTORNEY_GENERAL, division__state="MO")
+    campaign = CallLog.objects.filter(chapter=chapter, office=ag).first().campaign
+    client.force_login(User.objects.get(email="lead@example.org"))
+    report_url = reverse("tallies:chapter_office_report", args=[chapter.slug])
+
+    chooser = client.get(report_url)
+    assert campaign in chooser.context["campaigns"]
+    assert ag in chooser.context["offices"]
+    page = client.get(report_url, {"campaign": campaign.slug, "office": ag.pk})
+    report = page.context["report"]
+    assert report.constituents >= 5
+    assert report.notes  # some demo callers chose to share their note
+    assert any(note.signature for note in report.notes)
+    pdf = client.get(
+        reverse("tallies:chapter_office_report_format", args=[chapter.slug, "pdf"]),
+        {"campaign": campaign.slug, "office": ag.pk},
+    )
+    assert pdf.content.startswith(b"%PDF")
+    client.post(
+        reverse("tallies:chapter_office_report_share", args=[chapter.slug]),
+        {"campaign": campaign.slug, "office": ag.pk, "start": report.start, "end": report.end},
+    )
+    share = OfficeReportShare.objects.get()
+    client.logout()
+    shared = client.get(reverse("tallies:office_report_shared", args=[office_report_share_token(share)]))
+    assert shared.status_code == 200
+    assert f"{report.constituents} constituents called" in shared.content.decode()
+
+
+def test_the_demo_history_gives_the_call_card_answer_rates(demo, client):
+    from officials.models import Office, OfficeRole
+    from tallies.selectors import tally_answer_rates
+
+    ag = Office.objects.get(role=OfficeRole.ATTORNEY_GENERAL, division__state="MO")
+    rates = tally_answer_rates(offices=[ag])[ag.pk]
+    assert rates.overall.enough
+    assert rates.numbers[0].calls > 0  # calls name the number dialled
+    client.force_login(User.objects.get(email="lead@example.org"))
+    campaign = CallLog.objects.filter(office=ag).first().campaign
+    card = client.get(reverse("campaigns:detail", args=[campaign.slug])).content.decode()
+    assert rates.overall.summary().split("–")[0] in card
+    assert "Usually answered" in card

@@ -36,6 +36,7 @@ def test_the_chapter_dashboard_adds_the_live_tail_to_the_rollups(mixed_calls, ch
         "reached": 1,
         "voicemail": 1,
         "busy": 1,
+        "vm_full": 0,
         "skipped": 0,
         "sent": 0,
     }

@@ -20,8 +20,8 @@ from accounts.time_zones import zone_display_name
 from campaigns.selectors import campaign_get_for_tally
 from rally.selectors import call_day_totals
 
-from . import selectors
-from .selectors import DateOutOfRange, DateRange
+from .. import selectors
+from ..selectors import DateOutOfRange, DateRange
 
 RECENT_DAYS = 60
 
