@@ -7,5 +7,6 @@ urlpatterns = [
     path("", include("accounts.api.urls")),
     path("", include("officials.api.urls")),
     path("", include("campaigns.api.urls")),
+    path("", include("targetlists.api.urls")),
     path("", include("tallies.api.urls")),
 ]

@@ -176,6 +176,11 @@ class Campaign(BilingualMixin, models.Model):
         )
 
 
+class TargetListMode(models.TextChoices):
+    ALL = "all", _("Everyone on the list")
+    OWN = "own", _("The caller's own member of the list (by ZIP code)")
+
+
 class Action(BilingualMixin, models.Model):
     """One thing to do in a campaign: call, write through a contact form, or email."""
 
@@ -200,6 +205,13 @@ class Action(BilingualMixin, models.Model):
     target_roles = models.JSONField(default=list, blank=True)
     # Fixed targets, the same for every caller, e.g. the Department of Justice.
     target_offices = models.ManyToManyField(Office, blank=True, related_name="+")
+    # A chapter's own target list: everyone on it, or only the caller's own member (by ZIP).
+    target_list = models.ForeignKey(
+        "targetlists.TargetList", null=True, blank=True, on_delete=models.PROTECT, related_name="actions"
+    )
+    target_list_mode = models.CharField(
+        max_length=10, choices=TargetListMode.choices, default=TargetListMode.ALL, blank=True
+    )
 
     TRANSLATED_FIELDS = ("title", "instructions", "script", "voicemail_script")
 

@@ -106,7 +106,7 @@ THIRD_PARTY_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
 ]
-LOCAL_APPS = ["accounts", "officials", "campaigns", "tallies", "reminders", "rally", "advocacy"]
+LOCAL_APPS = ["accounts", "officials", "targetlists", "campaigns", "tallies", "reminders", "rally", "advocacy"]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
@@ -371,6 +371,10 @@ OFFICIALS_REFRESH_SOURCES = {
     if env(f"OFFICIALS_REFRESH_{name.upper()}_URL", default="")
 }
 CHAPTER_JOIN_LINK_MAX_AGE = env.int("CHAPTER_JOIN_LINK_MAX_AGE", default=7 * 24 * 3600)
+# A chapter's own target lists (targetlists/): rows a list, lists a chapter, bytes a CSV file.
+TARGET_LIST_MAX_ROWS = env.int("TARGET_LIST_MAX_ROWS", default=2000)
+TARGET_LISTS_PER_CHAPTER = env.int("TARGET_LISTS_PER_CHAPTER", default=20)
+TARGET_LIST_MAX_BYTES = env.int("TARGET_LIST_MAX_BYTES", default=1024 * 1024)
 # Absolute links in reminder emails, e.g. https://calls.example.org (else the Site's domain).
 REMINDERS_BASE_URL = env("REMINDERS_BASE_URL", default="")
 # The weekly digest is split into this many tasks, so workers send in parallel.
