@@ -45,7 +45,7 @@ def test_each_bad_cell_is_reported_with_row_and_column():
     assert parsed.rows[0].bad_columns == ["phone", "email"]
 
 
-@pytest.mark.parametrize("cell", ["=HYPERLINK(\"http://evil\")", "@SUM(A1)", "-2+3", "+cmd|' /C calc'!A0"])
+@pytest.mark.parametrize("cell", ['=HYPERLINK("http://evil")', "@SUM(A1)", "-2+3", "+cmd|' /C calc'!A0"])
 def test_formula_cells_are_refused(cell):
     parsed = parse_csv(csv_bytes(f'"{cell.replace(chr(34), chr(34) * 2)}",Alderperson,,,,,,,,w1'))
     assert not parsed.ok
