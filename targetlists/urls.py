@@ -11,5 +11,5 @@ urlpatterns = [
     path("chapters/<slug:slug>/target-lists/<int:list_id>/rename/", views.target_list_rename, name="rename"),
     path("chapters/<slug:slug>/target-lists/<int:list_id>/delete/", views.target_list_delete, name="delete"),
     path("target-lists/<int:list_id>/choose/", views.target_list_choose, name="choose"),
-    path("target-lists/template.csv", views.target_list_template, name="template"),
+    path("target-lists/template/", views.target_list_template, name="template"),
 ]

@@ -39,7 +39,8 @@ def test_own_member_is_matched_by_zip_with_the_script_filled(chapter, aldermen, 
     assert names(targets) == ["Alex Sample", "Pat Placeholder"]
     ward1 = targets.actions[0].targets[0]
     assert ward1.script.text == "Hello Alderperson Sample, I'm Val Volunteer from Ward 1."
-    assert ward1.district == "Ward 1" and ward1.entry.main_phone.value == "+13145550101"
+    assert ward1.district == "Ward 1"
+    assert ward1.entry.main_phone.value == "+13145550101"
     assert not ward1.is_fixed
 
 
@@ -68,7 +69,8 @@ def test_a_zip_in_two_wards_shows_a_chooser_until_one_is_picked(chapter, alderme
     assert [c.person.name for c in targets.actions[0].list_choices] == ["Jordan Example", "Casey Demo"]
     target_list_choice_set(user=volunteer, target_list=aldermen, member=member("w3"), zip5="63104")
     targets = campaign_targets(campaign=action.campaign, user=volunteer)
-    assert names(targets) == ["Casey Demo", "Pat Placeholder"] and not targets.actions[0].list_choices
+    assert names(targets) == ["Casey Demo", "Pat Placeholder"]
+    assert not targets.actions[0].list_choices
 
 
 def test_the_chooser_page_saves_the_choice(client, chapter, aldermen, volunteer):
@@ -84,7 +86,8 @@ def test_the_chooser_page_saves_the_choice(client, chapter, aldermen, volunteer)
     )
     assert response.status_code == HTTPStatus.FOUND
     page = client.get(reverse("campaigns:detail", args=[action.campaign.slug])).content.decode()
-    assert "Jordan Example" in page and "Casey Demo" not in page
+    assert "Jordan Example" in page
+    assert "Casey Demo" not in page
 
 
 def test_the_constituent_rule_holds_for_own_member_actions(chapter, aldermen, volunteer):
@@ -93,7 +96,8 @@ def test_the_constituent_rule_holds_for_own_member_actions(chapter, aldermen, vo
     call, created = call_log_create(
         user=volunteer, campaign=campaign, action=action, office=member("w1").office, outcome="reached"
     )
-    assert created and call.person.name == "Alex Sample"
+    assert created
+    assert call.person.name == "Alex Sample"
     with pytest.raises(Exception, match="does not represent the ZIP code on your profile"):
         call_log_create(user=volunteer, campaign=campaign, action=action, office=member("w2").office, outcome="reached")
     volunteer.zip_code = ""
@@ -137,7 +141,9 @@ def test_the_per_office_limit_and_idempotency_apply(chapter, aldermen, volunteer
     kwargs = {"user": volunteer, "campaign": action.campaign, "action": action, "office": office}
     first, created = call_log_create(**kwargs, outcome="busy", idempotency_key="k1")
     again, created_again = call_log_create(**kwargs, outcome="busy", idempotency_key="k1")
-    assert created and not created_again and again.pk == first.pk
+    assert created
+    assert not created_again
+    assert again.pk == first.pk
     call_log_create(**kwargs, outcome="reached")
     with pytest.raises(TooManyCallsToOffice):
         call_log_create(**kwargs, outcome="reached")

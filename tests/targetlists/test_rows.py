@@ -15,10 +15,13 @@ def test_a_good_file_is_normalised():
     parsed = parse_csv(csv_bytes(*ROWS))
     assert parsed.ok, messages(parsed)
     first, second, third, president = parsed.rows
-    assert first.phone == "+13145550101" and second.phone == "+13145550102" and third.phone == "+13145550103"
+    assert first.phone == "+13145550101"
+    assert second.phone == "+13145550102"
+    assert third.phone == "+13145550103"
     assert first.zips == ["63101", "63102", "63103"]
     assert president.zips == []
-    assert first.title_es == "Concejal" and first.district_es == "Distrito 1"
+    assert first.title_es == "Concejal"
+    assert first.district_es == "Distrito 1"
     assert first.key == "id:w1"
 
 
@@ -60,8 +63,10 @@ def test_a_formula_in_the_phone_column_is_refused_but_a_plus_number_is_not():
 
 def test_a_windows_1252_file_is_refused_with_how_to_fix_it():
     parsed = parse_csv(csv_bytes("José Núñez,Alderperson,,,,,,,,w1", encoding="cp1252"))
-    assert not parsed.ok and not parsed.rows
-    assert "not UTF-8" in messages(parsed)[0] and "CSV UTF-8" in messages(parsed)[0]
+    assert not parsed.ok
+    assert not parsed.rows
+    assert "not UTF-8" in messages(parsed)[0]
+    assert "CSV UTF-8" in messages(parsed)[0]
 
 
 def test_a_utf16_file_is_refused():
@@ -78,7 +83,8 @@ def test_ten_thousand_rows_are_refused_without_reading_them(settings):
     settings.TARGET_LIST_MAX_BYTES = 10 * 1024 * 1024  # past the size limit, the row limit speaks
     rows = [f"Person {i},Alderperson,,,,,,,,id-{i}" for i in range(10_000)]
     parsed = parse_csv(csv_bytes(*rows))
-    assert not parsed.ok and not parsed.rows
+    assert not parsed.ok
+    assert not parsed.rows
     assert messages(parsed) == ["The file has more than 2,000 rows; a list may have at most 2,000."]
 
 

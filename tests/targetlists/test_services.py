@@ -25,13 +25,17 @@ def test_import_creates_an_office_person_term_and_phone_per_row(chapter, lead):
     report = target_list_import(chapter=chapter, parsed=parse_csv(csv_bytes(*ROWS)), user=lead, name="Aldermen")
     assert (report.created, report.updated, report.retired) == (4, 0, 0)
     member = TargetListMember.objects.get(external_id="w1")
-    assert member.office.role == OfficeRole.LIST_TARGET and member.office.title == "Alderperson"
-    assert member.zips == ["63101", "63102", "63103"] and member.district == "Ward 1"
+    assert member.office.role == OfficeRole.LIST_TARGET
+    assert member.office.title == "Alderperson"
+    assert member.zips == ["63101", "63102", "63103"]
+    assert member.district == "Ward 1"
     term = Term.objects.current().get(office=member.office)
-    assert term.person.name == "Alex Sample" and term.person.family_name == "Sample"
+    assert term.person.name == "Alex Sample"
+    assert term.person.family_name == "Sample"
     phone = ContactPoint.objects.get(office=member.office, kind="phone")
     assert (phone.value, phone.label) == ("+13145550101", "City Hall")
-    assert member.title_in("es") == "Concejal" and member.district_in("es") == "Distrito 1"
+    assert member.title_in("es") == "Concejal"
+    assert member.district_in("es") == "Distrito 1"
 
 
 def test_one_bad_row_writes_nothing(chapter, lead):
@@ -39,15 +43,18 @@ def test_one_bad_row_writes_nothing(chapter, lead):
     with pytest.raises(TargetListInvalid) as caught:
         target_list_import(chapter=chapter, parsed=parsed, user=lead, name="Aldermen")
     assert "Row 6, column phone" in caught.value.messages[0]
-    assert not TargetList.objects.exists() and not Office.objects.filter(role=OfficeRole.LIST_TARGET).exists()
+    assert not TargetList.objects.exists()
+    assert not Office.objects.filter(role=OfficeRole.LIST_TARGET).exists()
 
 
 def test_dry_run_counts_and_writes_nothing(chapter, lead):
     report = target_list_import(
         chapter=chapter, parsed=parse_csv(csv_bytes(*ROWS)), user=lead, name="Aldermen", dry_run=True
     )
-    assert report.dry_run and report.created == 4
-    assert not TargetList.objects.exists() and not Office.objects.filter(role=OfficeRole.LIST_TARGET).exists()
+    assert report.dry_run
+    assert report.created == 4
+    assert not TargetList.objects.exists()
+    assert not Office.objects.filter(role=OfficeRole.LIST_TARGET).exists()
 
 
 def test_reimport_updates_by_id_keeps_calls_and_retires_the_missing(chapter, lead, aldermen, volunteer):
