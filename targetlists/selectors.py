@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 
 from accounts.selectors import chapter_is_led_by
 from advocacy.errors import NotFound
@@ -47,7 +47,7 @@ def target_list_members(*, target_list: TargetList, include_retired: bool = Fals
     members = TargetListMember.objects.filter(target_list=target_list).select_related("office")
     if not include_retired:
         members = members.current()
-    members = list(members.order_by("retired_at", "position", "pk"))
+    members = list(members.order_by(F("retired_at").asc(nulls_first=True), "position", "pk"))
     ids = [m.office_id for m in members]
     people: dict[int, Term] = {}
     for term in Term.objects.filter(office_id__in=ids).select_related("person").order_by("office_id", "-start", "-pk"):

@@ -110,7 +110,7 @@ class TargetListMemberOutputSerializer(serializers.Serializer):
 
 
 class TargetListDetailOutputSerializer(TargetListOutputSerializer):
-    members = TargetListMemberOutputSerializer(many=True)
+    members = TargetListMemberOutputSerializer(source="member_rows", many=True)
 
 
 class TargetListRowOutputSerializer(serializers.Serializer):

@@ -126,7 +126,7 @@ class TargetListViewSet(viewsets.ViewSet):
         found = next(
             t for t in selectors.target_lists_for_chapter(chapter=target_list.chapter) if t.pk == target_list.pk
         )
-        found.members = selectors.target_list_members(target_list=found, include_retired=True)
+        found.member_rows = selectors.target_list_members(target_list=found, include_retired=True)
         return TargetListDetailOutputSerializer(found).data
 
     def list(self, request, slug=None):
