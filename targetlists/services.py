@@ -167,9 +167,11 @@ def _import(*, chapter, parsed, user, name, target_list, is_sample) -> ImportRep
                 report.unchanged += 1
     for member in current.values():
         if member.pk not in kept:
-            _member_retire(member=member, today=today)
             report.retired += 1
-            report.retired_names.append(member.office.title)
+            holder = Term.objects.current().filter(office_id=member.office_id).select_related("person").first()
+            who = holder.person.name if holder else ""
+            report.retired_names.append(f"{who} ({member.office.title})" if who else member.office.title)
+            _member_retire(member=member, today=today)
     return report
 
 
