@@ -159,8 +159,8 @@ def _decode(data: bytes) -> tuple[str | None, str]:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         return None, _(
-            "The file is not UTF-8 (an unreadable byte on line %(line)s; Excel's plain \u201cCSV\u201d is "
-            "Windows-1252). Save it as \u201cCSV UTF-8\u201d and upload it again."
+            "The file is not UTF-8 (an unreadable byte on line %(line)s; Excel's plain “CSV” is "
+            "Windows-1252). Save it as “CSV UTF-8” and upload it again."
         ) % {"line": line}
     if "\x00" in text:
         return None, _("The file contains NUL bytes: it is not a text CSV file.")
@@ -311,7 +311,7 @@ def _clean_row(number: int, raw: dict) -> tuple[ListRow, list[RowProblem]]:
         elif value.startswith(FORMULA_STARTS) and not (column == "phone" and value.startswith("+")):
             problem(
                 column,
-                _("It starts with \u201c%(start)s\u201d, like a spreadsheet formula; remove that character.")
+                _("It starts with “%(start)s”, like a spreadsheet formula; remove that character.")
                 % {"start": value[:1].strip() or _("a tab")},
             )
             value = ""

@@ -130,3 +130,16 @@ def test_the_action_form_offers_only_the_chapters_lists(client, chapter, lead, a
 def test_the_template_csv_has_every_column(client):
     response = client.get(reverse("targetlists:template"))
     assert response.content.decode().startswith("name,title,title_es,phone")
+
+
+def test_the_preview_and_its_errors_speak_spanish(client, chapter, lead):
+    lead.language = "es"
+    lead.save()
+    client.force_login(lead)
+    text = csv_bytes("Alex Sample,Alderperson,Concejal,314-555-01,,Ward 1,Distrito 1,63103,,w1").decode()
+    response = client.post(
+        new_url(chapter), {"name": "Concejo", "text": text, "step": "preview"}, HTTP_ACCEPT_LANGUAGE="es"
+    )
+    page = response.content.decode()
+    assert "Fila 2, columna phone: 314-555-01 no es un número de teléfono válido de EE. UU." in page
+    assert "1 problema: no se importó nada." in page
