@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone, translation
@@ -220,6 +221,12 @@ class Action(BilingualMixin, models.Model):
 
     def __str__(self):
         return f"{self.campaign}: {self.title}"
+
+    def clean(self):
+        # A chapter's target list serves only that chapter's campaigns (the admin and the services).
+        if self.target_list_id is not None and self.campaign_id is not None:
+            if self.target_list.chapter_id != self.campaign.chapter_id:
+                raise ValidationError({"target_list": _("Pick one of this chapter's target lists.")})
 
     def get_target_roles_display(self) -> list[str]:
         labels = dict(OfficeRole.choices)

@@ -235,3 +235,18 @@ def test_a_second_chapter_member_sees_their_own_ward(chapter, aldermen):
     MembershipFactory(user=neighbour, chapter=chapter)
     action = list_action(chapter=chapter, target_list=aldermen)
     assert names(campaign_targets(campaign=action.campaign, user=neighbour)) == ["Casey Demo", "Pat Placeholder"]
+
+
+def test_district_placeholder_for_a_representative_and_for_nobody():
+    from campaigns.scripts import render_script
+    from officials.models import Division, Office
+    from officials.selectors import OfficialEntry
+
+    division = Division(ocd_id="ocd-division/country:us/state:mo/cd:1", name="Missouri's 1st district", kind="cd")
+    office = Office(role="us_house", title="U.S. Representative", division=division)
+    office.division_id = 1
+    entry = OfficialEntry(office=office, person=None, term=None)
+    assert render_script("In [DISTRICT].", official=entry).text == "In Missouri's 1st district."
+    rendered = render_script("In [DISTRICT].")
+    assert rendered.text == "In [DISTRICT]."
+    assert rendered.unfilled == ["[DISTRICT]"]
