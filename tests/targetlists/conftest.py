@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 
 from accounts.models import Membership
 from tests.factories.accounts import ChapterFactory, MembershipFactory, UserFactory
@@ -11,6 +12,13 @@ ROWS = [
     "Casey Demo,Alderperson,Concejal,+1 314 555 0103,,Ward 3,Distrito 3,63104 63110,,w3",
     "Pat Placeholder,President of the Board,Presidente de la Junta,314-555-0100,,,,,,w0",
 ]
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are asserted in English whatever an earlier test's request left active."""
+    with translation.override("en"):
+        yield
 
 
 def csv_bytes(*rows, header=HEADER, encoding="utf-8", sep=","):

@@ -242,9 +242,10 @@ def test_district_placeholder_for_a_representative_and_for_nobody():
     from officials.models import Division, Office
     from officials.selectors import OfficialEntry
 
-    division = Division(ocd_id="ocd-division/country:us/state:mo/cd:1", name="Missouri's 1st district", kind="cd")
+    division = Division.objects.create(
+        ocd_id="ocd-division/country:us/state:mo/cd:1", name="Missouri's 1st district", kind="cd"
+    )
     office = Office(role="us_house", title="U.S. Representative", division=division)
-    office.division_id = 1
     entry = OfficialEntry(office=office, person=None, term=None)
     assert render_script("In [DISTRICT].", official=entry).text == "In Missouri's 1st district."
     rendered = render_script("In [DISTRICT].")
