@@ -192,3 +192,12 @@ def list_sample_entries(*, target_list_id: int, limit: int = 2) -> list[ListEntr
         .order_by("position", "pk")[:limit]
     )
     return _entries(members)
+
+
+def list_has_office(*, target_list_id: int, office_id: int) -> bool:
+    """Whether the office is a current member of the list (to tell "not yours" from "not on it")."""
+    return (
+        TargetListMember.objects.current()
+        .filter(target_list_id=target_list_id, office_id=office_id, office__is_active=True)
+        .exists()
+    )

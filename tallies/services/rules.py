@@ -16,7 +16,7 @@ from campaigns.errors import CampaignNotFound
 from campaigns.models import Action, Campaign
 from officials.models import Office, OfficeRole, Term
 from officials.selectors import office_ids_for_caller
-from targetlists.selectors import MODE_OWN, list_office_ids_for_caller
+from targetlists.selectors import MODE_OWN, list_has_office, list_office_ids_for_caller
 
 from ..batch import MAX_NOTE_LENGTH
 from ..models import Outcome
@@ -130,7 +130,9 @@ def call_rule_violation(
         if (mine is None or office.pk not in mine) and not is_fixed_target():
             if mine is None:
                 return ZipCodeRequired()
-            if action.target_list_mode == MODE_OWN:
+            if action.target_list_mode == MODE_OWN and list_has_office(
+                target_list_id=action.target_list_id, office_id=office.pk
+            ):
                 return ValidationError(
                     {
                         "office": _(

@@ -251,3 +251,33 @@ def test_district_placeholder_for_a_representative_and_for_nobody():
     rendered = render_script("In [DISTRICT].")
     assert rendered.text == "In [DISTRICT]."
     assert rendered.unfilled == ["[DISTRICT]"]
+
+
+@pytest.mark.redis
+def test_the_fast_paths_warm_caches_never_keep_a_retired_member_callable(
+    chapter, lead, aldermen, volunteer, token_client, settings
+):
+    from targetlists.rows import parse_csv
+    from targetlists.services import target_list_import
+
+    from .conftest import ROWS, csv_bytes
+
+    settings.CALLS_PER_OFFICE_PER_DAY = 100
+    fast_path_caches.clear_process_caches()
+    action = list_action(chapter=chapter, target_list=aldermen)
+    client = token_client(volunteer)
+    body = {"campaign": action.campaign.slug, "action": action.pk, "office": member("w1").office.pk, "outcome": "busy"}
+    for _ in range(2):  # the second call answers from the warm per-process caches
+        response = client.post("/api/v1/calls/", body, format="json", HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4()))
+        assert response.status_code == HTTPStatus.CREATED
+    target_list_import(chapter=chapter, parsed=parse_csv(csv_bytes(*ROWS[1:])), user=lead, target_list=aldermen)
+    response = client.post("/api/v1/calls/", body, format="json", HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4()))
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert response.json()["error"]["fields"]["office"] == ["This office is not a target of this action."]
+
+
+def test_the_campaign_api_names_the_actions_list(chapter, aldermen, volunteer, token_client):
+    action = list_action(chapter=chapter, target_list=aldermen)
+    body = token_client(volunteer).get(f"/api/v1/campaigns/{action.campaign.slug}/").json()
+    assert body["actions"][0]["target_list"] == aldermen.pk
+    assert body["actions"][0]["target_list_mode"] == "own"
