@@ -7,6 +7,7 @@ page's preview, the command and the API.
 
 import codecs
 import csv
+import hashlib
 import io
 import re
 from dataclasses import dataclass, field
@@ -107,7 +108,9 @@ class ListRow:
         """What a re-import matches on: the external id, else name and title."""
         if self.external_id:
             return f"id:{self.external_id}"
-        return f"name:{self.name.casefold()}|{self.title.casefold()}"
+        key = f"name:{self.name.casefold()}|{self.title.casefold()}"
+        # Case folding can lengthen a text ("ß" is "ss"): a long key is kept as its digest.
+        return key if len(key) <= 400 else "name#" + hashlib.sha256(key.encode()).hexdigest()
 
     @property
     def phone_display(self) -> str:

@@ -148,3 +148,14 @@ def test_a_list_belongs_to_its_chapter_only(chapter, lead, aldermen):
     with pytest.raises(ValidationError) as caught:
         action_create(campaign=campaign, user=lead, title="Call", target_list=aldermen, target_list_mode="all")
     assert "target_list" in caught.value.message_dict
+
+
+def test_a_full_list_of_2000_rows_imports_in_a_fixed_number_of_queries(chapter, lead, django_assert_max_num_queries):
+    rows = [f"Person {i},Alderperson,,314-555-01{i % 100:02d},,Ward {i},,63103,,id-{i}" for i in range(2000)]
+    parsed = parse_csv(csv_bytes(*rows))
+    assert parsed.ok
+    with django_assert_max_num_queries(25):
+        report = target_list_import(chapter=chapter, parsed=parsed, user=lead, name="Big")
+    assert report.created == 2000
+    assert TargetListMember.objects.filter(target_list=report.target_list).count() == 2000
+    assert ContactPoint.objects.filter(office__list_member__target_list=report.target_list).count() == 2000
