@@ -153,6 +153,14 @@ def _import(*, chapter, parsed, user, name, target_list, is_sample) -> ImportRep
         if m.retired_at is not None:
             retired.setdefault(m.key, m)
     today = timezone.localdate()
+    office_ids = [m.office_id for m in members]
+    holders: dict[int, Term] = {}
+    # Newest start first, as officials' own lookups read the holder.
+    for term in Term.objects.current().filter(office_id__in=office_ids).select_related("person").order_by("-start"):
+        holders.setdefault(term.office_id, term)
+    points: dict[int, dict[str, ContactPoint]] = {}
+    for cp in ContactPoint.objects.filter(office_id__in=office_ids, source_key__startswith="list:"):
+        points.setdefault(cp.office_id, {})[cp.source_key] = cp
     kept = set()
     new_rows = []
     for position, row in enumerate(parsed.rows):
@@ -162,7 +170,9 @@ def _import(*, chapter, parsed, user, name, target_list, is_sample) -> ImportRep
             report.created += 1
         else:
             kept.add(member.pk)
-            changed = _member_update(member=member, row=row, position=position, today=today)
+            changed = _member_update(
+                member=member, row=row, position=position, today=today, holders=holders, points=points
+            )
             if changed:
                 report.updated += 1
             else:
@@ -265,8 +275,12 @@ def _holder_start(*, office: Office, row: ListRow, today) -> Person:
     return person
 
 
-def _member_update(*, member: TargetListMember, row: ListRow, position: int, today) -> bool:
-    """Bring a member up to date with its row; True when anything changed."""
+def _member_update(*, member: TargetListMember, row: ListRow, position: int, today, holders, points) -> bool:
+    """Bring a member up to date with its row; True when anything changed.
+
+    `holders` (office id -> current Term with its person) and `points` (office id -> its list
+    contact points) are loaded once for the whole import, so an unchanged row costs no query.
+    """
     changed = False
     office = member.office
     if member.retired_at is not None or not office.is_active:
@@ -278,7 +292,7 @@ def _member_update(*, member: TargetListMember, row: ListRow, position: int, tod
         changed = True
     if changed:
         office.save(update_fields=["title", "is_active"])
-    term = Term.objects.current().filter(office=office).select_related("person").order_by("-start").first()
+    term = holders.get(office.pk)
     if term is None or term.person.name != row.name:
         # Someone else holds the seat now: earlier calls stay with whoever held it then.
         Term.objects.current().filter(office=office).update(end=today - datetime.timedelta(days=1))
@@ -297,7 +311,7 @@ def _member_update(*, member: TargetListMember, row: ListRow, position: int, tod
             term.party = row.party
             term.save(update_fields=["party"])
             changed = True
-    changed |= _contact_points_set(office=office, row=row)
+    changed |= _contact_points_set(office=office, row=row, existing=points.get(office.pk))
     fields = _member_fields(row)
     stale = [f for f, value in fields.items() if getattr(member, f) != value]
     if stale or member.position != position or changed:
@@ -308,10 +322,13 @@ def _member_update(*, member: TargetListMember, row: ListRow, position: int, tod
     return changed or bool(stale)
 
 
-def _contact_points_set(*, office: Office, row: ListRow) -> bool:
+def _contact_points_set(*, office: Office, row: ListRow, existing: dict | None = None) -> bool:
     """The office's phone, contact form and email as in the row; True when any changed."""
     wanted = {key: (kind, value, label) for key, kind, value, label in _wanted_points(row)}
-    existing = {cp.source_key: cp for cp in ContactPoint.objects.filter(office=office, source_key__startswith="list:")}
+    if existing is None:
+        existing = {
+            cp.source_key: cp for cp in ContactPoint.objects.filter(office=office, source_key__startswith="list:")
+        }
     changed = False
     for position, (key, (kind, value, label)) in enumerate(wanted.items()):
         cp = existing.get(key)

@@ -159,3 +159,7 @@ def test_a_full_list_of_2000_rows_imports_in_a_fixed_number_of_queries(chapter, 
     assert report.created == 2000
     assert TargetListMember.objects.filter(target_list=report.target_list).count() == 2000
     assert ContactPoint.objects.filter(office__list_member__target_list=report.target_list).count() == 2000
+    # Importing it again: no query per unchanged row.
+    with django_assert_max_num_queries(25):
+        again = target_list_import(chapter=chapter, parsed=parsed, user=lead, target_list=report.target_list)
+    assert again.unchanged == 2000
