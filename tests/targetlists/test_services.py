@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 
 from officials.models import ContactPoint, Office, OfficeRole, Term
 from targetlists.models import TargetList, TargetListMember
@@ -154,12 +155,14 @@ def test_a_full_list_of_2000_rows_imports_in_a_fixed_number_of_queries(chapter, 
     rows = [f"Person {i},Alderperson,,314-555-01{i % 100:02d},,Ward {i},,63103,,id-{i}" for i in range(2000)]
     parsed = parse_csv(csv_bytes(*rows))
     assert parsed.ok
-    with django_assert_max_num_queries(25):
+    # SQLite splits each bulk INSERT into batches under its variable limit.
+    limit = 25 if connection.vendor == "postgresql" else 150
+    with django_assert_max_num_queries(limit):
         report = target_list_import(chapter=chapter, parsed=parsed, user=lead, name="Big")
     assert report.created == 2000
     assert TargetListMember.objects.filter(target_list=report.target_list).count() == 2000
     assert ContactPoint.objects.filter(office__list_member__target_list=report.target_list).count() == 2000
     # Importing it again: no query per unchanged row.
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(limit):
         again = target_list_import(chapter=chapter, parsed=parsed, user=lead, target_list=report.target_list)
     assert again.unchanged == 2000
