@@ -54,7 +54,7 @@ MAX_LENGTHS = {
 # A cell a spreadsheet would run as a formula when the list is opened again (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 PHONE_CHARACTERS_RE = re.compile(r"^\+?[0-9().\-\s/]+(?:\s*(?:x|ext\.?|extension)\s*[0-9]+)?$", re.IGNORECASE)
-ZIP_RE = re.compile(r"^(\d{5})(?:-\d{4})?$")
+ZIP_RE = re.compile(r"^([0-9]{5})(?:-[0-9]{4})?$")
 ZIP_SEPARATORS_RE = re.compile(r"[\s,;]+")
 # The first row of data is line 2 of the file, under the header; JSON rows count from 0.
 FIRST_CSV_ROW = 2
