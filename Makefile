@@ -59,7 +59,7 @@ test: install-dev
 	@if [ -n "$$DATABASE_URL" ] && [ -z "$(PYTEST_ARGS)" ]; then $(MAKE) --no-print-directory test-sqlite; fi
 
 # The SQLite half alone (make run's database); tests that need PostgreSQL, Redis or Chromium are left out.
-SQLITE_TESTS ?= tests/tallies tests/campaigns tests/reminders tests/rally tests/test_sqlite.py
+SQLITE_TESTS ?= tests/tallies tests/campaigns tests/targetlists tests/reminders tests/rally tests/test_sqlite.py
 test-sqlite: install-dev
 	env -u DATABASE_URL -u REDIS_URL DJANGO_SETTINGS_MODULE=advocacy.settings.test \
 		$(BIN)/pytest $(SQLITE_TESTS) -m "not postgres and not redis and not browser" $(PYTEST_ARGS)

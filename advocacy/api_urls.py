@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("accounts.api.urls")),
     path("", include("officials.api.urls")),
     path("", include("campaigns.api.urls")),
+    path("", include("targetlists.api.urls")),
     path("", include("tallies.api.urls")),
     path("", include("rally.api.urls")),
 ]

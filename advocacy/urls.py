@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("officials/", include("officials.urls")),
     path("campaigns/", include("campaigns.urls")),
+    path("", include("targetlists.urls")),
     path("", include("tallies.urls")),
     path("reminders/", include("reminders.urls")),
     path("", include("rally.urls")),

@@ -7,7 +7,11 @@ from officials.models import OfficeRole
 from .models import Action, Campaign, Category, Reply
 from .scripts import unknown_placeholders
 
-ROLE_CHOICES = [(value, label) for value, label in OfficeRole.choices if value != OfficeRole.ORGANISATION]
+ROLE_CHOICES = [
+    (value, label)
+    for value, label in OfficeRole.choices
+    if value not in (OfficeRole.ORGANISATION, OfficeRole.LIST_TARGET)
+]
 
 
 class ActionAdminForm(forms.ModelForm):
@@ -24,6 +28,8 @@ class ActionAdminForm(forms.ModelForm):
             "voicemail_script",
             "target_roles",
             "target_offices",
+            "target_list",
+            "target_list_mode",
         ]
 
     def clean(self):
@@ -48,6 +54,8 @@ class ActionInline(admin.StackedInline):
         "voicemail_script",
         "target_roles",
         "target_offices",
+        "target_list",
+        "target_list_mode",
     ]
     filter_horizontal = ["target_offices"]
 

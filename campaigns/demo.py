@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from officials.models import ContactPoint, Division, Office, OfficeRole
 
-from .models import Action, Campaign
+from .models import Action, Campaign, TargetListMode
 
 DEMO_TITLE = "Oppose excessive, ineffective, expensive, and discriminatory sentencing of low-level drug offenders"
 DEMO_SLUG = "oppose-excessive-sentencing-of-low-level-drug-offenders"
@@ -229,4 +229,55 @@ def campaign_demo_create(*, chapter=None) -> Campaign:
             target_roles=[OfficeRole.ATTORNEY_GENERAL],
         )
     _demo_spanish_fill(campaign)
+    return campaign
+
+
+LIST_DEMO_SLUG = "st-louis-sample-call-your-alderperson"
+LIST_DEMO_SCRIPT = """\
+Hello, my name is [YOUR NAME] and I live in [DISTRICT], at [CITY, ZIP].
+
+I'm calling to ask [OFFICIAL TITLE] [OFFICIAL LAST NAME] to support more funding for the city's \
+pretrial diversion program, so that people charged with low-level drug offenses get treatment instead of jail.
+
+Will [OFFICIAL NAME] vote for it? Thank you."""
+LIST_DEMO_SCRIPT_ES = """\
+Hola, me llamo [YOUR NAME] y vivo en [DISTRICT], en [CITY, ZIP].
+
+Llamo para pedir a [OFFICIAL TITLE] [OFFICIAL LAST NAME] que apoye más fondos para el programa de \
+desvío previo al juicio de la ciudad, para que las personas acusadas de delitos menores de drogas reciban \
+tratamiento en lugar de cárcel.
+
+¿Votará [OFFICIAL NAME] a favor? Gracias."""
+
+
+@transaction.atomic
+def campaign_list_demo_create(*, chapter, target_list) -> Campaign:
+    """A chapter campaign whose action calls the caller's own member of the sample St. Louis list."""
+    campaign, created = Campaign.objects.get_or_create(
+        slug=LIST_DEMO_SLUG,
+        defaults={
+            "title": "Call your St. Louis alderperson (sample data)",
+            "title_es": "Llama a tu concejal de St. Louis (datos de ejemplo)",
+            "summary": "A demo of a chapter's own target list: made-up aldermen with 555 numbers.",
+            "summary_es": "Una demostración de la lista propia de un capítulo: concejales inventados con números 555.",
+            "status": Campaign.Status.ACTIVE,
+            "call_goal": 100,
+            "chapter": chapter,
+            "published_at": timezone.now(),
+        },
+    )
+    if created or not campaign.actions.exists():
+        Action.objects.create(
+            campaign=campaign,
+            position=1,
+            kind=Action.Kind.CALL,
+            title="Call your alderperson",
+            title_es="Llama a tu concejal",
+            instructions="Sample data: the names are made up and the 555 numbers reach no one.",
+            instructions_es="Datos de ejemplo: los nombres son inventados y los números 555 no llaman a nadie.",
+            script=LIST_DEMO_SCRIPT,
+            script_es=LIST_DEMO_SCRIPT_ES,
+            target_list=target_list,
+            target_list_mode=TargetListMode.OWN,
+        )
     return campaign

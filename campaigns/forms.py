@@ -5,10 +5,15 @@ from django.utils.translation import gettext_lazy as _
 from officials.models import Office, OfficeRole
 from tallies.call_input import IDEMPOTENCY_KEY_RE, MAX_ID, MAX_IDEMPOTENCY_KEY_LENGTH, MAX_NOTE_LENGTH
 from tallies.models import Outcome
+from targetlists.models import TargetList
 
-from .models import Action, Campaign, Category
+from .models import Action, Campaign, Category, TargetListMode
 
-ROLE_CHOICES = [(value, label) for value, label in OfficeRole.choices if value != OfficeRole.ORGANISATION]
+ROLE_CHOICES = [
+    (value, label)
+    for value, label in OfficeRole.choices
+    if value not in (OfficeRole.ORGANISATION, OfficeRole.LIST_TARGET)
+]
 
 
 class LocationForm(forms.Form):
@@ -131,6 +136,8 @@ class ActionForm(forms.ModelForm):
             "voicemail_script_es",
             "target_roles",
             "target_offices",
+            "target_list",
+            "target_list_mode",
         ]
         widgets = {
             "instructions": forms.Textarea(attrs={"rows": 3}),
@@ -150,8 +157,21 @@ class ActionForm(forms.ModelForm):
             "script_es": _("The same placeholders as the English script. Empty: Spanish readers get the English one."),
         }
 
+    def __init__(self, *args, chapter=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the campaign's own chapter's lists: a list belongs to its chapter.
+        lists = TargetList.objects.filter(chapter=chapter) if chapter is not None else TargetList.objects.none()
+        self.fields["target_list"].queryset = lists.order_by("name")
+        self.fields["target_list"].label = _("Target list")
+        self.fields["target_list"].empty_label = _("No target list")
+        self.fields["target_list"].help_text = _("One of your chapter's own lists (Chapter → Target lists).")
+        self.fields["target_list_mode"].label = _("Whom on the list")
+        self.fields["target_list_mode"].widget = forms.RadioSelect(choices=TargetListMode.choices)
+        self.fields["target_list_mode"].required = False
+
     def clean(self):
         data = super().clean()
-        if not data.get("target_roles") and not data.get("target_offices"):
-            raise forms.ValidationError(_("Pick at least one office role or fixed target."))
+        if not data.get("target_roles") and not data.get("target_offices") and not data.get("target_list"):
+            raise forms.ValidationError(_("Pick at least one office role, fixed target or target list."))
+        data["target_list_mode"] = data.get("target_list_mode") or TargetListMode.ALL
         return data

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone, translation
@@ -176,6 +177,11 @@ class Campaign(BilingualMixin, models.Model):
         )
 
 
+class TargetListMode(models.TextChoices):
+    ALL = "all", _("Everyone on the list")
+    OWN = "own", _("The caller's own member of the list (by ZIP code)")
+
+
 class Action(BilingualMixin, models.Model):
     """One thing to do in a campaign: call, write through a contact form, or email."""
 
@@ -200,6 +206,13 @@ class Action(BilingualMixin, models.Model):
     target_roles = models.JSONField(default=list, blank=True)
     # Fixed targets, the same for every caller, e.g. the Department of Justice.
     target_offices = models.ManyToManyField(Office, blank=True, related_name="+")
+    # A chapter's own target list: everyone on it, or only the caller's own member (by ZIP).
+    target_list = models.ForeignKey(
+        "targetlists.TargetList", null=True, blank=True, on_delete=models.PROTECT, related_name="actions"
+    )
+    target_list_mode = models.CharField(
+        max_length=10, choices=TargetListMode.choices, default=TargetListMode.ALL, blank=True
+    )
 
     TRANSLATED_FIELDS = ("title", "instructions", "script", "voicemail_script")
 
@@ -208,6 +221,12 @@ class Action(BilingualMixin, models.Model):
 
     def __str__(self):
         return f"{self.campaign}: {self.title}"
+
+    def clean(self):
+        # A chapter's target list serves only that chapter's campaigns (the admin and the services).
+        if self.target_list_id is not None and self.campaign_id is not None:
+            if self.target_list.chapter_id != self.campaign.chapter_id:
+                raise ValidationError({"target_list": _("Pick one of this chapter's target lists.")})
 
     def get_target_roles_display(self) -> list[str]:
         labels = dict(OfficeRole.choices)

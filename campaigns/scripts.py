@@ -65,6 +65,7 @@ OFFICIAL_NAME = _keys(
 )  # fmt: skip
 OFFICIAL_LAST_NAME = _keys("OFFICIAL LAST NAME", "OFFICIAL's LAST NAME", "LAST NAME")
 OFFICIAL_TITLE = _keys("OFFICIAL TITLE", "OFFICIAL's TITLE", "TITLE")
+DISTRICT = _keys("DISTRICT", "OFFICIAL DISTRICT", "OFFICIAL's DISTRICT", "WARD", "YOUR DISTRICT", "YOUR WARD")
 ROLE_NAMES = {
     OfficeRole.ATTORNEY_GENERAL: _keys(
         "STATE AG's NAME", "STATE AG NAME", "AG's NAME", "AG NAME", "ATTORNEY GENERAL NAME",
@@ -122,6 +123,7 @@ KNOWN_KEYS = (
     OFFICIAL_NAME
     | OFFICIAL_LAST_NAME
     | OFFICIAL_TITLE
+    | DISTRICT
     | set().union(*ROLE_NAMES.values())
     | CALLER_NAME
     | CALLER_CITY
@@ -214,6 +216,24 @@ def _person_name(entry) -> str:
     return entry.office.name if entry.office.is_organisation else entry.office.holder_phrase()
 
 
+def _official_title(entry) -> str:
+    """The title in the active language where the entry has one (a target list's title_es), else the office's."""
+    if entry is None:
+        return ""
+    return getattr(entry, "title", "") or entry.office.title
+
+
+def _district(entry) -> str:
+    """A list member's district ("Ward 7"), else the name of a legislator's district division."""
+    if entry is None:
+        return ""
+    district = getattr(entry, "district", "")
+    if district:
+        return district
+    division = entry.office.division if entry.office.division_id else None
+    return division.name if division is not None and entry.office.chamber else ""
+
+
 def _role_holder(role: str, official, others) -> str:
     roles = ROLE_ALIASES.get(role, {role})
     if official is not None and official.office.role in roles:
@@ -260,7 +280,9 @@ def render_script(
                 return official.person.family_name or official.person.name.rsplit(" ", 1)[-1]
             return _person_name(official)
         if key in OFFICIAL_TITLE:
-            return official.office.title if official is not None else ""
+            return _official_title(official)
+        if key in DISTRICT:
+            return _district(official)
         for role, keys in ROLE_NAMES.items():
             if key in keys:
                 return _role_holder(role, official, officials)

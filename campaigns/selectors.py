@@ -4,7 +4,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership
@@ -14,9 +14,10 @@ from officials.selectors import InvalidZipCode, OfficialEntry, OfficialsLookup, 
 from tallies.models import CallLog, Outcome
 from tallies.selectors import tally_campaign_totals
 from tallies.services import CALL_UNDO_WINDOW, CALLS_PER_OFFICE_WINDOW, max_calls_per_office
+from targetlists.selectors import ListEntry, list_sample_entries, list_targets_for_caller
 
 from .errors import CampaignNotFound
-from .models import Action, Campaign
+from .models import CONTENT_LANGUAGE, TRANSLATED_LANGUAGE, Action, Campaign, TargetListMode
 from .scripts import Caller, RenderedScript, render_script, unknown_placeholders
 
 # Outcomes that count as "called" for a volunteer's own "2 of 3 called".
@@ -157,6 +158,16 @@ class Target:
         return target_dom_id(action_id=self.action.pk, office_id=self.entry.office.pk)
 
     @property
+    def title(self) -> str:
+        """The office's title; a target list's Spanish title for a Spanish reader."""
+        return getattr(self.entry, "title", "") or self.entry.office.title
+
+    @property
+    def district(self) -> str:
+        """A target list member's district ("Ward 7"), "" for other offices."""
+        return getattr(self.entry, "district", "")
+
+    @property
     def party(self) -> str:
         if self.entry.term is not None and self.entry.term.party:
             return self.entry.term.party
@@ -182,6 +193,9 @@ class ActionTargets:
     targets: list[Target] = field(default_factory=list)
     # Roles the caller has no official for (no ZIP yet, or no data for their state).
     missing_roles: list[str] = field(default_factory=list)
+    # An "own member" target list: several members represent the caller's ZIP (pick one), or no ZIP yet.
+    list_choices: list[ListEntry] = field(default_factory=list)
+    list_needs_zip: bool = False
 
     @property
     def done_count(self) -> int:
@@ -256,6 +270,13 @@ def campaign_targets(
         action_targets.missing_roles = [r for r in action.target_roles if r not in found_roles]
         chosen = [(e, False) for e in role_entries]
         chosen += [(fixed_entries[o.pk], True) for o in action.target_offices.all() if o.pk in fixed_entries]
+        if action.target_list_id is not None:
+            on_list = list_targets_for_caller(
+                target_list_id=action.target_list_id, mode=action.target_list_mode, zip_code=zip_code or "", user=user
+            )
+            chosen += [(entry, action.target_list_mode == TargetListMode.ALL) for entry in on_list.entries]
+            action_targets.list_choices = on_list.choices or []
+            action_targets.list_needs_zip = on_list.needs_zip
         seen = set()
         for entry, is_fixed in chosen:
             if entry.office.pk in seen:
@@ -372,6 +393,25 @@ class ActionPreview:
     missing_roles: list[str]
 
 
+def _preview_target(action: Action, entry, *, caller, samples) -> PreviewTarget:
+    def render(text, language):
+        return render_script(text, official=entry, caller=caller, officials=samples, language=language)
+
+    with translation.override(CONTENT_LANGUAGE):
+        target = PreviewTarget(
+            entry=entry,
+            script=render(action.script, CONTENT_LANGUAGE),
+            voicemail=render(action.voicemail_script, CONTENT_LANGUAGE),
+        )
+    # A list member's title and district follow the language the script is rendered in.
+    with translation.override(TRANSLATED_LANGUAGE):
+        if action.script_es.strip():
+            target.script_es = render(action.script_es, TRANSLATED_LANGUAGE)
+        if action.voicemail_script_es.strip():
+            target.voicemail_es = render(action.voicemail_script_es, TRANSLATED_LANGUAGE)
+    return target
+
+
 def campaign_preview(*, campaign: Campaign, user) -> list[ActionPreview]:
     """Each action's scripts filled in for sample officials of the chapter's state, with warnings."""
     samples = sample_officials_for_chapter(chapter=campaign.chapter)
@@ -385,6 +425,8 @@ def campaign_preview(*, campaign: Campaign, user) -> list[ActionPreview]:
         fixed = list(action.target_offices.all())
         if fixed:
             entries += office_entries(offices=fixed)
+        if action.target_list_id is not None:
+            entries += list_sample_entries(target_list_id=action.target_list_id)
         found = {e.role for e in entries}
         warnings = []
         texts = (
@@ -398,33 +440,12 @@ def campaign_preview(*, campaign: Campaign, user) -> list[ActionPreview]:
                 _("Unknown placeholder %(placeholder)s in the %(text)s.") % {"placeholder": p, "text": label}
                 for p in unknown_placeholders(text)
             ]
-        if not action.target_roles and not fixed:
+        if not action.target_roles and not fixed and action.target_list_id is None:
             warnings.append(_("This action has no targets: pick office roles or fixed offices."))
         previews.append(
             ActionPreview(
                 action=action,
-                targets=[
-                    PreviewTarget(
-                        entry=e,
-                        script=render_script(
-                            action.script, official=e, caller=caller, officials=samples, language="en"
-                        ),
-                        voicemail=render_script(
-                            action.voicemail_script, official=e, caller=caller, officials=samples, language="en"
-                        ),
-                        script_es=render_script(
-                            action.script_es, official=e, caller=caller, officials=samples, language="es"
-                        )
-                        if action.script_es.strip()
-                        else None,
-                        voicemail_es=render_script(
-                            action.voicemail_script_es, official=e, caller=caller, officials=samples, language="es"
-                        )
-                        if action.voicemail_script_es.strip()
-                        else None,
-                    )
-                    for e in entries
-                ],
+                targets=[_preview_target(action, e, caller=caller, samples=samples) for e in entries],
                 warnings=warnings,
                 missing_roles=[labels.get(r, r) for r in action.target_roles if r not in found],
             )

@@ -45,7 +45,9 @@ ACTION_FIELDS = (
     "script_es",
     "voicemail_script_es",
     "target_roles",
+    "target_list_mode",
 )
+_NO_LIST = object()
 
 
 class ReplyRateLimited(ValidationError):
@@ -106,7 +108,7 @@ def campaign_update(*, campaign: Campaign, user, categories=None, **data) -> Cam
 
 def _clean_roles(roles) -> list[str]:
     roles = list(dict.fromkeys(roles or []))
-    bad = [r for r in roles if r not in OfficeRole.values or r == OfficeRole.ORGANISATION]
+    bad = [r for r in roles if r not in OfficeRole.values or r in (OfficeRole.ORGANISATION, OfficeRole.LIST_TARGET)]
     if bad:
         raise ValidationError({"target_roles": f"Unknown office roles: {', '.join(map(str, bad))}."})
     return [str(r) for r in roles]
@@ -129,10 +131,18 @@ def _refuse_unknown_placeholders_when_live(action: Action) -> None:
         raise ValidationError(errors)
 
 
+def _check_target_list(*, campaign: Campaign, target_list) -> None:
+    """A chapter's target list serves only that chapter's campaigns."""
+    if target_list is not None and target_list.chapter_id != campaign.chapter_id:
+        raise ValidationError({"target_list": _("Pick one of this chapter's target lists.")})
+
+
 @transaction.atomic
-def action_create(*, campaign: Campaign, user, target_offices=(), **data) -> Action:
+def action_create(*, campaign: Campaign, user, target_offices=(), target_list=None, **data) -> Action:
     _require_lead(campaign=campaign, user=user)
+    _check_target_list(campaign=campaign, target_list=target_list)
     fields = {k: data[k] for k in ACTION_FIELDS if k in data}
+    fields["target_list"] = target_list
     fields["target_roles"] = _clean_roles(fields.get("target_roles"))
     if "position" not in fields:
         last = campaign.actions.order_by("-position").values_list("position", flat=True).first()
@@ -146,8 +156,11 @@ def action_create(*, campaign: Campaign, user, target_offices=(), **data) -> Act
 
 
 @transaction.atomic
-def action_update(*, action: Action, user, target_offices=None, **data) -> Action:
+def action_update(*, action: Action, user, target_offices=None, target_list=_NO_LIST, **data) -> Action:
     _require_lead(campaign=action.campaign, user=user)
+    if target_list is not _NO_LIST:
+        _check_target_list(campaign=action.campaign, target_list=target_list)
+        action.target_list = target_list
     for name in ACTION_FIELDS:
         if name in data:
             setattr(action, name, _clean_roles(data[name]) if name == "target_roles" else data[name])
@@ -184,8 +197,8 @@ def campaign_publish(*, campaign: Campaign, user) -> Campaign:
     actions = list(campaign.actions.prefetch_related("target_offices"))
     if not actions:
         raise ValidationError(_("Add at least one action before publishing."))
-    if any(not a.target_roles and not a.target_offices.all() for a in actions):
-        raise ValidationError(_("Every action needs a target: pick office roles or fixed offices."))
+    if any(not a.target_roles and not a.target_offices.all() and a.target_list_id is None for a in actions):
+        raise ValidationError(_("Every action needs a target: pick office roles, fixed offices or a target list."))
     unknown = action_unknown_placeholders(actions=actions)
     if unknown:
         # Volunteers would read the brackets as written: the lead edits them away first.

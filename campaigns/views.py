@@ -358,7 +358,12 @@ def action_edit(request, slug, action_id):
 
 def _action_form(request, campaign, action):
     next_position = (campaign.actions.count() or 0) + 1
-    form = ActionForm(request.POST or None, instance=action, initial=None if action else {"position": next_position})
+    form = ActionForm(
+        request.POST or None,
+        instance=action,
+        initial=None if action else {"position": next_position},
+        chapter=campaign.chapter,
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         offices = data.pop("target_offices")

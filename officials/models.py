@@ -54,6 +54,9 @@ class OfficeRole(models.TextChoices):
     STATE_UPPER = "state_upper", _("State Senator")
     STATE_LOWER = "state_lower", _("State Representative")
     ORGANISATION = "organisation", _("Organisation")
+    # A person on a chapter's own target list (a city council member, a sheriff): the list, its
+    # ZIPs and districts live in the targetlists app; the office makes calls count like any other.
+    LIST_TARGET = "list_target", _("Target list member")
 
 
 _OFFICE_ROLE_PLURALS = {
@@ -65,6 +68,7 @@ _OFFICE_ROLE_PLURALS = {
     OfficeRole.STATE_UPPER: _("State Senators"),
     OfficeRole.STATE_LOWER: _("State Representatives"),
     OfficeRole.ORGANISATION: _("Organisations"),
+    OfficeRole.LIST_TARGET: _("Target list members"),
 }
 
 
@@ -78,6 +82,10 @@ def office_role_label(*, role: str, count: int = 1) -> str:
 class OfficeQuerySet(models.QuerySet):
     def organisations(self):
         return self.filter(role=OfficeRole.ORGANISATION)
+
+    def public(self):
+        """Offices anyone may look up: not the members of a chapter's own target list."""
+        return self.exclude(role=OfficeRole.LIST_TARGET)
 
 
 class Office(models.Model):
@@ -98,7 +106,7 @@ class Office(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["role", "division", "seat"],
-                condition=~Q(role="organisation"),
+                condition=~Q(role__in=["organisation", "list_target"]),
                 name="office_unique_seat",
             )
         ]
@@ -142,6 +150,10 @@ class Office(models.Model):
                 }
             )
         return str(_("the office of %(title)s") % {"title": self.name or self.title})
+
+    @property
+    def is_list_target(self) -> bool:
+        return self.role == OfficeRole.LIST_TARGET
 
     @property
     def chamber(self) -> str:

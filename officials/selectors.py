@@ -38,6 +38,7 @@ ROLE_ORDER = [
     OfficeRole.STATE_UPPER,
     OfficeRole.STATE_LOWER,
     OfficeRole.ORGANISATION,
+    OfficeRole.LIST_TARGET,
 ]
 
 
@@ -336,16 +337,17 @@ def _entries_for_state_and_districts(*, state, districts, token: str) -> list[Of
 
 
 def office_list():
-    """Active offices, for the API list; callers turn a page of them into entries with office_entries."""
+    """Active public offices (no chapter's target list), for the API list; callers turn a page of them into entries with office_entries."""
     return (
-        Office.objects.filter(is_active=True)
+        Office.objects.public()
+        .filter(is_active=True)
         .select_related("division")
         .order_by("role", "division__ocd_id", "seat", "pk")
     )
 
 
 def office_entry(*, office_id: int) -> OfficialEntry | None:
-    entries = _entries_for_offices(Office.objects.filter(pk=office_id))
+    entries = _entries_for_offices(Office.objects.public().filter(pk=office_id))
     return entries[0] if entries else None
 
 

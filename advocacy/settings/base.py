@@ -122,7 +122,7 @@ THIRD_PARTY_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
 ]
-LOCAL_APPS = ["accounts", "officials", "campaigns", "tallies", "reminders", "rally", "advocacy"]
+LOCAL_APPS = ["accounts", "officials", "targetlists", "campaigns", "tallies", "reminders", "rally", "advocacy"]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
@@ -403,6 +403,10 @@ INVITATIONS_PER_CHAPTER_PER_DAY = env.int("INVITATIONS_PER_CHAPTER_PER_DAY", def
 INVITATIONS_PER_LEAD_PER_DAY = env.int("INVITATIONS_PER_LEAD_PER_DAY", default=500)
 # A caller may move to another state (a ZIP there) once in this many days; staff can override.
 STATE_MOVE_INTERVAL_DAYS = env.int("STATE_MOVE_INTERVAL_DAYS", default=30)
+# A chapter's own target lists (targetlists/): rows a list, lists a chapter, bytes a CSV file.
+TARGET_LIST_MAX_ROWS = env.int("TARGET_LIST_MAX_ROWS", default=2000)
+TARGET_LISTS_PER_CHAPTER = env.int("TARGET_LISTS_PER_CHAPTER", default=20)
+TARGET_LIST_MAX_BYTES = env.int("TARGET_LIST_MAX_BYTES", default=1024 * 1024)
 # Absolute links in reminder emails, e.g. https://calls.example.org (else the Site's domain).
 REMINDERS_BASE_URL = env("REMINDERS_BASE_URL", default="")
 # The weekly digest is split into this many tasks, so workers send in parallel.

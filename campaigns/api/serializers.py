@@ -12,7 +12,7 @@ from advocacy.api.fields import (
     StrictCharField,
     pattern_validator,
 )
-from campaigns.models import Action, Campaign
+from campaigns.models import Action, Campaign, TargetListMode
 from campaigns.rendering import markdown_to_html
 from officials.models import OfficeRole
 from tallies.models import Outcome
@@ -79,6 +79,13 @@ class ActionOutputSerializer(serializers.ModelSerializer):
     voicemail_script = _localized("voicemail_script")
     target_roles = serializers.ListField(child=serializers.ChoiceField(choices=OfficeRole.choices))
     target_offices = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    target_list = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True, help_text="The chapter's own target list this action calls, if any."
+    )
+    target_list_mode = serializers.ChoiceField(
+        choices=TargetListMode.choices,
+        help_text='With a target_list: "all" (everyone on it) or "own" (the caller\'s own member, by ZIP).',
+    )
 
     class Meta:
         model = Action
@@ -92,6 +99,8 @@ class ActionOutputSerializer(serializers.ModelSerializer):
             "voicemail_script",
             "target_roles",
             "target_offices",
+            "target_list",
+            "target_list_mode",
         ]
 
 
@@ -159,6 +168,8 @@ class TargetOutputSerializer(serializers.Serializer):
         help_text="not_yet_in_data: an executive office between holders; its own numbers still work.",
     )
     is_fixed = serializers.BooleanField(help_text="A fixed target, the same for every caller.")
+    title = serializers.CharField(help_text="The office's title in the response's language.")
+    district = serializers.CharField(help_text='A target list member\'s district ("Ward 7"); "" for other offices.')
     phones = PhoneOutputSerializer(source="entry.phones", many=True)
     contact_form = serializers.SerializerMethodField()
     script = serializers.CharField(source="script.text", help_text="The script filled in for this official.")
@@ -180,6 +191,12 @@ class TargetOutputSerializer(serializers.Serializer):
         return list(dict.fromkeys(obj.script.unknown + obj.voicemail.unknown))
 
 
+class ListChoiceOutputSerializer(serializers.Serializer):
+    office = serializers.IntegerField(source="office.pk")
+    name = serializers.CharField(source="person.name", allow_null=True, default=None)
+    district = serializers.CharField()
+
+
 class ActionTargetsOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="action.pk")
     position = serializers.IntegerField(source="action.position")
@@ -191,6 +208,14 @@ class ActionTargetsOutputSerializer(serializers.Serializer):
     )
     done_count = serializers.IntegerField(help_text="Targets you have logged a call (or letter) for.")
     targets = TargetOutputSerializer(many=True)
+    list_needs_zip = serializers.BooleanField(
+        help_text="The action calls your own member of a target list, and we need your ZIP code to find them."
+    )
+    list_choices = ListChoiceOutputSerializer(
+        many=True,
+        help_text="Several members of the target list represent your ZIP: every one is in `targets`; pick yours "
+        "on the call page to see only them.",
+    )
 
 
 class CampaignTargetsOutputSerializer(serializers.Serializer):

@@ -24,6 +24,7 @@ from .rules import (
     TooManyCallsToOffice,
     call_request_hash,
     call_rule_violation,
+    caller_list_office_ids,
     caller_office_ids,
     current_holder_query,
     first_chapter_query,
@@ -100,6 +101,16 @@ def call_log_create_batch(*, user, items: list) -> list[BatchResult]:
             mine.append(caller_office_ids(user=user))
         return mine[0]
 
+    list_members: dict[int, frozenset[int] | None] = {}  # per action with a target list, looked up once
+
+    def list_offices_for(action):
+        def lookup():
+            if action.pk not in list_members:
+                list_members[action.pk] = caller_list_office_ids(user=user, action=action)
+            return list_members[action.pk]
+
+        return lookup
+
     # The per-office limit's locks, then the caller's recent calls, then the INSERT, in one
     # transaction: a single call or another batch racing this one waits for it, then counts its
     # rows (tallies.sql.writes.per_office_lock).
@@ -133,6 +144,7 @@ def call_log_create_batch(*, user, items: list) -> list[BatchResult]:
                     fixed_targets=fixed_targets,
                     member_of=member_of,
                     caller_offices=caller_offices,
+                    list_offices_for=list_offices_for,
                 )
             campaign, action, office, error = known
             if error is None and item.contact_point and (item.contact_point, office.id) not in phones:
@@ -220,7 +232,9 @@ def call_log_create_batch(*, user, items: list) -> list[BatchResult]:
     return results
 
 
-def _check_target(item, *, campaigns, actions, offices, fixed_targets, member_of, caller_offices) -> tuple:
+def _check_target(
+    item, *, campaigns, actions, offices, fixed_targets, member_of, caller_offices, list_offices_for
+) -> tuple:
     """(campaign, action, office, None) when an item to this target passes the rules, else (.., error dict)."""
     campaign = campaigns.get(item.campaign)
     action = actions.get(item.action)
@@ -241,6 +255,7 @@ def _check_target(item, *, campaigns, actions, offices, fixed_targets, member_of
             is_fixed_target=lambda: (action.id, office.id) in fixed_targets,
             is_member=lambda: campaign.chapter_id in member_of,
             caller_offices=caller_offices,
+            list_offices=list_offices_for(action),
         )
     return campaign, action, office, None if violation is None else _item_error(violation)
 

@@ -24,6 +24,7 @@ from .rules import (
     TooManyCallsToOffice,
     call_request_hash,
     call_rule_violation,
+    caller_list_office_ids,
     caller_office_ids,
     first_chapter_query,
     max_calls_per_office,
@@ -74,6 +75,7 @@ def call_log_create(
         is_fixed_target=lambda: action.target_offices.filter(pk=office.pk).exists(),
         is_member=lambda: Membership.objects.filter(user=user, chapter_id=campaign.chapter_id).exists(),
         caller_offices=caller_offices or (lambda: caller_office_ids(user=user)),
+        list_offices=lambda: caller_list_office_ids(user=user, action=action),
     )
     if violation is not None:
         raise violation

@@ -16,8 +16,9 @@ from accounts.models import Membership
 from advocacy.errors import ApplicationError, LimitReached, Unprocessable
 from campaigns.errors import CampaignNotFound
 from campaigns.models import Action, Campaign
-from officials.models import Office, Term
+from officials.models import Office, OfficeRole, Term
 from officials.selectors import office_ids_for_caller
+from targetlists.selectors import MODE_OWN, list_has_office, list_office_ids_for_caller
 
 from ..call_input import MAX_NOTE_LENGTH, OUTCOMES_BY_KIND, outcome_fits
 from ..models import CallLog, Outcome
@@ -69,6 +70,15 @@ def caller_office_ids(*, user) -> frozenset[int] | None:
     )
 
 
+def caller_list_office_ids(*, user, action: Action) -> frozenset[int] | None:
+    """The members of the action's target list this caller may call (None: an "own member" list and no ZIP)."""
+    return list_office_ids_for_caller(
+        target_list_id=action.target_list_id,
+        mode=action.target_list_mode,
+        zip_code=getattr(user, "zip_code", "") or "",
+    )
+
+
 def call_request_hash(*, campaign_id, action_id, office_id, outcome, note) -> str:
     material = f"{campaign_id}|{action_id}|{office_id}|{outcome}|{note}"
     return hashlib.sha256(material.encode()).hexdigest()
@@ -116,6 +126,7 @@ def call_rule_violation(
     is_fixed_target,
     is_member,
     caller_offices,
+    list_offices=lambda: frozenset(),
 ) -> Exception | None:
     """The rules every logged call obeys, or None. Shared by call_log_create and call_log_create_batch.
 
@@ -124,7 +135,9 @@ def call_rule_violation(
     target (the Department of Justice) is open to everyone; an office targeted by role only to
     its constituents: `caller_offices()` is the set of the caller's own offices, None when the
     caller has no ZIP. `note` is the stripped note. The per-office limit is checked where the
-    call is written (it needs the calls already stored).
+    call is written (it needs the calls already stored). A member of a chapter's target list is
+    a target of an action that names the list: `list_offices()` is the members this caller may
+    call (caller_list_office_ids), so "own member" actions keep the constituent rule.
     """
     if action.campaign_id != campaign.pk:
         return ValidationError({"action": _("This action belongs to another campaign.")})
@@ -144,7 +157,24 @@ def call_rule_violation(
                 % {"outcomes": ", ".join(sorted(OUTCOMES_BY_KIND[action.kind]))}
             }
         )
-    if office.role in action.target_roles:
+    if office.role == OfficeRole.LIST_TARGET and action.target_list_id is not None:
+        mine = list_offices()
+        if (mine is None or office.pk not in mine) and not is_fixed_target():
+            if mine is None:
+                return ZipCodeRequired()
+            if action.target_list_mode == MODE_OWN and list_has_office(
+                target_list_id=action.target_list_id, office_id=office.pk
+            ):
+                return ValidationError(
+                    {
+                        "office": _(
+                            "This person on the list does not represent the ZIP code on your profile: "
+                            "calls count only from their constituents."
+                        )
+                    }
+                )
+            return ValidationError({"office": _("This office is not a target of this action.")})
+    elif office.role in action.target_roles:
         mine = caller_offices()
         if (mine is None or office.pk not in mine) and not is_fixed_target():
             if mine is None:

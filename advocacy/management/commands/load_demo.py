@@ -33,9 +33,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         from advocacy.demo_history import demo_history_load
+        from campaigns.demo import campaign_list_demo_create
         from campaigns.services import campaign_demo_create
         from officials.services import officials_load_demo
         from tallies.rollups import rollup_calls
+        from targetlists.demo import target_list_demo_create
 
         officials_load_demo(data_dir=settings.OFFICIALS_DATA_DIR, stdout=self.stdout)
         with transaction.atomic():
@@ -67,6 +69,9 @@ class Command(BaseCommand):
                 )
                 EmailAddress.objects.create(user=admin, email=admin.email, verified=True, primary=True)
             campaign = campaign_demo_create(chapter=None)
+            # The chapter's own target list (made-up aldermen, 555 numbers) and a campaign that calls it.
+            aldermen = target_list_demo_create(chapter=chapter)
+            list_campaign = campaign_list_demo_create(chapter=chapter, target_list=aldermen)
             history = demo_history_load(chapter=chapter, campaign=campaign, callers=callers)
         rollup_calls(wait=True)
         if history.created:
@@ -75,6 +80,10 @@ class Command(BaseCommand):
             )
 
         self.stdout.write(self.style.SUCCESS(f"Demo campaign: /campaigns/{campaign.slug}/"))
+        self.stdout.write(
+            f"Target list demo (sample data, 555 numbers): /campaigns/{list_campaign.slug}/ and "
+            f"/chapters/{chapter.slug}/target-lists/"
+        )
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for email, name, role, _zip in DEMO_USERS:
             self.stdout.write(f"  {email:28} {name} ({role} of {chapter.name})")
