@@ -110,6 +110,7 @@ CALLER_PROMPTS = [
     (_keys("YOUR EMAIL"), _("(your email address)")),
     (OFFICIAL_NAME | OFFICIAL_LAST_NAME, _("(the official's name)")),
     (OFFICIAL_TITLE, _("(the official's title)")),
+    (DISTRICT, _("(the district)")),
 ]  # fmt: skip
 ROLE_PROMPTS = {
     OfficeRole.ATTORNEY_GENERAL: _("your attorney general"),

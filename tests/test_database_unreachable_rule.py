@@ -9,6 +9,7 @@ import pytest
 from django.db import InterfaceError, OperationalError
 
 from advocacy.db import UNREACHABLE_MESSAGE, UNREACHABLE_RETRY_AFTER_SECONDS, database_unreachable
+from tests.bodies import same_answer
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +57,7 @@ def test_the_api_answers_503_only_when_the_database_is_unreachable(token_client,
 
     if sqlstate is None:
         assert response.status_code == 503
-        assert response.json()["error"] == {"code": "service_unavailable", "message": str(UNREACHABLE_MESSAGE)}
+        assert same_answer(response)["error"] == {"code": "service_unavailable", "message": str(UNREACHABLE_MESSAGE)}
         assert response["Retry-After"] == str(UNREACHABLE_RETRY_AFTER_SECONDS)
     else:
         assert response.status_code == 500

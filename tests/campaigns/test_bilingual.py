@@ -179,7 +179,8 @@ def test_api_error_messages_are_in_spanish_for_accept_language_es(api, volunteer
     missing = api.get("/api/v1/campaigns/no-such-campaign/", headers=ES).json()
     assert missing["error"]["message"] == "No encontrado."
     no_zip = api.get(f"/api/v1/campaigns/{demo.slug}/targets/", headers=ES).json()
-    assert no_zip["error"]["fields"]["zip"] == ["Indica un código postal o guarda el tuyo en tu perfil."]
+    assert no_zip["error"]["code"] == "zip_required"
+    assert no_zip["error"]["message"] == "Indica un código postal o guarda el tuyo en tu perfil."
     anonymous = client.get("/api/v1/campaigns/", headers=ES).json()
     assert anonymous["error"]["message"] == "Las credenciales de autenticación no se proveyeron."
 

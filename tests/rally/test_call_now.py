@@ -242,7 +242,9 @@ def test_the_preview_warns_outside_eight_to_eight_chapter_time(
     assert ('id="call-now-hours"' in body) is warned
     if warned:
         local = utc.astimezone(chapter.zone).strftime("%H:%M")
-        assert f"It is {local} in America/Chicago" in body
+        from accounts.time_zones import zone_display_name
+
+        assert f"It is {local} in {zone_display_name('America/Chicago')}" in body
 
 
 def test_progress_counts_the_calls_recipients_made_since_the_message(

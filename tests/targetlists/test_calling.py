@@ -249,7 +249,7 @@ def test_district_placeholder_for_a_representative_and_for_nobody():
     entry = OfficialEntry(office=office, person=None, term=None)
     assert render_script("In [DISTRICT].", official=entry).text == "In Missouri's 1st district."
     rendered = render_script("In [DISTRICT].")
-    assert rendered.text == "In [DISTRICT]."
+    assert rendered.text == "In (the district)."  # a prompt, never the raw brackets
     assert rendered.unfilled == ["[DISTRICT]"]
 
 
