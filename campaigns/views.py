@@ -18,7 +18,7 @@ from tallies.rate_limits import calls_rate_allows_user
 from tallies.selectors import next_number_advice, tally_answer_rates
 from tallies.services import IdempotencyKeyReused, call_log_create
 
-from . import selectors, services, visitor
+from . import authoring, selectors, services, visitor
 from .forms import ActionForm, CallLogForm, CampaignCreateForm, CampaignForm, LocationForm, ReplyForm
 from .models import Action, Campaign, Reply
 
@@ -299,7 +299,7 @@ def campaign_manage(request):
     return render(
         request,
         "campaigns/campaign_manage.html",
-        {"campaigns": selectors.campaign_list_managed(user=request.user), "chapters": chapters},
+        {"campaigns": authoring.campaign_list_managed(user=request.user), "chapters": chapters},
     )
 
 
@@ -402,7 +402,7 @@ def campaign_preview(request, slug):
         "campaigns/campaign_preview.html",
         {
             "campaign": campaign,
-            "previews": selectors.campaign_preview(campaign=campaign, user=request.user),
+            "previews": authoring.campaign_preview(campaign=campaign, user=request.user),
             "unknown_placeholders": services.action_unknown_placeholders(actions=campaign.actions.all()),
         },
     )

@@ -8,6 +8,7 @@ a second beat never sends the same one twice.
 from .call_days import call_day_schedule, call_days_send_emails
 from .call_now import call_now_create, call_now_fail, call_now_send, call_now_unsubscribe
 from .common import RallyError
+from .invitation_emails import invitation_limit_alert_send, invitations_send
 from .invitations import (
     INVITATION_VALID_FOR,
     MAX_INVITATIONS,
@@ -18,10 +19,8 @@ from .invitations import (
     invitation_accept,
     invitation_check,
     invitation_check_invitee,
-    invitation_limit_alert_send,
     invitation_revoke,
     invitations_create,
-    invitations_send,
     invitations_void_for_chapter,
 )
 

@@ -1,11 +1,13 @@
 from django.conf import settings
 from rest_framework import serializers
 
+from advocacy.api.fields import StrictBooleanField, StrictCharField
+
 from ..rows import MAX_LENGTHS, REQUIRED
 
 
 def _row_field(name: str):
-    return serializers.CharField(
+    return StrictCharField(
         required=name in REQUIRED,
         allow_blank=name not in REQUIRED,
         max_length=MAX_LENGTHS[name],
@@ -60,23 +62,23 @@ def _rows_field(*, required: bool = True):
 
 
 class TargetListCreateInputSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=200, help_text="Unique within the chapter.")
+    name = StrictCharField(max_length=200, help_text="Unique within the chapter.")
     rows = _rows_field()
-    dry_run = serializers.BooleanField(
+    dry_run = StrictBooleanField(
         default=False, help_text="Check the rows and answer with the preview (200), writing nothing."
     )
 
 
 class TargetListUpdateInputSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=200)
+    name = StrictCharField(max_length=200)
     rows = _rows_field()
-    dry_run = serializers.BooleanField(default=False, help_text="Preview the re-import (200), writing nothing.")
+    dry_run = StrictBooleanField(default=False, help_text="Preview the re-import (200), writing nothing.")
 
 
 class TargetListPartialUpdateInputSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=200, required=False)
+    name = StrictCharField(max_length=200, required=False)
     rows = _rows_field(required=False)
-    dry_run = serializers.BooleanField(default=False, help_text="Preview the re-import (200), writing nothing.")
+    dry_run = StrictBooleanField(default=False, help_text="Preview the re-import (200), writing nothing.")
 
 
 class TargetListOutputSerializer(serializers.Serializer):

@@ -83,7 +83,9 @@ def test_by_keyboard_a_mis_tap_is_undone_and_counts_nowhere(browser, live_server
     check(page, f"{language} undone", findings, csp)
     assert tally_campaign_totals(campaign_ids=[campaign.pk]) == {}
     assert CallLog.objects.counted().filter(user=world["volunteer"]).count() == 0
-    # The card's buttons are back for the real outcome.
+    # The card's form is back for the real outcome: its note first, then the buttons.
+    page.keyboard.press("Tab")
+    assert _active(page, f"#{dom_id} details.note summary")
     page.keyboard.press("Tab")
     assert _active(page, f"#{dom_id} button.outcome-reached")
     assert not findings.problems, findings.report()
