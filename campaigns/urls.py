@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import undo_views, views, visitor_views
+from . import reply_views, undo_views, views, visitor_views
 
 app_name = "campaigns"
 urlpatterns = [
@@ -14,8 +14,8 @@ urlpatterns = [
     path("<slug:slug>/visitor/calls/", visitor_views.visitor_outcome, name="visitor_outcome"),
     path("<slug:slug>/calls/", views.call_log, name="call_log"),
     path("<slug:slug>/calls/<int:call_id>/undo/", undo_views.call_undo, name="call_undo"),
-    path("<slug:slug>/replies/", views.reply_create, name="reply_create"),
-    path("<slug:slug>/replies/<int:reply_id>/hide/", views.reply_hide, name="reply_hide"),
+    path("<slug:slug>/replies/", reply_views.reply_create, name="reply_create"),
+    path("<slug:slug>/replies/<int:reply_id>/hide/", reply_views.reply_hide, name="reply_hide"),
     path("<slug:slug>/edit/", views.campaign_edit, name="edit"),
     path("<slug:slug>/preview/", views.campaign_preview, name="preview"),
     path("<slug:slug>/publish/", views.campaign_publish, name="publish"),

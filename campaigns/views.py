@@ -20,7 +20,7 @@ from tallies.services import IdempotencyKeyReused, call_log_create
 
 from . import authoring, selectors, services, visitor
 from .forms import ActionForm, CallLogForm, CampaignCreateForm, CampaignForm, LocationForm, ReplyForm
-from .models import Action, Campaign, Reply
+from .models import Action, Campaign
 
 CALL_OUTCOMES = [Outcome.REACHED, Outcome.VOICEMAIL, Outcome.BUSY, Outcome.VOICEMAIL_FULL, Outcome.SKIPPED]
 # Without JavaScript, a logged call redirects back to the page; the result waits here for the card's
@@ -244,32 +244,6 @@ def _call_log_redirect(request, campaign, form, call, error):
     if call is not None and selectors.campaign_targets(campaign=campaign, user=request.user).all_done:
         return redirect(f"{url}#campaign-done")  # the last target: the "done" screen
     return redirect(f"{url}#{dom_id}-status")
-
-
-@login_required
-@require_POST
-def reply_create(request, slug):
-    campaign = selectors.campaign_get_visible(slug=slug, user=request.user)
-    form = ReplyForm(request.POST)
-    if form.is_valid():
-        try:
-            services.reply_create(campaign=campaign, user=request.user, body=form.cleaned_data["body"])
-            messages.success(request, _("Thanks: your reply is posted."))
-        except ValidationError as exc:
-            messages.error(request, _error_text(exc))
-    else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-    return redirect(reverse("campaigns:detail", args=[campaign.slug]) + "#replies")
-
-
-@login_required
-@require_POST
-def reply_hide(request, slug, reply_id):
-    campaign = selectors.campaign_get_visible(slug=slug, user=request.user)
-    reply = get_object_or_404(Reply.objects.select_related("campaign__chapter"), pk=reply_id, campaign=campaign)
-    services.reply_hide(reply=reply, user=request.user)
-    messages.success(request, _("The reply is hidden."))
-    return redirect(reverse("campaigns:detail", args=[campaign.slug]) + "#replies")
 
 
 # ------------------------------------------------------------------------------

@@ -16,7 +16,8 @@ urlpatterns: list = [
     path("chapters/<slug:slug>/tally/", ChapterTallyView.as_view(), name="chapter-tally"),
     path("me/impact/", MyImpactView.as_view(), name="my-impact"),
     path("chapters/<slug:slug>/office-report/", OfficeReportView.as_view(), name="office-report"),
-    path("chapters/<slug:slug>/office-report.pdf", OfficeReportPdfView.as_view(), name="office-report-pdf"),
+    # <str:> so that any chapter name reaches the view, which answers a 404 (a non-slug would be redirected).
+    path("chapters/<str:slug>/office-report.pdf", OfficeReportPdfView.as_view(), name="office-report-pdf"),
     path("staff/office-report/", StaffOfficeReportView.as_view(), name="staff-office-report"),
     path("staff/office-report.pdf", StaffOfficeReportPdfView.as_view(), name="staff-office-report-pdf"),
     path("officials/<int:pk>/answer-rates/", AnswerRatesView.as_view(), name="official-answer-rates"),
