@@ -64,10 +64,16 @@ test-sqlite: install-dev
 	env -u DATABASE_URL -u REDIS_URL DJANGO_SETTINGS_MODULE=advocacy.settings.test \
 		$(BIN)/pytest $(SQLITE_TESTS) -m "not postgres and not redis and not browser" $(PYTEST_ARGS)
 
+# No product function over cyclomatic complexity 20 (radon's grade C or better). --ignore names
+# directories xenon never enters, at any depth; --exclude patterns match paths from the top.
+# tests/test_lint_complexity.py reads this line and runs the same check.
+COMPLEXITY_ARGS := --max-absolute C --ignore ".venv,node_modules,migrations" --exclude "tests/*,bench/*,clients/*,var/*" .
+
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/xenon $(COMPLEXITY_ARGS)
 
 format: install-dev
 	$(BIN)/ruff check --fix .

@@ -1,0 +1,111 @@
+"""`make lint`'s complexity gate: no product function over cyclomatic complexity 20 (radon's grade C).
+
+The tests run the Makefile's own xenon arguments (COMPLEXITY_ARGS), read from the Makefile, so the
+gate that is tested is the gate that runs: a function of 21 fails it, one of 20 passes, the excluded
+directories (migrations, tests, bench, .venv, clients, var, node_modules) are left out and nothing else.
+"""
+
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from radon.complexity import cc_visit
+
+ROOT = Path(__file__).resolve().parent.parent
+XENON = Path(sys.executable).with_name("xenon")
+LIMIT = 20
+
+# Until the branch that splits these merges (issue 28, point 5, shared with the call-input and
+# target-list work), the repository's run tolerates exactly these blocks; the test fails once one of
+# them passes, so the allowance is removed rather than left to hide a new offender.
+PENDING_ELSEWHERE = {
+    ("tallies/call_input.py", "_parse_fields"),
+    ("targetlists/services.py", "_import"),
+    ("targetlists/rows.py", "_clean_row"),
+}
+OFFENDER = re.compile(r'block "(?P<path>[^:"]+):\d+ (?P<name>[^"]+)" has a rank of [D-F]')
+
+
+def complexity_args() -> list[str]:
+    makefile = (ROOT / "Makefile").read_text()
+    found = re.search(r"^COMPLEXITY_ARGS := (.+)$", makefile, re.MULTILINE)
+    assert found, "the Makefile defines COMPLEXITY_ARGS for its lint target"
+    assert "$(BIN)/xenon $(COMPLEXITY_ARGS)" in makefile, "make lint runs the gate"
+    return shlex.split(found.group(1))
+
+
+def run_gate(cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([str(XENON), *complexity_args()], cwd=cwd, capture_output=True, text=True, check=False)
+
+
+def module_of_complexity(complexity: int) -> str:
+    """A function whose cyclomatic complexity is exactly `complexity`: one path, plus one per `if`."""
+    branches = "".join(f"    if x == {i}:\n        return {i}\n" for i in range(complexity - 1))
+    source = f"def branchy(x):\n{branches}    return -1\n"
+    assert [f.complexity for f in cc_visit(source)] == [complexity]
+    return source
+
+
+def write(root: Path, relative: str, source: str) -> None:
+    path = root / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(source)
+
+
+def test_a_function_over_the_limit_fails_the_gate(tmp_path):
+    write(tmp_path, "app/services.py", module_of_complexity(LIMIT + 1))
+    result = run_gate(tmp_path)
+    assert result.returncode != 0
+    assert "app/services.py:1 branchy" in result.stderr
+
+
+def test_a_function_at_the_limit_passes_the_gate(tmp_path):
+    write(tmp_path, "app/services.py", module_of_complexity(LIMIT))
+    result = run_gate(tmp_path)
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_method_over_the_limit_fails_the_gate(tmp_path):
+    function = module_of_complexity(LIMIT + 1)
+    method = "class Writer:\n" + "".join(f"    {line}\n" for line in function.replace("(x)", "(self, x)").splitlines())
+    write(tmp_path, "app/writer.py", method)
+    assert run_gate(tmp_path).returncode != 0
+
+
+@pytest.mark.parametrize(
+    "relative",
+    [
+        "app/migrations/0001_initial.py",
+        "tests/test_app.py",
+        "tests/app/test_deep.py",
+        "bench/api_calls.py",
+        ".venv/lib/python3.11/site-packages/dependency.py",
+        "clients/python/generated.py",
+        "clients/typescript/node_modules/package/script.py",
+        "var/cache/anything.py",
+    ],
+)
+def test_the_gate_leaves_out_migrations_tests_bench_and_what_is_not_the_product(tmp_path, relative):
+    write(tmp_path, relative, module_of_complexity(LIMIT + 1))
+    result = run_gate(tmp_path)
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    "relative",
+    ["manage.py", "app/views.py", "app/management/commands/load.py", "tests_support.py", "app/tests_helpers.py"],
+)
+def test_the_gate_reads_everything_else(tmp_path, relative):
+    write(tmp_path, relative, module_of_complexity(LIMIT + 1))
+    assert run_gate(tmp_path).returncode != 0
+
+
+def test_no_product_function_is_over_the_limit():
+    result = run_gate(ROOT)
+    offenders = {(m["path"], m["name"]) for m in OFFENDER.finditer(result.stderr)}
+    assert offenders - PENDING_ELSEWHERE == set(), result.stderr
+    assert PENDING_ELSEWHERE - offenders == set(), "these pass the gate now: remove them from PENDING_ELSEWHERE"
+    assert result.returncode == (1 if offenders else 0), result.stderr
