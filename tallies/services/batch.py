@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import NamedTuple
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -17,7 +19,15 @@ from officials.models import ContactPoint, Office
 from ..call_input import MAX_NOTE_LENGTH, parse_batch_item
 from ..metrics import counted_batch
 from ..models import Source
-from ..sql.writes import caller_calls_since, calls_insert_many, calls_with_keys, per_office_lock, per_office_lock_keys
+from ..sql.writes import (
+    BatchRow,
+    StoredCall,
+    caller_places_left,
+    calls_insert_many,
+    calls_with_keys,
+    per_office_lock,
+    per_office_lock_keys,
+)
 from .nudge import rollup_nudge
 from .rules import (
     IdempotencyKeyReused,
@@ -73,191 +83,261 @@ def call_log_create_batch(*, user, items: list) -> list[BatchResult]:
             parsed[index] = parse_batch_item(raw)
         except ValidationError as exc:
             results[index] = BatchResult("error", error=_item_error(exc))
+    loaded = _Loaded.load(user=user, items=parsed.values())
 
-    values = parsed.values()
-    campaigns = {c.slug: c for c in Campaign.objects.filter(slug__in={i.campaign for i in values})}
-    actions = Action.objects.in_bulk({i.action for i in values})
-    offices = Office.objects.in_bulk({i.office for i in values})
-    # The numbers said, each checked against its office: one query for the batch.
-    phones = set(
-        ContactPoint.objects.filter(
-            pk__in={i.contact_point for i in values if i.contact_point}, kind=ContactPoint.Kind.PHONE
-        ).values_list("pk", "office_id")
-    )
-    fixed_targets = set(
-        Action.target_offices.through.objects.filter(action_id__in=actions).values_list("action_id", "office_id")
-    )
-    chapters = list(first_chapter_query(user_id=user.pk).values_list("chapter_id", flat=True))
-    member_of = set(chapters)
-    holders: dict[int, int] = {}
-    # The same ordering as the one-call path, the first term per office wins.
-    for office_id, person_id in current_holder_query(office_id__in=offices).values_list("office_id", "person_id"):
-        holders.setdefault(office_id, person_id)
-    first_chapter = chapters[0] if chapters else None
-    mine: list = []  # the caller's offices, looked up once when an item needs them
-
-    def caller_offices():
-        if not mine:
-            mine.append(caller_office_ids(user=user))
-        return mine[0]
-
-    list_members: dict[int, frozenset[int] | None] = {}  # per action with a target list, looked up once
-
-    def list_offices_for(action):
-        def lookup():
-            if action.pk not in list_members:
-                list_members[action.pk] = caller_list_office_ids(user=user, action=action)
-            return list_members[action.pk]
-
-        return lookup
-
-    # The per-office limit's locks, then the caller's recent calls, then the INSERT, in one
-    # transaction: a single call or another batch racing this one waits for it, then counts its
-    # rows (tallies.sql.writes.per_office_lock).
+    # The per-office limit's locks, then the caller's stored keys and places left, then the
+    # INSERT, in one transaction: a single call or another batch racing this one waits for it,
+    # then counts its rows (tallies.sql.writes.per_office_lock).
     with transaction.atomic(savepoint=False):
-        per_office_lock(per_office_lock_keys(user_id=user.pk, pairs={(i.action, i.office) for i in values}))
-        now = timezone.now()  # after the locks: a call that waited is counted from when it is written
-        # Keys this caller used before (a batch sent again): duplicates, which take nothing from the limit.
-        stored = calls_with_keys(user_id=user.pk, keys={i.idempotency_key for i in values})
-        limit = max_calls_per_office()
-        recent: dict[tuple[int, int], int] = {}
-        # The caller's own calls of the window, not every call to these offices: a few rows, whatever
-        # the offices' share of the table.
-        # Weights: an undo row is -1, so an undone call frees its place.
-        for action_id, office_id, weight in caller_calls_since(user_id=user.pk, start=per_office_window_start(now)):
-            recent[action_id, office_id] = recent.get((action_id, office_id), 0) + weight
-        new_rows: dict[str, tuple[int, tuple]] = {}  # key -> (index of its first item, row in BATCH_COLUMNS order)
-        repeats: list[tuple[int, str]] = []  # later items repeating a key first seen in this batch
-        # The items of a batch mostly repeat a few (campaign, action, office, outcome): each such
-        # target is checked once, and each distinct call hashed once.
-        checked: dict[tuple, tuple] = {}
-        hashes: dict[tuple, str] = {}
+        per_office_lock(per_office_lock_keys(user_id=user.pk, pairs={(i.action, i.office) for i in parsed.values()}))
+        pending = _Pending.start(loaded, keys={i.idempotency_key for i in parsed.values()})
         for index, item in parsed.items():
-            target = (item.campaign, item.action, item.office, item.outcome, len(item.note) > MAX_NOTE_LENGTH)
-            known = checked.get(target)
-            if known is None:
-                known = checked[target] = _check_target(
-                    item,
-                    campaigns=campaigns,
-                    actions=actions,
-                    offices=offices,
-                    fixed_targets=fixed_targets,
-                    member_of=member_of,
-                    caller_offices=caller_offices,
-                    list_offices_for=list_offices_for,
-                )
-            campaign, action, office, error = known
-            if error is None and item.contact_point and (item.contact_point, office.id) not in phones:
-                message = _("That number is not one of this office's.")
-                error = error_body("validation_error", message, {"contact_point": [message]})["error"]
-            if error is not None:
-                results[index] = BatchResult("error", error=error)
-                continue
-            call = (campaign.id, action.id, office.id, item.outcome, item.note)
-            request_hash = hashes.get(call)
-            if request_hash is None:
-                request_hash = hashes[call] = call_request_hash(
-                    campaign_id=campaign.id,
-                    action_id=action.id,
-                    office_id=office.id,
-                    outcome=item.outcome,
-                    note=item.note,
-                )
-            key = item.idempotency_key
-            if key in new_rows:
-                if new_rows[key][1][_HASH_COLUMN] == request_hash:
-                    repeats.append((index, key))
-                else:
-                    results[index] = BatchResult("error", error=_item_error(IdempotencyKeyReused()))
-                continue
-            if key in stored:
-                first_id, first_hash = stored[key]
-                results[index] = (
-                    BatchResult("duplicate", id=first_id)
-                    if first_hash == request_hash
-                    else BatchResult("error", error=_item_error(IdempotencyKeyReused()))
-                )
-                continue
-            pair = (action.id, office.id)
-            if recent.get(pair, 0) >= limit:
-                results[index] = BatchResult("error", error=_item_error(TooManyCallsToOffice()))
-                continue
-            recent[pair] = recent.get(pair, 0) + 1
-            new_rows[key] = (
-                index,
-                (
-                    user.pk,
-                    campaign.id,
-                    action.id,
-                    office.id,
-                    holders.get(office.id),
-                    item.outcome,
-                    campaign.chapter_id if campaign.chapter_id is not None else first_chapter,
-                    Source.BATCH.value,
-                    key,
-                    request_hash,
-                    item.client_timestamp,
-                    now,
-                    item.note,
-                    item.contact_point,
-                    item.share_note,
-                    item.sign_note,
-                ),
-            )
-
-        inserted = {}
-        if new_rows:
-            # A key stored meanwhile by a concurrent request inserts nothing (ON CONFLICT DO NOTHING);
-            # it is then looked up to tell a duplicate (same call) from a reused key (another call).
-            inserted = calls_insert_many([row for _, row in new_rows.values()])
-            if inserted:
-                transaction.on_commit(rollup_nudge)
-    if new_rows:
-        lost = [key for key in new_rows if key not in inserted]
-        existing = calls_with_keys(user_id=user.pk, keys=lost)
-        for key, (index, row) in new_rows.items():
-            if key in inserted:
-                results[index] = BatchResult("created", id=inserted[key])
-            elif key in existing and existing[key][1] == row[_HASH_COLUMN]:
-                results[index] = BatchResult("duplicate", id=existing[key][0])
-            else:
-                results[index] = BatchResult("error", error=_item_error(IdempotencyKeyReused()))
-    for index, key in repeats:
-        first = results[new_rows[key][0]]
-        results[index] = (
-            BatchResult("duplicate", id=first.id)
-            if first.status != "error"
-            else BatchResult("error", error=first.error)
-        )
+            results[index] = pending.add(index, item)
+        inserted = pending.insert()
+    pending.settle(results, inserted)
     return results
 
 
-def _check_target(
-    item, *, campaigns, actions, offices, fixed_targets, member_of, caller_offices, list_offices_for
-) -> tuple:
-    """(campaign, action, office, None) when an item to this target passes the rules, else (.., error dict)."""
-    campaign = campaigns.get(item.campaign)
-    action = actions.get(item.action)
-    office = offices.get(item.office)
-    if campaign is None:
-        violation = CampaignNotFound()
-    elif action is None or action.campaign_id != campaign.id:
-        violation = ValidationError({"action": [_("No such action in this campaign.")]})
-    elif office is None:
-        violation = ValidationError({"office": [_("No such office.")]})
-    else:
-        violation = call_rule_violation(
-            campaign=campaign,
-            action=action,
-            office=office,
-            outcome=item.outcome,
-            note=item.note,
-            is_fixed_target=lambda: (action.id, office.id) in fixed_targets,
-            is_member=lambda: campaign.chapter_id in member_of,
-            caller_offices=caller_offices,
-            list_offices=list_offices_for(action),
+class _Target(NamedTuple):
+    """A checked (campaign, action, office, outcome): the rows, and the item error when the rules refuse it."""
+
+    campaign: Campaign | None
+    action: Action | None
+    office: Office | None
+    error: dict | None
+
+
+@dataclass
+class _Loaded:
+    """What a batch's items are checked against, loaded once for the whole batch (a few queries whatever its size)."""
+
+    user: object
+    campaigns: dict[str, Campaign]
+    actions: dict[int, Action]
+    offices: dict[int, Office]
+    phones: set[tuple[int, int]]  # (contact point, office) of the numbers said
+    fixed_targets: set[tuple[int, int]]  # (action, office)
+    member_of: set[int]
+    first_chapter: int | None
+    holders: dict[int, int]  # office -> person
+    # Looked up only when an item needs them, once: the caller's offices, and per action with a
+    # target list the members this caller may call.
+    mine: list = field(default_factory=list)
+    list_members: dict[int, frozenset[int] | None] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, *, user, items) -> _Loaded:
+        actions = Action.objects.in_bulk({i.action for i in items})
+        offices = Office.objects.in_bulk({i.office for i in items})
+        chapters = list(first_chapter_query(user_id=user.pk).values_list("chapter_id", flat=True))
+        holders: dict[int, int] = {}
+        # The same ordering as the one-call path, the first term per office wins.
+        for office_id, person_id in current_holder_query(office_id__in=offices).values_list("office_id", "person_id"):
+            holders.setdefault(office_id, person_id)
+        return cls(
+            user=user,
+            campaigns={c.slug: c for c in Campaign.objects.filter(slug__in={i.campaign for i in items})},
+            actions=actions,
+            offices=offices,
+            # The numbers said, each checked against its office: one query for the batch.
+            phones=set(
+                ContactPoint.objects.filter(
+                    pk__in={i.contact_point for i in items if i.contact_point}, kind=ContactPoint.Kind.PHONE
+                ).values_list("pk", "office_id")
+            ),
+            fixed_targets=set(
+                Action.target_offices.through.objects.filter(action_id__in=actions).values_list(
+                    "action_id", "office_id"
+                )
+            ),
+            member_of=set(chapters),
+            first_chapter=chapters[0] if chapters else None,
+            holders=holders,
         )
-    return campaign, action, office, None if violation is None else _item_error(violation)
+
+    def caller_offices(self):
+        if not self.mine:
+            self.mine.append(caller_office_ids(user=self.user))
+        return self.mine[0]
+
+    def list_offices_for(self, action):
+        def lookup():
+            if action.pk not in self.list_members:
+                self.list_members[action.pk] = caller_list_office_ids(user=self.user, action=action)
+            return self.list_members[action.pk]
+
+        return lookup
+
+    def check_target(self, item) -> _Target:
+        """The rules of call_rule_violation for an item to this target, with the batch's own lookups."""
+        campaign = self.campaigns.get(item.campaign)
+        action = self.actions.get(item.action)
+        office = self.offices.get(item.office)
+        if campaign is None:
+            violation = CampaignNotFound()
+        elif action is None or action.campaign_id != campaign.id:
+            violation = ValidationError({"action": [_("No such action in this campaign.")]})
+        elif office is None:
+            violation = ValidationError({"office": [_("No such office.")]})
+        else:
+            violation = call_rule_violation(
+                campaign=campaign,
+                action=action,
+                office=office,
+                outcome=item.outcome,
+                note=item.note,
+                is_fixed_target=lambda: (action.id, office.id) in self.fixed_targets,
+                is_member=lambda: campaign.chapter_id in self.member_of,
+                caller_offices=self.caller_offices,
+                list_offices=self.list_offices_for(action),
+            )
+        return _Target(campaign, action, office, None if violation is None else _item_error(violation))
 
 
-_HASH_COLUMN = 9  # request_hash in tallies.sql.writes.BATCH_COLUMNS
+class _NewRow(NamedTuple):
+    index: int  # of the first item with this key
+    row: BatchRow
+
+
+@dataclass
+class _Pending:
+    """The batch's new rows, built item by item inside the transaction, and what each item's fate depends on.
+
+    `stored`: the calls under the keys this caller used before (a batch sent
+    again: duplicates, which take nothing from the limit). `places`: the places the per-office
+    limit leaves per (action, office), read with the single call's rule (caller_places_left)
+    and taken by this batch's items as they come.
+    """
+
+    loaded: _Loaded
+    now: datetime
+    stored: dict[str, StoredCall]
+    places: dict[tuple[int, int], int]
+    new_rows: dict[str, _NewRow] = field(default_factory=dict)
+    repeats: list[tuple[int, str]] = field(default_factory=list)  # later items repeating a key of this batch
+    # The items of a batch mostly repeat a few (campaign, action, office, outcome): each such
+    # target is checked once, and each distinct call hashed once.
+    checked: dict[tuple, _Target] = field(default_factory=dict)
+    hashes: dict[tuple, str] = field(default_factory=dict)
+
+    @classmethod
+    def start(cls, loaded: _Loaded, *, keys: set[str]) -> _Pending:
+        user_id = loaded.user.pk
+        now = timezone.now()  # after the locks: a call that waited is counted from when it is written
+        return cls(
+            loaded=loaded,
+            now=now,
+            stored=calls_with_keys(user_id=user_id, keys=keys),
+            places=caller_places_left(
+                user_id=user_id, window_start=per_office_window_start(now), max_calls=max_calls_per_office()
+            ),
+        )
+
+    def add(self, index: int, item) -> BatchResult | None:
+        """The item's result when it is settled now; None when it waits for the INSERT (a new row or a repeat)."""
+        target = self._target(item)
+        error = target.error or self._phone_error(item, target.office)
+        if error is not None:
+            return BatchResult("error", error=error)
+        request_hash = self._request_hash(item, target)
+        key = item.idempotency_key
+        if key in self.new_rows:
+            if self.new_rows[key].row.request_hash != request_hash:
+                return BatchResult("error", error=_item_error(IdempotencyKeyReused()))
+            self.repeats.append((index, key))
+            return None
+        if key in self.stored:
+            return _replayed(self.stored[key], request_hash)
+        if not self._take_place((target.action.id, target.office.id)):
+            return BatchResult("error", error=_item_error(TooManyCallsToOffice()))
+        self.new_rows[key] = _NewRow(index, self._row(item, target, request_hash))
+        return None
+
+    def _target(self, item) -> _Target:
+        target = (item.campaign, item.action, item.office, item.outcome, len(item.note) > MAX_NOTE_LENGTH)
+        if target not in self.checked:
+            self.checked[target] = self.loaded.check_target(item)
+        return self.checked[target]
+
+    def _phone_error(self, item, office) -> dict | None:
+        if not item.contact_point or (item.contact_point, office.id) in self.loaded.phones:
+            return None
+        message = _("That number is not one of this office's.")
+        return error_body("validation_error", message, {"contact_point": [message]})["error"]
+
+    def _request_hash(self, item, target: _Target) -> str:
+        call = (target.campaign.id, target.action.id, target.office.id, item.outcome, item.note)
+        if call not in self.hashes:
+            self.hashes[call] = call_request_hash(
+                campaign_id=target.campaign.id,
+                action_id=target.action.id,
+                office_id=target.office.id,
+                outcome=item.outcome,
+                note=item.note,
+            )
+        return self.hashes[call]
+
+    def _take_place(self, pair: tuple[int, int]) -> bool:
+        """One of the pair's places for this item; False when the per-office limit has none left."""
+        left = self.places.get(pair, max_calls_per_office())
+        if left <= 0:
+            return False
+        self.places[pair] = left - 1
+        return True
+
+    def _row(self, item, target: _Target, request_hash: str) -> BatchRow:
+        campaign, office = target.campaign, target.office
+        return BatchRow(
+            user_id=self.loaded.user.pk,
+            campaign_id=campaign.id,
+            action_id=target.action.id,
+            office_id=office.id,
+            person_id=self.loaded.holders.get(office.id),
+            outcome=item.outcome,
+            chapter_id=campaign.chapter_id if campaign.chapter_id is not None else self.loaded.first_chapter,
+            source=Source.BATCH.value,
+            idempotency_key=item.idempotency_key,
+            request_hash=request_hash,
+            client_timestamp=item.client_timestamp,
+            created_at=self.now,
+            note=item.note,
+            contact_point_id=item.contact_point,
+            share_note=item.share_note,
+            sign_note=item.sign_note,
+        )
+
+    def insert(self) -> dict[str, int]:
+        """Write the new rows in one INSERT; {key: id} of those written."""
+        if not self.new_rows:
+            return {}
+        # A key stored meanwhile by a concurrent request inserts nothing (ON CONFLICT DO NOTHING);
+        # settle() then looks it up to tell a duplicate (same call) from a reused key (another call).
+        inserted = calls_insert_many([new.row for new in self.new_rows.values()])
+        if inserted:
+            transaction.on_commit(rollup_nudge)
+        return inserted
+
+    def settle(self, results: list, inserted: dict[str, int]) -> None:
+        """Fill in the results of the items that waited for the INSERT: its rows, then the repeats of their keys."""
+        if self.new_rows:
+            lost = [key for key in self.new_rows if key not in inserted]
+            existing = calls_with_keys(user_id=self.loaded.user.pk, keys=lost)
+            for key, new in self.new_rows.items():
+                if key in inserted:
+                    results[new.index] = BatchResult("created", id=inserted[key])
+                else:
+                    results[new.index] = _replayed(existing.get(key), new.row.request_hash)
+        for index, key in self.repeats:
+            first = results[self.new_rows[key].index]
+            results[index] = (
+                BatchResult("duplicate", id=first.id)
+                if first.status != "error"
+                else BatchResult("error", error=first.error)
+            )
+
+
+def _replayed(stored: StoredCall | None, request_hash: str) -> BatchResult:
+    """An item whose key was stored before: a duplicate of the same call, else the key reused for another."""
+    if stored is not None and stored.request_hash == request_hash:
+        return BatchResult("duplicate", id=stored.id)
+    return BatchResult("error", error=_item_error(IdempotencyKeyReused()))

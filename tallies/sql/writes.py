@@ -8,6 +8,7 @@ import functools
 import hashlib
 import json
 from datetime import datetime
+from typing import NamedTuple
 
 from django.db import connection
 
@@ -25,6 +26,22 @@ CONFLICT_TARGET = "(user_id, idempotency_key) WHERE idempotency_key IS NOT NULL"
 # for a full scan of the (campaign, created_at) and (chapter, created_at) indexes, which a plan
 # made on a young table took (tests/tallies/test_per_office_limit_plan.py).
 CALLER_WINDOW = "c.user_id = %(user_id)s AND (c.user_id, c.created_at) > (%(user_id)s, %(window_start)s)"
+# The per-office limit, one rule for the single call and the batch: the places a caller has left
+# for an (action, office) are `max_calls` less the weights of their calls to it in the window,
+# summed over `recent` (_caller_recent_calls). An undo row (weight -1, the created_at of the call
+# it undoes) cancels its call, so an undone call frees its place on every path that logs.
+PLACES_LEFT = "%(max_calls)s - COALESCE(SUM(recent.weight), 0)"
+
+
+def _caller_recent_calls(table: str, vendor: str) -> str:
+    """(action_id, office_id, weight) of the caller's calls of the window, read through the (user, created_at) index.
+
+    The OFFSET fence keeps the action and office out of the scan: with them in, a plan may AND in
+    the single-column office index, which holds every call to the office (on a national call
+    day, most of the table).
+    """
+    fence = "OFFSET 0" if vendor == "postgresql" else "LIMIT -1 OFFSET 0"  # SQLite has no OFFSET without LIMIT
+    return f"SELECT c.action_id, c.office_id, c.weight FROM {table} c WHERE {CALLER_WINDOW} {fence}"  # noqa: S608
 
 
 def per_office_lock_keys(*, user_id: int, pairs) -> list[int]:
@@ -115,7 +132,6 @@ def _call_insert_sql(holder_sql: str, chapter_sql: str, vendor: str) -> str:
     # has its type said, so that every call shares one plan.
     stamp = "CAST(%(client_timestamp)s AS timestamptz)" if vendor == "postgresql" else "%(client_timestamp)s"
     cp = "CAST(%(contact_point_id)s AS bigint)" if vendor == "postgresql" else "%(contact_point_id)s"
-    fence = "OFFSET 0" if vendor == "postgresql" else "LIMIT -1 OFFSET 0"  # SQLite has no OFFSET without LIMIT
     return (
         f"INSERT INTO {table} (user_id, campaign_id, action_id, office_id, outcome, source, idempotency_key, "  # noqa: S608
         f"request_hash, client_timestamp, created_at, note, contact_point_id, share_note, sign_note, "
@@ -129,45 +145,63 @@ def _call_insert_sql(holder_sql: str, chapter_sql: str, vendor: str) -> str:
         # caller then reads the database to say which (tallies.services.calls).
         f"WHERE EXISTS (SELECT 1 FROM {office_table} o WHERE o.id = call_in.office_id) "
         f"AND EXISTS (SELECT 1 FROM {action_table} a WHERE a.id = %(action_id)s AND a.campaign_id = %(campaign_id)s) "
-        # The per-office limit rides in the same statement: no extra round trip on the hot path.
-        # It reads the caller's own calls of the window (CALLER_WINDOW), then keeps those to this
-        # office for this action. The OFFSET fence keeps the action and office out of the scan:
-        # with them in, a plan may AND in the single-column office index, which holds every call
-        # to the office (on a national call day, most of the table).
-        # An undo row (weight -1, the created_at of the call it undoes) cancels its call, so an
-        # undone call frees its place on every path that logs.
-        f"AND (SELECT COALESCE(SUM(recent.weight), 0) FROM (SELECT c.action_id, c.office_id, c.weight FROM {table} c "
-        f"WHERE {CALLER_WINDOW} {fence}) AS recent "
-        f"WHERE recent.action_id = %(action_id)s AND recent.office_id = %(office_id)s) < %(max_calls)s "
+        # The per-office limit (PLACES_LEFT) rides in the same statement: no extra round trip on
+        # the hot path. It reads the caller's own calls of the window, then keeps those to this
+        # office for this action.
+        f"AND (SELECT {PLACES_LEFT} FROM ({_caller_recent_calls(table, vendor)}) AS recent "
+        f"WHERE recent.action_id = %(action_id)s AND recent.office_id = %(office_id)s) > 0 "
         f"ON CONFLICT {CONFLICT_TARGET} DO NOTHING "
         f"RETURNING id, person_id, chapter_id, "
         f"(SELECT p.name FROM {person_table} p WHERE p.id = {table}.person_id)"
     )
 
 
-BATCH_COLUMNS = (
-    ("user_id", "bigint"),
-    ("campaign_id", "bigint"),
-    ("action_id", "bigint"),
-    ("office_id", "bigint"),
-    ("person_id", "bigint"),
-    ("outcome", "text"),
-    ("chapter_id", "bigint"),
-    ("source", "text"),
-    ("idempotency_key", "text"),
-    ("request_hash", "text"),
-    ("client_timestamp", "timestamptz"),
-    ("created_at", "timestamptz"),
-    ("note", "text"),
-    ("contact_point_id", "bigint"),
-    ("share_note", "boolean"),
-    ("sign_note", "boolean"),
-)
-_DATETIME_COLUMNS = (10, 11)
+class BatchRow(NamedTuple):
+    """One call of the batch INSERT: its fields are the statement's columns, in order."""
+
+    user_id: int
+    campaign_id: int
+    action_id: int
+    office_id: int
+    person_id: int | None
+    outcome: str
+    chapter_id: int | None
+    source: str
+    idempotency_key: str
+    request_hash: str
+    client_timestamp: datetime | None
+    created_at: datetime
+    note: str
+    contact_point_id: int | None
+    share_note: bool
+    sign_note: bool
 
 
-def calls_insert_many(rows: list[tuple]) -> dict[str, int]:
-    """One INSERT for every row (values in BATCH_COLUMNS order); returns {idempotency_key: id} of the rows it wrote.
+# Each column's PostgreSQL type, for json_to_recordset; by name, so BatchRow alone keeps the order.
+_BATCH_TYPES = {
+    "user_id": "bigint",
+    "campaign_id": "bigint",
+    "action_id": "bigint",
+    "office_id": "bigint",
+    "person_id": "bigint",
+    "outcome": "text",
+    "chapter_id": "bigint",
+    "source": "text",
+    "idempotency_key": "text",
+    "request_hash": "text",
+    "client_timestamp": "timestamptz",
+    "created_at": "timestamptz",
+    "note": "text",
+    "contact_point_id": "bigint",
+    "share_note": "boolean",
+    "sign_note": "boolean",
+}
+BATCH_COLUMNS = tuple((name, _BATCH_TYPES[name]) for name in BatchRow._fields)
+_DATETIME_COLUMNS = tuple(i for i, (_, sql_type) in enumerate(BATCH_COLUMNS) if sql_type == "timestamptz")
+
+
+def calls_insert_many(rows: list[BatchRow]) -> dict[str, int]:
+    """One INSERT for every row; returns {idempotency_key: id} of the rows it wrote.
 
     A key used before, or meanwhile by a concurrent request, is skipped (ON CONFLICT DO NOTHING)
     rather than failing the whole batch. PostgreSQL gets the rows as one JSON parameter
@@ -198,21 +232,33 @@ def calls_insert_many(rows: list[tuple]) -> dict[str, int]:
         return dict(cursor.fetchall())
 
 
-def caller_calls_since(*, user_id: int, start) -> list[tuple[int, int, int]]:
-    """(action_id, office_id, weight) of each row the caller logged after `start` (the batch's per-office limit).
+def caller_places_left(*, user_id: int, window_start, max_calls: int) -> dict[tuple[int, int], int]:
+    """{(action_id, office_id): places left} for each pair the caller called in the window (the batch's limit).
 
-    An undo row has weight -1 and its call's created_at, so summing the weights leaves out undone calls.
+    The same rule as the single call's INSERT (PLACES_LEFT); a pair not in the answer has all
+    `max_calls` places.
     """
+    recent = _caller_recent_calls(CallLog._meta.db_table, connection.vendor)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT c.action_id, c.office_id, c.weight FROM {CallLog._meta.db_table} c WHERE {CALLER_WINDOW}",  # noqa: S608
-            {"user_id": user_id, "window_start": connection.ops.adapt_datetimefield_value(start)},
+            f"SELECT recent.action_id, recent.office_id, {PLACES_LEFT} FROM ({recent}) AS recent "  # noqa: S608
+            f"GROUP BY recent.action_id, recent.office_id",
+            {
+                "user_id": user_id,
+                "window_start": connection.ops.adapt_datetimefield_value(window_start),
+                "max_calls": max_calls,
+            },
         )
-        return cursor.fetchall()
+        return {(action_id, office_id): left for action_id, office_id, left in cursor.fetchall()}
 
 
-def calls_with_keys(*, user_id: int, keys) -> dict[str, tuple[int, str]]:
-    """{idempotency_key: (id, request_hash)} of this caller's calls stored under any of these keys.
+class StoredCall(NamedTuple):
+    id: int
+    request_hash: str
+
+
+def calls_with_keys(*, user_id: int, keys) -> dict[str, StoredCall]:
+    """{idempotency_key: StoredCall} of this caller's calls stored under any of these keys.
 
     On PostgreSQL the keys travel as one array parameter (`= ANY(%s)`): an `IN` list of a
     1,000-item batch is a statement text too long for psycopg's cache of parsed queries, and
@@ -231,7 +277,7 @@ def calls_with_keys(*, user_id: int, keys) -> dict[str, tuple[int, str]]:
             f"SELECT idempotency_key, id, request_hash FROM {table} WHERE user_id = %s AND {where}",  # noqa: S608
             [user_id, *params],
         )
-        return {key: (pk, request_hash) for key, pk, request_hash in cursor.fetchall()}
+        return {key: StoredCall(pk, request_hash) for key, pk, request_hash in cursor.fetchall()}
 
 
 def _json_datetime(value):

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from officials.models import Term
 from tallies.models import CallLog, Source
-from tallies.services import call_log_create_batch
+from tallies.services import TooManyCallsToOffice, call_log_create, call_log_create_batch
+from tallies.sql.writes import PLACES_LEFT
 from tests.factories.campaigns import ActionFactory
 
 pytestmark = pytest.mark.django_db
@@ -242,3 +243,33 @@ def test_the_stored_keys_travel_as_one_array_not_an_in_list_as_long_as_the_batch
     assert len(key_reads) == 1
     assert "idempotency_key = ANY(" in key_reads[0]
     assert " IN (" not in key_reads[0]
+
+
+def test_one_per_office_limit_for_single_calls_and_batches(volunteer, national_campaign, offices, settings):
+    """The batch reads what the caller has left from the same SQL rule as the single call's INSERT."""
+    settings.CALLS_PER_OFFICE_PER_DAY = 4
+    ag = offices["attorney_general"]
+    action = national_campaign.actions.get()
+
+    def single():
+        return call_log_create(
+            user=volunteer, campaign=national_campaign, action=action, office=ag, outcome="reached", source=Source.API
+        )
+
+    with CaptureQueriesContext(connection) as queries:
+        single()
+        single()
+        results = call_log_create_batch(
+            user=volunteer, items=[_item(national_campaign, ag, f"p-{n}") for n in range(3)]
+        )
+
+    assert [r.status for r in results] == ["created", "created", "error"]
+    assert results[2].error["code"] == "too_many_calls_to_office"
+    with pytest.raises(TooManyCallsToOffice):
+        single()
+    rule = PLACES_LEFT.replace("%(max_calls)s", "")  # the parameter is bound in the captured text
+    insert, *_ = (q["sql"] for q in queries.captured_queries if q["sql"].startswith("INSERT INTO tallies_calllog ("))
+    places = [q["sql"] for q in queries.captured_queries if "GROUP BY recent.action_id" in q["sql"]]
+    assert rule in insert
+    assert len(places) == 1
+    assert rule in places[0]
