@@ -139,6 +139,22 @@ def call_rule_violation(
     a target of an action that names the list: `list_offices()` is the members this caller may
     call (caller_list_office_ids), so "own member" actions keep the constituent rule.
     """
+    return (
+        _campaign_violation(campaign=campaign, action=action, is_member=is_member)
+        or _outcome_violation(action=action, outcome=outcome)
+        or _office_violation(
+            action=action,
+            office=office,
+            is_fixed_target=is_fixed_target,
+            caller_offices=caller_offices,
+            list_offices=list_offices,
+        )
+        or _note_violation(note)
+    )
+
+
+def _campaign_violation(*, campaign: Campaign, action: Action, is_member) -> Exception | None:
+    """The campaign and action may take a call from this caller."""
     if action.campaign_id != campaign.pk:
         return ValidationError({"action": _("This action belongs to another campaign.")})
     # Another chapter's campaign, or a draft nobody may call yet, answers like a missing one.
@@ -148,6 +164,11 @@ def call_rule_violation(
         return CampaignNotFound()
     if not campaign.accepts_calls():
         return ValidationError({"campaign": _("This campaign is not accepting calls.")})
+    return None
+
+
+def _outcome_violation(*, action: Action, outcome: str) -> Exception | None:
+    """The outcome is one we know, and fits the kind of action (a letter is not left on voicemail)."""
     if outcome not in OUTCOMES:
         return ValidationError({"outcome": _("Unknown outcome %(outcome)r.") % {"outcome": outcome}})
     if not outcome_fits(kind=action.kind, outcome=outcome):
@@ -157,38 +178,61 @@ def call_rule_violation(
                 % {"outcomes": ", ".join(sorted(OUTCOMES_BY_KIND[action.kind]))}
             }
         )
+    return None
+
+
+def _office_violation(*, action: Action, office: Office, is_fixed_target, caller_offices, list_offices):
+    """The office is a target of the action for this caller: a list member, one of their officials, or fixed."""
     if office.role == OfficeRole.LIST_TARGET and action.target_list_id is not None:
-        mine = list_offices()
-        if (mine is None or office.pk not in mine) and not is_fixed_target():
-            if mine is None:
-                return ZipCodeRequired()
-            if action.target_list_mode == MODE_OWN and list_has_office(
-                target_list_id=action.target_list_id, office_id=office.pk
-            ):
-                return ValidationError(
-                    {
-                        "office": _(
-                            "This person on the list does not represent the ZIP code on your profile: "
-                            "calls count only from their constituents."
-                        )
-                    }
-                )
-            return ValidationError({"office": _("This office is not a target of this action.")})
-    elif office.role in action.target_roles:
-        mine = caller_offices()
-        if (mine is None or office.pk not in mine) and not is_fixed_target():
-            if mine is None:
-                return ZipCodeRequired()
-            return ValidationError(
-                {
-                    "office": _(
-                        "This office is not one of your officials for the ZIP code on your profile: "
-                        "calls count only from an office's constituents."
-                    )
-                }
-            )
-    elif not is_fixed_target():
+        return _list_member_violation(
+            action=action, office=office, is_fixed_target=is_fixed_target, list_offices=list_offices
+        )
+    if office.role in action.target_roles:
+        return _constituent_violation(office=office, is_fixed_target=is_fixed_target, caller_offices=caller_offices)
+    if not is_fixed_target():
         return ValidationError({"office": _("This office is not a target of this action.")})
+    return None
+
+
+def _list_member_violation(*, action: Action, office: Office, is_fixed_target, list_offices):
+    """A member of the action's target list, callable by this caller (an "own member" list: their own only)."""
+    mine = list_offices()
+    if (mine is not None and office.pk in mine) or is_fixed_target():
+        return None
+    if mine is None:
+        return ZipCodeRequired()
+    if action.target_list_mode == MODE_OWN and list_has_office(
+        target_list_id=action.target_list_id, office_id=office.pk
+    ):
+        return ValidationError(
+            {
+                "office": _(
+                    "This person on the list does not represent the ZIP code on your profile: "
+                    "calls count only from their constituents."
+                )
+            }
+        )
+    return ValidationError({"office": _("This office is not a target of this action.")})
+
+
+def _constituent_violation(*, office: Office, is_fixed_target, caller_offices):
+    """An office targeted by role: open only to its constituents (unless it is also a fixed target)."""
+    mine = caller_offices()
+    if (mine is not None and office.pk in mine) or is_fixed_target():
+        return None
+    if mine is None:
+        return ZipCodeRequired()
+    return ValidationError(
+        {
+            "office": _(
+                "This office is not one of your officials for the ZIP code on your profile: "
+                "calls count only from an office's constituents."
+            )
+        }
+    )
+
+
+def _note_violation(note: str) -> Exception | None:
     if len(note) > MAX_NOTE_LENGTH:
         return ValidationError({"note": _("Keep the note under 1,000 characters.")})
     return None
