@@ -73,8 +73,8 @@ def _dashboard_figures(
 ) -> dict[str, dict[tuple[int, str], int]]:
     """The figures by dimension: the rollup half (cached per rollup state) plus the live tail."""
     key = dashboard_cache_key(chapter_ids, date_range, tz)
-    entry = _cache_get(key)  # (generation, rolled figures) or None
-    generation = entry[0] if entry else None
+    entry = _cache_get(key)
+    generation, cached = entry if entry else (None, None)  # the rollup state it was read in, its figures
     rows = dashboard_rows(
         chapter_ids=chapter_ids, date_range=date_range, with_chapters=with_chapters, generation=generation, tz=tz
     )
@@ -87,7 +87,7 @@ def _dashboard_figures(
         elif n:
             (rolled if src == "r" else tail)[dim][(int(k1), k2)] = int(n)
     if entry and state == generation:
-        rolled = entry[1]
+        rolled = cached
     elif state is not None:
         _cache_set(key, (state, dict(rolled)))
     figures: dict[str, dict] = defaultdict(dict)
@@ -117,15 +117,29 @@ def tally_dashboard(
     the number of calls.
     by_member holds the TOP_MEMBERS most active callers, or all of them (for the CSV).
     """
-    from accounts.models import Chapter, User
-    from campaigns.models import Campaign
-    from officials.models import Office
-
     date_range = date_range or DateRange()
     with_chapters = chapter_ids is None
     figures = _dashboard_figures(chapter_ids=chapter_ids, date_range=date_range, with_chapters=with_chapters, tz=tz)
 
     board = Dashboard(date_range=date_range)
+    _add_campaigns(board, figures, chapter_ids=chapter_ids)
+    _add_offices_and_states(board, figures)
+    _add_members(board, figures, all_members=all_members)
+    board.by_day = _days(figures, date_range)
+    if with_chapters:
+        board.by_chapter = _chapters(figures)
+    return board
+
+
+def _counts(figures, dim: str) -> dict[int, int]:
+    """A dimension's figures keyed by their first key alone (an id)."""
+    return {k1: n for (k1, _), n in figures[dim].items()}
+
+
+def _add_campaigns(board: Dashboard, figures, *, chapter_ids: list[int] | None) -> None:
+    """The total, by outcome and by campaign; a chapter's own campaigns are listed uncalled too (their goal)."""
+    from campaigns.models import Campaign
+
     outcome_counts: dict[str, int] = defaultdict(int)
     campaign_counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for (campaign_id, outcome), n in figures["campaign"].items():
@@ -134,12 +148,11 @@ def tally_dashboard(
     board.total = sum(outcome_counts.values())
     board.by_outcome = [(value, label, outcome_counts.get(value, 0)) for value, label in Outcome.choices]
 
-    # Campaigns: those called, plus the chapter's own (to show progress toward their goal).
     campaign_filter = Q(pk__in=list(campaign_counts))
     if chapter_ids is not None:
         campaign_filter |= Q(chapter_id__in=chapter_ids)
     campaigns = list(Campaign.objects.filter(campaign_filter).only("id", "title", "slug", "call_goal", "chapter_id"))
-    totals = {k1: n for (k1, _), n in figures["goal"].items()}
+    totals = _counts(figures, "goal")
     rows = []
     for campaign in campaigns:
         counts = campaign_counts.get(campaign.pk, {})
@@ -156,7 +169,12 @@ def tally_dashboard(
         )
     board.by_campaign = sorted(rows, key=lambda r: (-r["n"], r["campaign"].title))
 
-    office_counts = {k1: n for (k1, _), n in figures["office"].items()}
+
+def _add_offices_and_states(board: Dashboard, figures) -> None:
+    """By office, most called first, and by state, added up from the offices."""
+    from officials.models import Office
+
+    office_counts = _counts(figures, "office")
     offices = Office.objects.filter(pk__in=list(office_counts)).select_related("division")
     board.by_office = sorted(((o, office_counts[o.pk]) for o in offices), key=lambda r: (-r[1], str(r[0])))
     state_counts: dict[str, int] = defaultdict(int)
@@ -164,12 +182,20 @@ def tally_dashboard(
         state_counts[office.state_code] += n
     board.by_state = sorted(state_counts.items(), key=lambda r: (-r[1], r[0]))
 
-    member_counts = {k1: n for (k1, _), n in figures["member"].items()}
+
+def _add_members(board: Dashboard, figures, *, all_members: bool) -> None:
+    """The most active callers (TOP_MEMBERS, or all of them), and how many called in all."""
+    from accounts.models import User
+
+    member_counts = _counts(figures, "member")
     board.members_total = len(member_counts)
     top = sorted(member_counts.items(), key=lambda r: (-r[1], r[0]))[: None if all_members else TOP_MEMBERS]
     users = {u.pk: u for u in User.objects.filter(pk__in=[k for k, _ in top]).only("id", "name", "email")}
     board.by_member = [(users.get(user_id), n) for user_id, n in top]
 
+
+def _days(figures, date_range: DateRange) -> list[tuple[dt.date, int]]:
+    """By day, oldest first, kept to the range's days."""
     by_day = {dt.date.fromisoformat(k2): n for (_, k2), n in figures["day"].items()}
     if not date_range.is_all_time:
         by_day = {
@@ -177,15 +203,16 @@ def tally_dashboard(
             for d, n in by_day.items()
             if (not date_range.start or d >= date_range.start) and (not date_range.end or d <= date_range.end)
         }
-    board.by_day = sorted(by_day.items())
+    return sorted(by_day.items())
 
-    if with_chapters:
-        chapter_counts = {k1: n for (k1, _), n in figures["chapter"].items()}
-        chapters = {c.pk: c for c in Chapter.objects.filter(pk__in=list(chapter_counts))}
-        board.by_chapter = sorted(
-            ((chapters.get(pk), n) for pk, n in chapter_counts.items()), key=lambda r: (-r[1], str(r[0] or ""))
-        )
-    return board
+
+def _chapters(figures) -> list[tuple[object, int]]:
+    """By chapter (staff's dashboard), most called first."""
+    from accounts.models import Chapter
+
+    chapter_counts = _counts(figures, "chapter")
+    chapters = {c.pk: c for c in Chapter.objects.filter(pk__in=list(chapter_counts))}
+    return sorted(((chapters.get(pk), n) for pk, n in chapter_counts.items()), key=lambda r: (-r[1], str(r[0] or "")))
 
 
 class NoteRow(NamedTuple):
