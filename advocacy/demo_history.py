@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db import transaction
 from django.utils import timezone
@@ -48,94 +49,33 @@ class DemoHistory:
     call_day: dt.date | None  # None when the history was there already
 
 
+class _Target(NamedTuple):
+    """One office a caller contacts for one action, as the call page shows it to them."""
+
+    action: Action
+    office_id: int
+    person_id: int | None
+    phones: list[int]  # the main line first, as the card shows them
+
+
 def demo_history_load(
     *, chapter: Chapter, campaign: Campaign, callers: list[User], today: dt.date | None = None
 ) -> DemoHistory:
     """Write the demo's month of calls (if not there yet) and mark one past call day."""
-    from campaigns.selectors import campaign_targets
     from rally.models import CallDay
 
     tz = chapter.zone
     today = today or timezone.now().astimezone(tz).date()
     call_day = today - dt.timedelta(days=9)
-    rng = random.Random(SEED)  # noqa: S311 - demo data, not security
-    targets: dict[int, list[tuple[Action, int, int | None, list[int]]]] = {}
-    for user in callers:
-        plan = campaign_targets(campaign=campaign, user=user)
-        targets[user.pk] = [
-            (
-                group.action,
-                target.office.pk,
-                target.entry.person.pk if target.entry.person else None,
-                [cp.pk for cp in target.entry.phones],  # the main line first, as the card shows them
-            )
-            for group in plan.actions
-            for target in group.targets
-        ]
-    rows = []
-    contacts: dict[tuple, list[dt.datetime]] = {}
-    n = 0
+    targets = {user.pk: _caller_targets(campaign=campaign, user=user) for user in callers}
+    history = _History(chapter=chapter, campaign=campaign, rng=random.Random(SEED))  # noqa: S311 - demo data
     for offset in range(DAYS, 0, -1):
         day = today - dt.timedelta(days=offset)
-        busy = day == call_day
-        for user in callers:
-            # Most members call a few days a week; on the call day almost everyone does.
-            if not busy and rng.random() > 0.75:
-                continue
-            for action, office_id, person_id, phones in targets[user.pk]:
-                if not busy and rng.random() > 0.85:
-                    continue
-                # On the call day callers phone at the start and again in the afternoon.
-                rounds = [12, 15] if busy and action.kind == Action.Kind.CALL else [12] if busy else [None]
-                for first_hour in rounds:
-                    hour = first_hour if first_hour is not None else rng.choice([8, 9, 10, 12, 13, 17, 18, 19])
-                    moment = local_midnight(day, tz) + dt.timedelta(hours=hour, minutes=rng.randrange(60))
-                    # A busy line is tried once more two hours later, if the caller is under the limit.
-                    for attempt in range(2):
-                        when = moment + dt.timedelta(hours=2 * attempt)
-                        recent = contacts.setdefault((user.pk, action.pk, office_id), [])
-                        if sum(1 for t in recent if when - t < dt.timedelta(hours=24)) >= MAX_CONTACTS_PER_DAY:
-                            break
-                        recent.append(when)
-                        is_call = action.kind == Action.Kind.CALL
-                        local_hour = when.astimezone(tz).hour
-                        choices = (
-                            MORNING_OUTCOMES
-                            if local_hour < 13
-                            else EVENING_OUTCOMES
-                            if local_hour >= 15
-                            else CALL_OUTCOMES
-                        )
-                        outcome = Outcome.SENT if not is_call else rng.choice(choices)
-                        # A retry after a busy line dials the next number, as the call card advises.
-                        dialled = phones[min(attempt, len(phones) - 1)] if is_call and phones else None
-                        note = rng.choice(NOTES) if rng.random() < 0.12 else ""
-                        shared = bool(note) and rng.random() < SHARED_NOTE
-                        n += 1
-                        rows.append(
-                            CallLog(
-                                user=user,
-                                campaign=campaign,
-                                action=action,
-                                office_id=office_id,
-                                person_id=person_id,
-                                outcome=outcome,
-                                chapter=chapter,
-                                source=Source.WEB,
-                                idempotency_key=f"{KEY_PREFIX}{n}",
-                                created_at=when,
-                                note=note,
-                                contact_point_id=dialled,
-                                share_note=shared,
-                                sign_note=shared and rng.random() < 0.5,
-                            )
-                        )
-                        if outcome not in (Outcome.BUSY, Outcome.VOICEMAIL_FULL):
-                            break
+        history.add_day(day, busy=day == call_day, callers=callers, targets=targets)
     with transaction.atomic():
         if CallLog.objects.filter(idempotency_key__startswith=KEY_PREFIX).exists():
             return DemoHistory(created=0, call_day=None)
-        rows = _rows_with_known_targets(rows)
+        rows = _rows_with_known_targets(history.rows)
         CallLog.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
         CallDay.objects.get_or_create(
             chapter=chapter,
@@ -148,6 +88,106 @@ def demo_history_load(
             },
         )
     return DemoHistory(created=len(rows), call_day=call_day)
+
+
+def _caller_targets(*, campaign: Campaign, user: User) -> list[_Target]:
+    """The caller's own targets for the campaign, from the call page's own selector (their officials only)."""
+    from campaigns.selectors import campaign_targets
+
+    plan = campaign_targets(campaign=campaign, user=user)
+    return [
+        _Target(
+            action=group.action,
+            office_id=target.office.pk,
+            person_id=target.entry.person.pk if target.entry.person else None,
+            phones=[cp.pk for cp in target.entry.phones],
+        )
+        for group in plan.actions
+        for target in group.targets
+    ]
+
+
+@dataclass
+class _History:
+    """The month's calls, drawn day by day from one seeded generator: the draws' order is the history."""
+
+    chapter: Chapter
+    campaign: Campaign
+    rng: random.Random
+    rows: list[CallLog] = field(default_factory=list)
+    contacts: dict[tuple, list[dt.datetime]] = field(default_factory=dict)  # (user, action, office) -> times
+
+    def add_day(self, day: dt.date, *, busy: bool, callers: list[User], targets: dict[int, list[_Target]]) -> None:
+        """One day's calls; on the call day (busy) everyone calls every target, at the call day's hours."""
+        for user in callers:
+            # Most members call a few days a week; on the call day almost everyone does.
+            if not busy and self.rng.random() > 0.75:
+                continue
+            for target in targets[user.pk]:
+                if not busy and self.rng.random() > 0.85:
+                    continue
+                # On the call day callers phone at the start and again in the afternoon.
+                is_call = target.action.kind == Action.Kind.CALL
+                rounds = [12, 15] if busy and is_call else [12] if busy else [None]
+                for first_hour in rounds:
+                    self._contact(user, target, day, first_hour)
+
+    def _contact(self, user: User, target: _Target, day: dt.date, first_hour: int | None) -> None:
+        """One contact at `first_hour` (None: a usual hour); a busy line is tried once more two hours later."""
+        hour = first_hour if first_hour is not None else self.rng.choice([8, 9, 10, 12, 13, 17, 18, 19])
+        moment = local_midnight(day, self.chapter.zone) + dt.timedelta(hours=hour, minutes=self.rng.randrange(60))
+        for attempt in range(2):
+            when = moment + dt.timedelta(hours=2 * attempt)
+            if not self._under_limit((user.pk, target.action.pk, target.office_id), when):
+                break
+            if self._log(user, target, when, attempt) not in (Outcome.BUSY, Outcome.VOICEMAIL_FULL):
+                break
+
+    def _under_limit(self, key: tuple, when: dt.datetime) -> bool:
+        """Whether the caller may contact this office for this action at `when` (the per-office limit), counting it."""
+        recent = self.contacts.setdefault(key, [])
+        if sum(1 for t in recent if when - t < dt.timedelta(hours=24)) >= MAX_CONTACTS_PER_DAY:
+            return False
+        recent.append(when)
+        return True
+
+    def _log(self, user: User, target: _Target, when: dt.datetime, attempt: int) -> str:
+        """One row; its outcome (a letter is sent; a call's answer depends on the office's local hour)."""
+        is_call = target.action.kind == Action.Kind.CALL
+        outcome = Outcome.SENT if not is_call else self.rng.choice(_outcomes_at(when.astimezone(self.chapter.zone)))
+        # A retry after a busy line dials the next number, as the call card advises.
+        phones = target.phones
+        dialled = phones[min(attempt, len(phones) - 1)] if is_call and phones else None
+        note = self.rng.choice(NOTES) if self.rng.random() < 0.12 else ""
+        shared = bool(note) and self.rng.random() < SHARED_NOTE
+        self.rows.append(
+            CallLog(
+                user=user,
+                campaign=self.campaign,
+                action=target.action,
+                office_id=target.office_id,
+                person_id=target.person_id,
+                outcome=outcome,
+                chapter=self.chapter,
+                source=Source.WEB,
+                idempotency_key=f"{KEY_PREFIX}{len(self.rows) + 1}",
+                created_at=when,
+                note=note,
+                contact_point_id=dialled,
+                share_note=shared,
+                sign_note=shared and self.rng.random() < 0.5,
+            )
+        )
+        return outcome
+
+
+def _outcomes_at(local: dt.datetime) -> list[str]:
+    """The outcomes to draw from at this local time: offices answer in the morning, are swamped late."""
+    if local.hour < 13:
+        return MORNING_OUTCOMES
+    if local.hour >= 15:
+        return EVENING_OUTCOMES
+    return CALL_OUTCOMES
 
 
 def _rows_with_known_targets(rows: list) -> list:
