@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -107,6 +108,42 @@ def _limit_message(*, quota: Quota, count: int, chapter: Chapter, available_at: 
     )
 
 
+@dataclass(frozen=True)
+class _Sorted:
+    """A paste's valid addresses sorted by what becomes of them: members, recent, suppressed, or invited."""
+
+    valid: list[str]
+    keys: dict[str, str]  # address -> email_key
+    members: set[str]
+    recent: set[str]
+    suppressed: set[str]
+
+    @classmethod
+    def read(cls, *, chapter: Chapter, valid: list[str], now) -> _Sorted:
+        keys = {a: email_key(a) for a in valid}
+        wanted = list(keys.values())
+        return cls(
+            valid=valid,
+            keys=keys,
+            members=selectors.member_email_keys(chapter=chapter, keys=wanted),
+            recent=selectors.invitation_recent_keys(chapter=chapter, keys=wanted, since=now - REINVITE_AFTER),
+            suppressed=selectors.do_not_invite_keys(keys=wanted),
+        )
+
+    def to_invite(self) -> list[str]:
+        skipped = self.members | self.recent | self.suppressed
+        return [a for a in self.valid if self.keys[a] not in skipped]
+
+    def listed(self) -> dict[str, list[str]]:
+        """The skipped addresses, each listed once under the first reason that skips it."""
+        keys, members, recent = self.keys, self.members, self.recent
+        return {
+            "members": [a for a in self.valid if keys[a] in members],
+            "recent": [a for a in self.valid if keys[a] in recent and keys[a] not in members],
+            "suppressed": [a for a in self.valid if keys[a] in self.suppressed and keys[a] not in members | recent],
+        }
+
+
 def invitations_create(*, chapter: Chapter, addresses: str | list[str], user: User | None = None, now=None) -> dict:
     """Invite each new mailbox once, within the 24-hour limits.
 
@@ -115,76 +152,92 @@ def invitations_create(*, chapter: Chapter, addresses: str | list[str], user: Us
     (InvitationLimitReached: nothing is written but the staff alert). Returns {"invited",
     "members", "recent", "suppressed", "invalid", "limits"}.
     """
-    from ..tasks import send_invitation_limit_alert_task, send_invitations_task
-
     now = now or timezone.now()
     valid, invalid = _parse_addresses(addresses)
-    if not valid and not invalid:
-        raise RallyError(gettext("Paste at least one email address."))
-    if len(valid) + len(invalid) > MAX_INVITATIONS:
-        raise RallyError(
-            gettext("At most %(max)s addresses at a time (%(count)s pasted).")
-            % {"max": MAX_INVITATIONS, "count": len(valid) + len(invalid)}
-        )
-    refusal = None
+    _check_paste_size(count=len(valid) + len(invalid))
     with transaction.atomic():
         # One paste at a time per chapter and per lead, so two pastes can't both fit the last room.
         Chapter.objects.select_for_update().filter(pk=chapter.pk).first()
         if user is not None:
             User.objects.select_for_update().filter(pk=user.pk).only("id").first()
-        keys = {a: email_key(a) for a in valid}
-        members = selectors.member_email_keys(chapter=chapter, keys=list(keys.values()))
-        recent = selectors.invitation_recent_keys(chapter=chapter, keys=list(keys.values()), since=now - REINVITE_AFTER)
-        suppressed = selectors.do_not_invite_keys(keys=list(keys.values()))
-        to_invite = [a for a in valid if keys[a] not in members | recent | suppressed]
+        sorted_ = _Sorted.read(chapter=chapter, valid=valid, now=now)
+        to_invite = sorted_.to_invite()
         chapter_quota, lead_quota = selectors.invitation_quotas(chapter=chapter, user=user, now=now)
-        for quota in (chapter_quota, lead_quota):
-            if quota is not None and len(to_invite) > quota.remaining:
-                available_at = quota.available_at(len(to_invite))
-                refusal = InvitationLimitReached(
-                    _limit_message(quota=quota, count=len(to_invite), chapter=chapter, available_at=available_at),
-                    quota=quota,
-                    retry_after=None if available_at is None else max(1, int((available_at - now).total_seconds())),
-                )
-                break
+        refusal = _limit_refusal((chapter_quota, lead_quota), count=len(to_invite), chapter=chapter, now=now)
         created = []
         if refusal is None and to_invite:
-            created = Invitation.objects.bulk_create(
-                [
-                    Invitation(
-                        chapter=chapter,
-                        email=a,
-                        email_key=keys[a],
-                        invited_by=user,
-                        created_at=now,
-                        expires_at=now + INVITATION_VALID_FOR,
-                        join_link_version=chapter.join_link_version,
-                    )
-                    for a in to_invite
-                ]
-            )
-            ids = [i.pk for i in created]
-            transaction.on_commit(lambda: send_invitations_task.delay(invitation_ids=ids))
+            created = _invitations_write(chapter=chapter, user=user, addresses=to_invite, keys=sorted_.keys, now=now)
         chapter_full = (refusal is not None and refusal.quota.scope == "chapter") or (
             created and chapter_quota.remaining - len(created) <= 0
         )
-        if (
-            chapter_full
-            and not InvitationLimitAlert.objects.filter(chapter=chapter, sent_at__gt=now - INVITATION_WINDOW).exists()
-        ):
-            alert = InvitationLimitAlert.objects.create(chapter=chapter, sent_at=now)
-            transaction.on_commit(lambda: send_invitation_limit_alert_task.delay(alert_id=alert.pk))
+        if chapter_full:
+            _limit_alert(chapter=chapter, now=now)
     if refusal is not None:
         raise refusal
     chapter_after, lead_after = selectors.invitation_quotas(chapter=chapter, user=user, now=now)
     return {
         "invited": to_invite,
-        "members": [a for a in valid if keys[a] in members],
-        "recent": [a for a in valid if keys[a] in recent and keys[a] not in members],
-        "suppressed": [a for a in valid if keys[a] in suppressed and keys[a] not in members | recent],
+        **sorted_.listed(),
         "invalid": invalid,
         "limits": {"chapter": chapter_after, "lead": lead_after},
     }
+
+
+def _check_paste_size(*, count: int) -> None:
+    """A paste holds one address at least and MAX_INVITATIONS at most (valid or not)."""
+    if not count:
+        raise RallyError(gettext("Paste at least one email address."))
+    if count > MAX_INVITATIONS:
+        raise RallyError(
+            gettext("At most %(max)s addresses at a time (%(count)s pasted).")
+            % {"max": MAX_INVITATIONS, "count": count}
+        )
+
+
+def _limit_refusal(quotas, *, count: int, chapter: Chapter, now) -> InvitationLimitReached | None:
+    """The refusal of the first allowance (the chapter's, then the lead's) with less room than the paste needs."""
+    for quota in quotas:
+        if quota is not None and count > quota.remaining:
+            available_at = quota.available_at(count)
+            return InvitationLimitReached(
+                _limit_message(quota=quota, count=count, chapter=chapter, available_at=available_at),
+                quota=quota,
+                retry_after=None if available_at is None else max(1, int((available_at - now).total_seconds())),
+            )
+    return None
+
+
+def _invitations_write(*, chapter: Chapter, user: User | None, addresses: list[str], keys: dict, now) -> list:
+    """The invitations, written in one INSERT; they are emailed once the transaction commits."""
+    from ..tasks import send_invitations_task
+
+    created = Invitation.objects.bulk_create(
+        [
+            Invitation(
+                chapter=chapter,
+                email=a,
+                email_key=keys[a],
+                invited_by=user,
+                created_at=now,
+                expires_at=now + INVITATION_VALID_FOR,
+                join_link_version=chapter.join_link_version,
+            )
+            for a in addresses
+        ]
+    )
+    ids = [i.pk for i in created]
+    transaction.on_commit(lambda: send_invitations_task.delay(invitation_ids=ids))
+    return created
+
+
+def _limit_alert(*, chapter: Chapter, now) -> None:
+    """Tell staff a chapter has used its allowance, once per window (a refused paste counts too)."""
+    from ..tasks import send_invitation_limit_alert_task
+
+    if InvitationLimitAlert.objects.filter(chapter=chapter, sent_at__gt=now - INVITATION_WINDOW).exists():
+        return
+    alert = InvitationLimitAlert.objects.create(chapter=chapter, sent_at=now)
+    transaction.on_commit(lambda: send_invitation_limit_alert_task.delay(alert_id=alert.pk))
 
 
 def do_not_invite_add(*, email: str, reason: str, detail: str = "") -> DoNotInvite:
