@@ -244,68 +244,107 @@ def campaign_targets(
         zip_code = getattr(user, "zip_code", "") or ""
         if district_ocd_id is None:
             district_ocd_id = getattr(user, "district_ocd_id", "") or ""
-    lookup = None
-    zip_error = ""
-    if zip_code:
-        try:
-            lookup = officials_for_zip(zip_code=zip_code, district_ocd_id=district_ocd_id or "")
-        except InvalidZipCode as exc:
-            zip_error = exc.messages[0]
+    lookup, zip_error = _officials_lookup(zip_code=zip_code, district_ocd_id=district_ocd_id or "")
     caller = Caller.from_user(user, zip5=lookup.zip5 if lookup else "", state=lookup.state or "" if lookup else "")
-    officials = lookup.entries if lookup else []
 
     actions = list(campaign.actions.all())
     fixed_offices = {office.pk: office for action in actions for office in action.target_offices.all()}
     fixed_entries = {e.office.pk: e for e in office_entries(offices=fixed_offices.values())} if fixed_offices else {}
-    history = _caller_history(user=user, campaign=campaign)
-    now = timezone.now()
-
+    card = _CardContext(
+        caller=caller,
+        officials=lookup.entries if lookup else [],
+        history=_caller_history(user=user, campaign=campaign),
+        now=timezone.now(),
+    )
     result = []
     for action in actions:
-        local = action.local
         action_targets = ActionTargets(action=action)
-        role_entries = lookup.for_roles(action.target_roles) if lookup else []
-        found_roles = {e.role for e in role_entries}
-        action_targets.missing_roles = [r for r in action.target_roles if r not in found_roles]
-        chosen = [(e, False) for e in role_entries]
-        chosen += [(fixed_entries[o.pk], True) for o in action.target_offices.all() if o.pk in fixed_entries]
+        chosen = _role_and_fixed_entries(action_targets, lookup=lookup, fixed_entries=fixed_entries)
         if action.target_list_id is not None:
-            on_list = list_targets_for_caller(
-                target_list_id=action.target_list_id, mode=action.target_list_mode, zip_code=zip_code or "", user=user
-            )
-            chosen += [(entry, action.target_list_mode == TargetListMode.ALL) for entry in on_list.entries]
-            action_targets.list_choices = on_list.choices or []
-            action_targets.list_needs_zip = on_list.needs_zip
-        seen = set()
-        for entry, is_fixed in chosen:
-            if entry.office.pk in seen:
-                continue
-            seen.add(entry.office.pk)
-            action_targets.targets.append(
-                Target(
-                    action=action,
-                    entry=entry,
-                    script=render_script(
-                        local.script,
-                        official=entry,
-                        caller=caller,
-                        officials=officials,
-                        language=_text_language(action, "script", local.language),
-                    ),
-                    voicemail=render_script(
-                        local.voicemail_script,
-                        official=entry,
-                        caller=caller,
-                        officials=officials,
-                        language=_text_language(action, "voicemail_script", local.language),
-                    ),
-                    is_fixed=is_fixed,
-                    now=now,
-                    **history.get((action.pk, entry.office.pk), {}),
-                )
-            )
+            chosen += _list_entries(action_targets, zip_code=zip_code, user=user)
+        action_targets.targets = _targets(action, chosen, card)
         result.append(action_targets)
     return CampaignTargets(lookup=lookup, actions=result, zip_error=zip_error)
+
+
+def _officials_lookup(*, zip_code: str, district_ocd_id: str) -> tuple[OfficialsLookup | None, str]:
+    """(the caller's officials, or None without a ZIP or with a bad one; the bad ZIP's message, or "")."""
+    if not zip_code:
+        return None, ""
+    try:
+        return officials_for_zip(zip_code=zip_code, district_ocd_id=district_ocd_id), ""
+    except InvalidZipCode as exc:
+        return None, exc.messages[0]
+
+
+def _role_and_fixed_entries(
+    action_targets: ActionTargets, *, lookup: OfficialsLookup | None, fixed_entries: dict
+) -> list[tuple[OfficialEntry, bool]]:
+    """(entry, is_fixed) of the caller's officials in the action's roles, then its fixed offices; notes the roles missing."""
+    action = action_targets.action
+    role_entries = lookup.for_roles(action.target_roles) if lookup else []
+    found_roles = {e.role for e in role_entries}
+    action_targets.missing_roles = [r for r in action.target_roles if r not in found_roles]
+    chosen = [(e, False) for e in role_entries]
+    chosen += [(fixed_entries[o.pk], True) for o in action.target_offices.all() if o.pk in fixed_entries]
+    return chosen
+
+
+def _list_entries(action_targets: ActionTargets, *, zip_code: str, user) -> list[tuple[ListEntry, bool]]:
+    """(entry, is_fixed) of the members of the action's target list this caller calls; notes a choice to make."""
+    action = action_targets.action
+    on_list = list_targets_for_caller(
+        target_list_id=action.target_list_id, mode=action.target_list_mode, zip_code=zip_code or "", user=user
+    )
+    action_targets.list_choices = on_list.choices or []
+    action_targets.list_needs_zip = on_list.needs_zip
+    # Everyone on an "all members" list is called by everyone, like a fixed office.
+    return [(entry, action.target_list_mode == TargetListMode.ALL) for entry in on_list.entries]
+
+
+@dataclass(frozen=True)
+class _CardContext:
+    """What every target's card of one page shares: who calls, their officials (for the scripts), their calls."""
+
+    caller: Caller
+    officials: list
+    history: dict[tuple[int, int], dict]
+    now: dt.datetime
+
+
+def _targets(action: Action, chosen: list, card: _CardContext) -> list[Target]:
+    """One target per office (the first way it was chosen wins), its scripts filled in for it."""
+    local = action.local
+    targets = []
+    seen = set()
+    for entry, is_fixed in chosen:
+        if entry.office.pk in seen:
+            continue
+        seen.add(entry.office.pk)
+        targets.append(
+            Target(
+                action=action,
+                entry=entry,
+                script=render_script(
+                    local.script,
+                    official=entry,
+                    caller=card.caller,
+                    officials=card.officials,
+                    language=_text_language(action, "script", local.language),
+                ),
+                voicemail=render_script(
+                    local.voicemail_script,
+                    official=entry,
+                    caller=card.caller,
+                    officials=card.officials,
+                    language=_text_language(action, "voicemail_script", local.language),
+                ),
+                is_fixed=is_fixed,
+                now=card.now,
+                **card.history.get((action.pk, entry.office.pk), {}),
+            )
+        )
+    return targets
 
 
 def _text_language(action, name: str, language: str) -> str:
