@@ -13,13 +13,12 @@ What a source may change on its own and what it must hold for review is the poli
 officials/importers/policy.py. Here, each source runs in its own savepoint: when it would change more than
 OFFICIALS_REFRESH_MAX_CHANGE_SHARE of its rows at once (a truncated or broken upstream file), its
 writes are undone and the whole source is held (approving it re-reads the source and applies it).
+The report of what changed is officials/refresh_report.py.
 """
 
 from __future__ import annotations
 
-import datetime
 import logging
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
@@ -31,13 +30,11 @@ from django.utils import timezone
 
 from . import importers
 from .importers.policy import ChangePolicy, max_change_share
-from .models import ContactPoint, Office, PendingChange, RefreshRun, Term
+from .models import PendingChange, RefreshRun
+from .refresh_report import compare, report_text, snapshot
 from .selectors import LAST_REFRESH_CACHE_KEY
 
 logger = logging.getLogger(__name__)
-# Long sections (a first refresh lists every office) are cut here in the report.
-REPORT_SECTION_LIMIT = 300
-
 # Where each source lives upstream; `refresh_officials` reads these unless given --source-dir.
 DEFAULT_SOURCES = {
     # The ids change only when districts are renumbered; loaded by import_divisions (or --source-dir).
@@ -88,144 +85,6 @@ def sources_from_dir(data_dir) -> dict[str, str]:
         ),
         "executive_updates": str(updates) if updates.exists() else "",
     }
-
-
-# ------------------------------------------------------------------------------
-# What changed: snapshots before and after
-# ------------------------------------------------------------------------------
-@dataclass
-class Snapshot:
-    titles: dict[int, str]
-    holders: dict[int, str]  # office id -> current holder's name
-    upcoming: set[tuple[int, str, datetime.date]]  # (office id, name, first day)
-    contacts: dict[int, tuple]  # contact point id -> (office id, kind, label, value, address)
-
-
-REPORTED_KINDS = (ContactPoint.Kind.PHONE, ContactPoint.Kind.CONTACT_FORM, ContactPoint.Kind.POSTAL)
-
-
-def _snapshot() -> Snapshot:
-    today = timezone.localdate()
-    titles = {pk: str(name or title) for pk, name, title in Office.objects.values_list("pk", "name", "title")}
-    holders: dict[int, str] = {}
-    for office_id, name in Term.objects.current(on=today).order_by("-start").values_list("office_id", "person__name"):
-        holders.setdefault(office_id, name)
-    upcoming = set(Term.objects.filter(start__gt=today).values_list("office_id", "person__name", "start"))
-    contacts = {
-        pk: rest
-        for pk, *rest in ContactPoint.objects.filter(is_active=True, kind__in=REPORTED_KINDS).values_list(
-            "pk", "office_id", "kind", "label", "value", "address"
-        )
-    }
-    return Snapshot(titles=titles, holders=holders, upcoming=upcoming, contacts=contacts)
-
-
-@dataclass
-class ChangeReport:
-    offices: list[str] = field(default_factory=list)
-    contacts: list[str] = field(default_factory=list)
-    zips: list[str] = field(default_factory=list)
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.offices or self.contacts or self.zips)
-
-
-def _kind_label(kind: str) -> str:
-    return {"phone": "phone", "form": "contact form", "postal": "address"}.get(kind, kind)
-
-
-def _show(kind: str, value: str) -> str:
-    if kind == ContactPoint.Kind.PHONE:
-        from .phones import phone_display
-
-        return phone_display(value)
-    return value
-
-
-def compare(before: Snapshot, after: Snapshot, *, zip_moves) -> ChangeReport:
-    report = ChangeReport()
-    for office_id in sorted(set(before.holders) | set(after.holders), key=lambda pk: after.titles.get(pk, "")):
-        old, new = before.holders.get(office_id), after.holders.get(office_id)
-        if old == new:
-            continue
-        title = after.titles.get(office_id) or before.titles.get(office_id, "")
-        if old and new:
-            report.offices.append(f"{title}: {old} left, {new} arrived")
-        elif old:
-            report.offices.append(f"{title}: {old} left; the successor is not in the data yet")
-        else:
-            report.offices.append(f"{title}: {new} arrived")
-    for office_id, name, start in sorted(after.upcoming - before.upcoming, key=lambda u: (u[2], u[1])):
-        report.offices.append(f"{after.titles.get(office_id, '')}: {name} takes office on {start}")
-    for office_id, name, start in sorted(before.upcoming - after.upcoming, key=lambda u: (u[2], u[1])):
-        if start > timezone.localdate():
-            report.offices.append(f"{after.titles.get(office_id, '')}: {name} no longer listed to take office {start}")
-
-    for pk in sorted(set(before.contacts) | set(after.contacts)):
-        old, new = before.contacts.get(pk), after.contacts.get(pk)
-        office_id, kind, label, value, address = new or old
-        where = f"{after.titles.get(office_id) or before.titles.get(office_id, '')}, {label or _kind_label(kind)}"
-        if old is None:
-            report.contacts.append(f"{where}: {_kind_label(kind)} added: {_show(kind, value)}")
-        elif new is None:
-            report.contacts.append(f"{where}: {_kind_label(kind)} removed: {_show(kind, value)}")
-        else:
-            if old[3] != new[3]:
-                report.contacts.append(f"{where}: {_kind_label(kind)} {_show(kind, old[3])} -> {_show(kind, new[3])}")
-            if old[4] != new[4]:
-                report.contacts.append(f"{where}: address {old[4] or '(none)'} -> {new[4] or '(none)'}")
-
-    for move in zip_moves:
-        when = f" from {move.effective}" if move.effective else ""
-        before_text = ", ".join(_short_district(d) for d in move.before) or "(none)"
-        after_text = ", ".join(_short_district(d) for d in move.after) or "(none)"
-        report.zips.append(f"{move.zcta}: {before_text} -> {after_text}{when}")
-    return report
-
-
-def _short_district(ocd_id: str) -> str:
-    # ocd-division/country:us/state:mo/cd:3 -> MO-3
-    parts = dict(part.split(":", 1) for part in ocd_id.split("/")[1:] if ":" in part)
-    state = parts.get("state") or parts.get("district") or parts.get("territory") or ""
-    return f"{state.upper()}-{parts.get('cd', '?').replace('at-large', 'AL')}"
-
-
-def _section(title: str, lines: list[str]) -> list[str]:
-    if not lines:
-        return [f"{title}: none"]
-    shown = lines[:REPORT_SECTION_LIMIT]
-    out = [f"{title} ({len(lines)}):", *(f"  {line}" for line in shown)]
-    if len(lines) > len(shown):
-        out.append(f"  ... and {len(lines) - len(shown)} more")
-    return out
-
-
-def report_text(*, run: RefreshRun, results, report: ChangeReport) -> str:
-    lines = [
-        f"Officials refresh of {run.started_at:%Y-%m-%d %H:%M} UTC{' (dry run, nothing saved)' if run.dry_run else ''}"
-    ]
-    lines.append("Sources:")
-    lines += [f"  {name}: {location}" for name, location in run.sources.items() if location]
-    lines.append("Imports:")
-    lines += [f"  {result.summary()}" for result in results]
-    held = [line for result in results for line in result.held]
-    applied = len(report.offices) + len(report.contacts) + len(report.zips)
-    lines.append(f"Applied: {applied} change(s). Held for review: {len(held)}.")
-    lines.append("Applied:")
-    lines += _section("Officeholders", report.offices)
-    lines += _section("Phones, contact forms and addresses", report.contacts)
-    lines += _section("ZIPs that change district", report.zips)
-    lines += _section("Held for review (Admin > Officials changes to review)", held)
-    rejected = [line for result in results for line in result.rejected]
-    if rejected:
-        lines += _section("Rejected earlier, proposed again, not applied", rejected)
-    warnings = [w for result in results for w in result.warnings]
-    if warnings:
-        lines += _section("Warnings", warnings)
-    if not report.changed:
-        lines.append("Nothing changed." if not held else "Nothing changed; the proposals above wait for review.")
-    return "\n".join(lines)
 
 
 # ------------------------------------------------------------------------------
@@ -352,10 +211,10 @@ def officials_refresh(
     try:
         with transaction.atomic():
             _lock_or_fail()
-            before = _snapshot()
+            before = snapshot()
             for name, location, call in refresh_steps(sources):
                 results.append(_run_source(name, location, call, sources=sources, share=share))
-            report = compare(before, _snapshot(), zip_moves=[m for r in results for m in r.zip_moves])
+            report = compare(before, snapshot(), zip_moves=[m for r in results for m in r.zip_moves])
             if dry_run:
                 transaction.set_rollback(True)
     except Exception as exc:
