@@ -56,33 +56,8 @@ def import_divisions(*, source, dry_run: bool = False, progress: bool = False) -
         name, data = _read_first(source, filenames, required=required, result=result)
         if data is None:
             continue
-        if expected is None:
-            rows = []
-            for number, values in enumerate(csv.reader(io.StringIO(decode_text(data, name))), start=1):
-                if not values:
-                    continue
-                if len(values) != 2:
-                    raise ImportFileError(
-                        file=name, row=number, field="-", reason=f"expected 2 columns (id,name), got {len(values)}"
-                    )
-                rows.append((number, {"id": values[0].strip(), "name": values[1].strip()}))
-        else:
-            rows = csv_rows(data, name, expected)
-        for number, row in rows:
-            ocd_id = row["id"]
-            if not OCD_RE.match(ocd_id):
-                raise ImportFileError(file=name, row=number, field="id", reason=f"{ocd_id!r} is not an OCD division id")
-            if not row["name"]:
-                raise ImportFileError(file=name, row=number, field="name", reason="empty")
-            valid_through = parse_date(row.get("validThrough", ""), file=name, row=number, field="validThrough")
-            kind, state, parent = division_fields(ocd_id)
-            planned[ocd_id] = {
-                "name": row["name"][:200],
-                "kind": kind,
-                "state": state,
-                "valid_through": valid_through,
-                "parent": parent,
-            }
+        for number, row in _file_rows(name, data, expected):
+            planned[row["id"]] = _planned_division(name, number, row)
 
     with officials_cache.batched(), transaction.atomic():
         existing = {d.ocd_id: d for d in Division.objects.all()}
@@ -90,24 +65,54 @@ def import_divisions(*, source, dry_run: bool = False, progress: bool = False) -
         for ocd_id in progress_bar(
             sorted(planned, key=lambda i: i.count("/")), desc="divisions", progress=progress, total=len(planned)
         ):
-            values = planned[ocd_id]
-            parent = existing.get(values["parent"]) if values["parent"] else None
-            fields = {k: v for k, v in values.items() if k != "parent"} | {"parent": parent}
-            division = existing.get(ocd_id)
-            if division is None:
-                existing[ocd_id] = Division.objects.create(ocd_id=ocd_id, **fields)
-                result.add("division", "created")
-                continue
-            changed = [
-                k
-                for k, v in fields.items()
-                if (division.parent_id != (v.pk if v else None) if k == "parent" else getattr(division, k) != v)
-            ]
-            if changed:
-                for k in changed:
-                    setattr(division, k, fields[k])
-                division.save(update_fields=changed)
-                result.add("division", "updated")
-            else:
-                result.add("division", "unchanged")
+            result.add("division", _division_write(existing, ocd_id, planned[ocd_id]))
         return finish(result, dry_run)
+
+
+def _file_rows(name: str, data: bytes, expected: list[str] | None) -> list[tuple[int, dict]]:
+    """(row number, row) of one list; the states' list has no header, just id,name."""
+    if expected is not None:
+        return csv_rows(data, name, expected)
+    rows = []
+    for number, values in enumerate(csv.reader(io.StringIO(decode_text(data, name))), start=1):
+        if not values:
+            continue
+        if len(values) != 2:
+            raise ImportFileError(
+                file=name, row=number, field="-", reason=f"expected 2 columns (id,name), got {len(values)}"
+            )
+        rows.append((number, {"id": values[0].strip(), "name": values[1].strip()}))
+    return rows
+
+
+def _planned_division(name: str, number: int, row: dict) -> dict:
+    """A division's fields from its row (the parent as an OCD id), or ImportFileError naming the bad field."""
+    ocd_id = row["id"]
+    if not OCD_RE.match(ocd_id):
+        raise ImportFileError(file=name, row=number, field="id", reason=f"{ocd_id!r} is not an OCD division id")
+    if not row["name"]:
+        raise ImportFileError(file=name, row=number, field="name", reason="empty")
+    valid_through = parse_date(row.get("validThrough", ""), file=name, row=number, field="validThrough")
+    kind, state, parent = division_fields(ocd_id)
+    return {"name": row["name"][:200], "kind": kind, "state": state, "valid_through": valid_through, "parent": parent}
+
+
+def _division_write(existing: dict[str, Division], ocd_id: str, values: dict) -> str:
+    """Create or update one division (its parent written before it); "created", "updated" or "unchanged"."""
+    parent = existing.get(values["parent"]) if values["parent"] else None
+    fields = {k: v for k, v in values.items() if k != "parent"} | {"parent": parent}
+    division = existing.get(ocd_id)
+    if division is None:
+        existing[ocd_id] = Division.objects.create(ocd_id=ocd_id, **fields)
+        return "created"
+    changed = [
+        k
+        for k, v in fields.items()
+        if (division.parent_id != (v.pk if v else None) if k == "parent" else getattr(division, k) != v)
+    ]
+    if not changed:
+        return "unchanged"
+    for k in changed:
+        setattr(division, k, fields[k])
+    division.save(update_fields=changed)
+    return "updated"
