@@ -30,7 +30,13 @@ from django.utils import timezone
 from .. import cache as officials_cache
 from ..models import Division
 from .common import ImportFileError, ImportResult, finish
-from .executives import EXECUTIVE_ROLES, merge_executive_plans, plan_executive_rows, write_executive_plans
+from .executives import (
+    EXECUTIVE_COLUMNS,
+    EXECUTIVE_ROLES,
+    merge_executive_plans,
+    plan_executive_rows,
+    write_executive_plans,
+)
 from .sources import decode_text, read_tree
 
 # A machine source: its proposals against curated or staff-set values are held (policy.py).
@@ -78,61 +84,83 @@ class UnreadablePersonFile(ImportFileError):
 
 def person_rows(name: str, data: bytes) -> list[tuple[str, dict]]:
     """(where, row) for each executive role of one person file."""
+    person = _person(name, data)
+    if person is None:
+        return []
+    roles = person.get("roles")
+    if not isinstance(roles, list):
+        raise ImportFileError(file=name, row=0, field="roles", reason="missing or not a list")
+    shared = _person_fields(person)
+    rows = []
+    for index, role in enumerate(roles):
+        if not isinstance(role, dict):
+            raise ImportFileError(file=name, row=f"roles[{index}]", field="-", reason="not a mapping")
+        if _text(role.get("type")).lower() in EXECUTIVE_ROLES:
+            row = {**_role_fields(role, name=name, index=index), **shared}
+            rows.append((f"roles[{index}]", {k: row[k] for k in EXECUTIVE_COLUMNS if k in row}))  # the CSV's order
+    return rows
+
+
+def _person(name: str, data: bytes) -> dict | None:
+    """The file's person mapping; None for a state folder's other files; UnreadablePersonFile for a broken one."""
     try:
         person = yaml.load(decode_text(data, name), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
     except yaml.YAMLError as exc:
         reason = f"cannot parse YAML (truncated?): {' '.join(str(exc).split())}"
         raise UnreadablePersonFile(file=name, row=0, field="-", reason=reason) from exc
-    if not isinstance(person, dict):
-        if "executive" not in PurePosixPath(name).parts:
-            return []  # a state folder's other files (municipalities.yml): not people
-        raise UnreadablePersonFile(file=name, row=0, field="-", reason="expected a mapping")
-    roles = person.get("roles")
-    if not isinstance(roles, list):
-        raise ImportFileError(file=name, row=0, field="roles", reason="missing or not a list")
-    parties = [p for p in person.get("party") or [] if isinstance(p, dict)]
+    if isinstance(person, dict):
+        return person
+    if "executive" not in PurePosixPath(name).parts:
+        return None  # a state folder's other files (municipalities.yml): not people
+    raise UnreadablePersonFile(file=name, row=0, field="-", reason="expected a mapping")
+
+
+def _mappings(person: dict, key: str) -> list[dict]:
+    return [item for item in person.get(key) or [] if isinstance(item, dict)]
+
+
+def _person_fields(person: dict) -> dict:
+    """The row's fields that are the person's, the same for each of their roles.
+
+    The current party (the last one without an end date, else the last one), the capitol office
+    (else the first one) and the contact form (the link noted "webform").
+    """
+    parties = _mappings(person, "party")
     party = next((p for p in reversed(parties) if not p.get("end_date")), parties[-1] if parties else {})
-    offices = [o for o in person.get("offices") or [] if isinstance(o, dict)]
+    offices = _mappings(person, "offices")
     office = next((o for o in offices if o.get("classification") == "capitol"), offices[0] if offices else {})
-    links = [link for link in person.get("links") or [] if isinstance(link, dict)]
-    webform = next((_text(link.get("url")) for link in links if link.get("note") == "webform"), "")
-    rows = []
-    for index, role in enumerate(roles):
-        if not isinstance(role, dict):
-            raise ImportFileError(file=name, row=f"roles[{index}]", field="-", reason="not a mapping")
-        if _text(role.get("type")).lower() not in EXECUTIVE_ROLES:
-            continue
-        division = _division_for(_text(role.get("jurisdiction")))
-        if not division:
-            raise ImportFileError(
-                file=name,
-                row=f"roles[{index}]",
-                field="jurisdiction",
-                reason=f"{role.get('jurisdiction')!r} is not an ocd-jurisdiction .../government id",
-            )
-        rows.append(
-            (
-                f"roles[{index}]",
-                {
-                    "state": division.rsplit(":", 1)[-1].upper(),
-                    "role": _text(role.get("type")),
-                    "name": _text(person.get("name")),
-                    "party": _text(party.get("name")),
-                    "start_date": _text(role.get("start_date")),
-                    "end_date": _text(role.get("end_date")),
-                    "phone": _text(office.get("voice")),
-                    "fax": _text(office.get("fax")),
-                    "address": _text(office.get("address")),
-                    "email": _text(person.get("email")),
-                    "contact_form": webform,
-                    "image": _text(person.get("image")),
-                    "ocd_person_id": _text(person.get("id")),
-                    "ocd_division_id": division,
-                    "review_note": "",
-                },
-            )
+    webform = next((_text(link.get("url")) for link in _mappings(person, "links") if link.get("note") == "webform"), "")
+    return {
+        "name": _text(person.get("name")),
+        "party": _text(party.get("name")),
+        "phone": _text(office.get("voice")),
+        "fax": _text(office.get("fax")),
+        "address": _text(office.get("address")),
+        "email": _text(person.get("email")),
+        "contact_form": webform,
+        "image": _text(person.get("image")),
+        "ocd_person_id": _text(person.get("id")),
+        "review_note": "",
+    }
+
+
+def _role_fields(role: dict, *, name: str, index: int) -> dict:
+    """The row's fields that are the role's: its state and office, its dates."""
+    division = _division_for(_text(role.get("jurisdiction")))
+    if not division:
+        raise ImportFileError(
+            file=name,
+            row=f"roles[{index}]",
+            field="jurisdiction",
+            reason=f"{role.get('jurisdiction')!r} is not an ocd-jurisdiction .../government id",
         )
-    return rows
+    return {
+        "state": division.rsplit(":", 1)[-1].upper(),
+        "role": _text(role.get("type")),
+        "start_date": _text(role.get("start_date")),
+        "end_date": _text(role.get("end_date")),
+        "ocd_division_id": division,
+    }
 
 
 def _plan(source, *, roles, result, divisions, today):
