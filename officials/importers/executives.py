@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db import transaction
 from django.utils import timezone
 
 from .. import cache as officials_cache
-from ..models import ContactPoint, Division, OfficeRole
+from ..models import Division, OfficeRole
 from .common import (
     STATE_RE,
     ImportFileError,
@@ -25,9 +26,9 @@ from .common import (
     default_end_date,
     finish,
     parse_date,
-    phone_or_warning,
     progress_bar,
 )
+from .executive_contacts import executive_contacts, office_contact_key
 from .ocd import executive_title, role_name, state_names
 from .sources import csv_rows, read_source
 from .writer import HoldingWriter, PlannedContact, PlannedHolding
@@ -98,67 +99,6 @@ class EndedRow:
     contacts: list[PlannedContact] = field(default_factory=list)
 
 
-def tidy_address(text: str) -> str:
-    """Upstream writes lines with ";" and stray spaces ("Dover, DE  19901;"): one line, single spaces."""
-    parts = (" ".join(part.split()) for part in text.split(";"))
-    return ", ".join(part.strip(" ,") for part in parts if part.strip(" ,"))
-
-
-def office_contact_key(role: str, division_id: str, kind: str) -> str:
-    return f"openstates:office:{role}:{division_id}:{kind}"
-
-
-def _executive_contacts(row: dict, *, role: str, state: str, division_id: str, result, where: str):
-    contacts = []
-    phone = phone_or_warning(row["phone"], result=result, where=f"{where} ({row['name']}) phone")
-    label = (
-        "Office of the Mayor" if (role == OfficeRole.GOVERNOR and state == "DC") else f"Office of the {role_name(role)}"
-    )
-    if phone:
-        contacts.append(
-            PlannedContact(
-                source_key=office_contact_key(role, division_id, "phone"),
-                kind=ContactPoint.Kind.PHONE,
-                value=phone,
-                label=label,
-                address=tidy_address(row["address"]),
-                is_capitol=True,
-            )
-        )
-    if row["contact_form"]:
-        contacts.append(
-            PlannedContact(
-                source_key=office_contact_key(role, division_id, "form"),
-                kind=ContactPoint.Kind.CONTACT_FORM,
-                value=row["contact_form"],
-                label="Contact form",
-                position=1,
-            )
-        )
-    if row["email"]:
-        contacts.append(
-            PlannedContact(
-                source_key=office_contact_key(role, division_id, "email"),
-                kind=ContactPoint.Kind.EMAIL,
-                value=row["email"],
-                label="Email",
-                position=2,
-            )
-        )
-    fax = phone_or_warning(row["fax"], result=result, where=f"{where} ({row['name']}) fax")
-    if fax:
-        contacts.append(
-            PlannedContact(
-                source_key=office_contact_key(role, division_id, "fax"),
-                kind=ContactPoint.Kind.FAX,
-                value=fax,
-                label="Fax",
-                position=3,
-            )
-        )
-    return contacts
-
-
 def plan_executive_rows(
     rows, *, name: str, roles: set[str], result: ImportResult, divisions: dict, today: datetime.date
 ) -> dict[tuple[str, str], OfficePlan]:
@@ -176,88 +116,128 @@ def plan_executive_rows(
         if role is None or role not in roles:
             result.add("row", "skipped (role not imported)")
             continue
-        state = row["state"].upper()
-        if not STATE_RE.match(state):
-            raise ImportFileError(file=name, row=number, field="state", reason=f"{row['state']!r} is not a USPS code")
-        if not row["name"]:
-            raise ImportFileError(file=name, row=number, field="name", reason="empty")
-        person_key = row["ocd_person_id"]
-        if not person_key.startswith("ocd-person/"):
-            raise ImportFileError(
-                file=name, row=number, field="ocd_person_id", reason=f"{person_key!r} is not an ocd-person id"
-            )
-        division_id = row["ocd_division_id"]
-        if division_id not in divisions:
-            raise ImportFileError(
-                file=name,
-                row=number,
-                field="ocd_division_id",
-                reason=f"unknown division {division_id!r}: run import_divisions first",
-            )
-        start = parse_date(row["start_date"], file=name, row=number, field="start_date")
-        end = parse_date(row["end_date"], file=name, row=number, field="end_date")
-        if row.get("end_date_passed", "") not in ("yes", "no", ""):
-            raise ImportFileError(file=name, row=number, field="end_date_passed", reason="expected yes or no")
-        if start is not None and end is not None and end < start:
-            raise ImportFileError(file=name, row=number, field="end_date", reason=f"{end} is before start {start}")
+        checked = _checked_row(row, name=name, number=number, role=role, divisions=divisions)
         where = f"{name}, row {number}"
-        contacts = _executive_contacts(row, role=role, state=state, division_id=division_id, result=result, where=where)
-        key = (role, division_id)
-        plan = plans.get(key)
-        if plan is None:
-            title = executive_title(role=role, state=state, state_name=names.get(state, state))
-            plan = plans[key] = OfficePlan(role=role, division_id=division_id, title=title)
-        # The curators flagged a few end dates ("end_date wrong: still in office", "end_date passed in
-        # data; check whether reappointed"): keep those holders, and say so, rather than leave the seat empty.
-        end_flagged = row.get("review_note", "").lower().startswith("end_date")
-        if end is not None and end < today and end_flagged:
-            result.warnings.append(
-                f"{name}, row {number}: kept {row['name']} as {row['role']} of {state} although the term "
-                f"ended {end} ({row['review_note']}); verify"
-            )
-            end = None
+        contacts = executive_contacts(
+            row, role=role, state=checked.state, division_id=checked.division_id, result=result, where=where
+        )
+        key = (role, checked.division_id)
+        if key not in plans:
+            title = executive_title(role=role, state=checked.state, state_name=names.get(checked.state, checked.state))
+            plans[key] = OfficePlan(role=role, division_id=checked.division_id, title=title)
+        plan = plans[key]
+        end = _end_kept(row, checked, where=where, today=today, result=result)
         if end is not None and end < today:
             plan.ended.append(
-                EndedRow(person_key=person_key, role=role, division_id=division_id, end=end, contacts=contacts)
+                EndedRow(
+                    person_key=checked.person_key,
+                    role=role,
+                    division_id=checked.division_id,
+                    end=end,
+                    contacts=contacts,
+                )
             )
             result.add("row", "skipped (term ended)")
             continue
-        given, _, family = row["name"].rpartition(" ")
-        party = PARTY_NAMES.get(row["party"], row["party"])[:50]
-        holding = PlannedHolding(
-            person_key=person_key,
-            person_fields={
-                "name": row["name"][:200],
-                "given_name": given.split(" ")[0][:100] if given else "",
-                "family_name": family[:100],
-                "party": party,
-                "photo_url": row["image"][:500],
-                "email": row["email"][:254],
-            },
-            role=role,
-            division_id=division_id,
-            seat="",
-            title=plan.title,
-            start=start,
-            end=end,
-            party=party,
-            contacts=contacts,
-            where=where,
-        )
-        if start is not None and start > today:
-            plan.future = [h for h in plan.future if h.person_key != person_key] + [holding]
-            continue
-        previous = plan.current
-        if previous is not None and previous.person_key != person_key:
-            # Two current holders of one office: keep the one who started last.
-            if (holding.start or datetime.date.min) < (previous.start or datetime.date.min):
-                holding, previous = previous, holding
-            result.warnings.append(
-                f"{holding.where}: {holding.person_fields['name']} and {previous.person_fields['name']} both listed "
-                f"as current {role_name(role)} for {state}; kept {holding.person_fields['name']}"
-            )
-        plan.current = holding
+        holding = _holding(row, checked, end=end, title=plan.title, contacts=contacts, where=where)
+        _place(plan, holding, state=checked.state, today=today, result=result)
     return plans
+
+
+class _CheckedRow(NamedTuple):
+    role: str
+    state: str
+    person_key: str
+    division_id: str
+    start: datetime.date | None
+    end: datetime.date | None
+
+
+def _checked_row(row: dict, *, name: str, number, role: str, divisions: dict) -> _CheckedRow:
+    """The row's checked values, or ImportFileError naming the first bad field."""
+    state = row["state"].upper()
+    if not STATE_RE.match(state):
+        raise ImportFileError(file=name, row=number, field="state", reason=f"{row['state']!r} is not a USPS code")
+    if not row["name"]:
+        raise ImportFileError(file=name, row=number, field="name", reason="empty")
+    person_key = row["ocd_person_id"]
+    if not person_key.startswith("ocd-person/"):
+        raise ImportFileError(
+            file=name, row=number, field="ocd_person_id", reason=f"{person_key!r} is not an ocd-person id"
+        )
+    division_id = row["ocd_division_id"]
+    if division_id not in divisions:
+        raise ImportFileError(
+            file=name,
+            row=number,
+            field="ocd_division_id",
+            reason=f"unknown division {division_id!r}: run import_divisions first",
+        )
+    start = parse_date(row["start_date"], file=name, row=number, field="start_date")
+    end = parse_date(row["end_date"], file=name, row=number, field="end_date")
+    if row.get("end_date_passed", "") not in ("yes", "no", ""):
+        raise ImportFileError(file=name, row=number, field="end_date_passed", reason="expected yes or no")
+    if start is not None and end is not None and end < start:
+        raise ImportFileError(file=name, row=number, field="end_date", reason=f"{end} is before start {start}")
+    return _CheckedRow(role, state, person_key, division_id, start, end)
+
+
+def _end_kept(row: dict, checked: _CheckedRow, *, where: str, today: datetime.date, result: ImportResult):
+    """The term's end, or None when the curators flagged a past end date as wrong.
+
+    The flags read "end_date wrong: still in office" or "end_date passed in data; check whether
+    reappointed": those holders are kept, and said so, rather than leave the seat empty.
+    """
+    end = checked.end
+    if end is None or end >= today or not row.get("review_note", "").lower().startswith("end_date"):
+        return end
+    result.warnings.append(
+        f"{where}: kept {row['name']} as {row['role']} of {checked.state} although the term "
+        f"ended {end} ({row['review_note']}); verify"
+    )
+    return None
+
+
+def _holding(row: dict, checked: _CheckedRow, *, end, title: str, contacts, where: str) -> PlannedHolding:
+    given, _, family = row["name"].rpartition(" ")
+    party = PARTY_NAMES.get(row["party"], row["party"])[:50]
+    return PlannedHolding(
+        person_key=checked.person_key,
+        person_fields={
+            "name": row["name"][:200],
+            "given_name": given.split(" ")[0][:100] if given else "",
+            "family_name": family[:100],
+            "party": party,
+            "photo_url": row["image"][:500],
+            "email": row["email"][:254],
+        },
+        role=checked.role,
+        division_id=checked.division_id,
+        seat="",
+        title=title,
+        start=checked.start,
+        end=end,
+        party=party,
+        contacts=contacts,
+        where=where,
+    )
+
+
+def _place(plan: OfficePlan, holding: PlannedHolding, *, state: str, today: datetime.date, result: ImportResult):
+    """A holder starting later joins the office's future ones; of two current holders, the later start is kept."""
+    if holding.start is not None and holding.start > today:
+        plan.future = [h for h in plan.future if h.person_key != holding.person_key] + [holding]
+        return
+    previous = plan.current
+    if previous is not None and previous.person_key != holding.person_key:
+        # Two current holders of one office: keep the one who started last.
+        if (holding.start or datetime.date.min) < (previous.start or datetime.date.min):
+            holding, previous = previous, holding
+        result.warnings.append(
+            f"{holding.where}: {holding.person_fields['name']} and {previous.person_fields['name']} both listed "
+            f"as current {role_name(holding.role)} for {state}; kept {holding.person_fields['name']}"
+        )
+    plan.current = holding
 
 
 def merge_executive_plans(main: dict, updates: dict) -> dict:

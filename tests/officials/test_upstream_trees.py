@@ -150,7 +150,7 @@ def test_downloads_say_who_is_asking(tmp_path):
 
 
 def test_upstream_addresses_lose_stray_spaces_and_semicolons():
-    from officials.importers.executives import tidy_address
+    from officials.importers.executive_contacts import tidy_address
 
     assert tidy_address("20301 Mail Service Center; Raleigh, NC 27699-0301;") == (
         "20301 Mail Service Center, Raleigh, NC 27699-0301"
