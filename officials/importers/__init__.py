@@ -16,11 +16,11 @@ A malformed file raises ImportFileError naming the file, row, field and reason.
     common.py         ImportResult, ImportFileError, what every importer does last
     sources.py        reading a path or URL: CSV, JSON or YAML lists, trees of files, tarballs
     ocd.py            OCD division ids and office titles
-    writer.py         the shared writer: people, offices, terms, contact points
+    writer.py         the shared writer: people, offices, terms (contact_writer.py: contact points)
     divisions.py      import_divisions
     congress.py       import_congress
     zip_districts.py  import_zip_districts
-    executives.py     import_state_executives (the curated CSV)
+    executives.py     import_state_executives (the curated CSV; executive_contacts.py: the office's lines)
     openstates.py     import_openstates_executives (Open States person YAML)
 """
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from ..models import ContactPoint, OfficeRole
 from .common import phone_or_warning
+from .contact_writer import PlannedContact
 from .ocd import role_name
-from .writer import PlannedContact
 
 
 def tidy_address(text: str) -> str:

@@ -17,21 +17,10 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from ..models import ContactPoint, ContactPointChange, Division, Office, Person, Term
+from ..models import ContactPoint, Division, Office, Person, Term
 from .common import ImportResult
+from .contact_writer import ContactPointWriter, PlannedContact
 from .policy import ChangePolicy, staff_entered
-
-
-@dataclass
-class PlannedContact:
-    source_key: str
-    kind: str
-    value: str
-    label: str = ""
-    address: str = ""
-    hours: str = ""
-    is_capitol: bool = False
-    position: int = 0
 
 
 @dataclass
@@ -53,7 +42,7 @@ class PlannedHolding:
     successor_known: bool = False
 
 
-class HoldingWriter:
+class HoldingWriter(ContactPointWriter):
     """Writes planned holdings: upserts people and offices, moves terms, syncs contact points.
 
     Everything it may touch is loaded up front, so a run that changes nothing costs a
@@ -178,31 +167,53 @@ class HoldingWriter:
         """Make `person` the current holder of `office`, ending whoever held it (or held another seat)."""
         term = next((t for t in self.open_terms if t.office_id == office.pk and t.person_id == person.pk), None)
         if term is not None:
-            staff_next = [
-                t.start
-                for t in self.future_terms
-                if t.office_id == office.pk and t.person_id != person.pk and t.source == "staff"
-            ]
-            if staff_next:
-                # Staff entered the successor: the source's later end date does not overlap them.
-                cap = min(staff_next) - datetime.timedelta(days=1)
-                holding.end = cap if holding.end is None or holding.end > cap else holding.end
-                holding.successor_known = True
-            if self.knows_term_ends and holding.end != term.end:
-                shortens = holding.end is not None and (term.end is None or holding.end < term.end)
-                if shortens and not self._may_shorten(term, holding):
-                    self._update_term(term, party=holding.party)
-                else:
-                    self._update_term(term, party=holding.party, end=holding.end)
-            else:
-                self._update_term(term, party=holding.party)
-            self.kept_terms.add(term.pk)
+            self._keep_holding(term, holding)
             return term
         others = [t for t in self.open_terms if t.office_id == office.pk or t.person_id == person.pk]
+        kept = self._end_would_erase(others, holding, office=office, person=person)
+        if kept is not None:
+            return kept
         for other in others:
-            on = self._end_before(holding.start)
+            # Someone else held this seat, or this person held another seat (House -> Senate).
+            self._end(other, self._end_before(holding.start))
+            self.open_terms.remove(other)
+        return self._term_back(holding, office=office, person=person) or self._term_new(
+            holding, office=office, person=person
+        )
+
+    def _keep_holding(self, term: Term, holding: PlannedHolding) -> None:
+        """The holder already holds the office: their party, and the scheduled end when the source knows ends."""
+        self._cap_at_staff_successor(holding, office_id=term.office_id, person_id=term.person_id)
+        if self.knows_term_ends and holding.end != term.end:
+            shortens = holding.end is not None and (term.end is None or holding.end < term.end)
+            if shortens and not self._may_shorten(term, holding):
+                self._update_term(term, party=holding.party)
+            else:
+                self._update_term(term, party=holding.party, end=holding.end)
+        else:
+            self._update_term(term, party=holding.party)
+        self.kept_terms.add(term.pk)
+
+    def _cap_at_staff_successor(self, holding: PlannedHolding, *, office_id: int, person_id: int) -> None:
+        """Staff entered the successor: the source's later end date does not overlap them."""
+        staff_next = [
+            t.start
+            for t in self.future_terms
+            if t.office_id == office_id and t.person_id != person_id and t.source == "staff"
+        ]
+        if staff_next:
+            cap = min(staff_next) - datetime.timedelta(days=1)
+            holding.end = cap if holding.end is None or holding.end > cap else holding.end
+            holding.successor_known = True
+
+    def _end_would_erase(self, others: list[Term], holding: PlannedHolding, *, office: Office, person: Person):
+        """The office's holder kept (and held for review) when ending them would come before their own first day.
+
+        That is the same person under a second id, or a bad date; None when every end is sound.
+        """
+        on = self._end_before(holding.start)
+        for other in others:
             if other.office_id == office.pk and other.start and on < other.start:
-                # Ending the holder before their own first day: the same person under a second id, or a bad date.
                 self.policy.hold_end(
                     other,
                     on=on,
@@ -214,18 +225,21 @@ class HoldingWriter:
                 )
                 self.kept_terms.add(other.pk)
                 return other
-        for other in others:
-            # Someone else held this seat, or this person held another seat (House -> Senate).
-            self._end(other, self._end_before(holding.start))
-            self.open_terms.remove(other)
+        return None
+
+    def _term_back(self, holding: PlannedHolding, *, office: Office, person: Person) -> Term | None:
+        """An ended term with the same first day, opened again (a bad file's ends undone, a switch between sources)."""
         ended = self.ended_terms.pop((office.pk, person.pk, holding.start), None)
-        if ended is not None:
-            ended.end, ended.party = holding.end, holding.party
-            ended.save(update_fields=["end", "party"])
-            self.open_terms.append(ended)
-            self.kept_terms.add(ended.pk)
-            self.result.add("term", "updated")
-            return ended
+        if ended is None:
+            return None
+        ended.end, ended.party = holding.end, holding.party
+        ended.save(update_fields=["end", "party"])
+        self.open_terms.append(ended)
+        self.kept_terms.add(ended.pk)
+        self.result.add("term", "updated")
+        return ended
+
+    def _term_new(self, holding: PlannedHolding, *, office: Office, person: Person) -> Term:
         term = Term.objects.create(
             person=person, office=office, start=holding.start, end=holding.end, party=holding.party, source=self.source
         )
@@ -296,33 +310,6 @@ class HoldingWriter:
                 self.future_terms.remove(term)
                 self.result.add("term", "ended")
 
-    def adopt_person_contacts(self, *, office: Office, contacts: list[PlannedContact]) -> None:
-        """Earlier imports stored an executive's lines on the person; they become the office's.
-
-        Keeping the row (rather than retiring it and making a new one) keeps its reports and a
-        number staff corrected.
-        """
-        for planned in contacts:
-            if planned.source_key in self.contacts:
-                continue
-            old = next(
-                (
-                    cp
-                    for key, cp in self.contacts.items()
-                    if key.startswith("openstates:ocd-person/")
-                    and cp.office_id == office.pk
-                    and cp.kind == planned.kind
-                ),
-                None,
-            )
-            if old is None:
-                continue
-            del self.contacts[old.source_key]
-            old.source_key, old.person = planned.source_key, None
-            old.save(update_fields=["source_key", "person", "updated_at"])
-            self.contacts[planned.source_key] = old
-            self.result.add("contact point", "updated")
-
     def _end_before(self, start: datetime.date | None) -> datetime.date:
         """The last day of the outgoing term: the day before the arrival started, if that is known and earlier."""
         if start is not None:
@@ -348,70 +335,3 @@ class HoldingWriter:
         for term in [t for t in self.open_terms if t.office_id == office.pk and t.person_id == person.pk]:
             if self._propose_end(term, on, successor_known=successor_known, upstream_end=True):
                 self.open_terms.remove(term)
-
-    # -- contact points ---------------------------------------------------------
-    def contact(self, planned: PlannedContact, *, office: Office, person: Person | None) -> None:
-        self.seen_contacts.add(planned.source_key)
-        cp = self.contacts.get(planned.source_key)
-        fields = {
-            "office": office,
-            "person": person,
-            "kind": planned.kind,
-            "value": planned.value,
-            "label": planned.label[:200],
-            "address": planned.address[:500],
-            "hours": planned.hours[:200],
-            "is_capitol": planned.is_capitol,
-            "position": planned.position,
-        }
-        if cp is not None and (cp.office_id != office.pk or cp.kind != planned.kind):
-            # The holder moved to another office (House -> Senate): the old line is history.
-            cp.is_active = False
-            cp.save(update_fields=["is_active", "updated_at"])
-            self.result.add("contact point", "ended")
-            cp = None
-        if cp is None:
-            self.contacts[planned.source_key] = ContactPoint.objects.create(
-                source_key=planned.source_key, origin=self.policy.origin, **fields
-            )
-            self.result.add("contact point", "created")
-            return
-        for name in ("value", "address"):
-            reason = self.policy.replace_reason(cp, field=name, new=fields[name])
-            if reason:
-                self.policy.hold_replace(cp, field=name, new=fields[name], reason=reason)
-                fields.pop(name)
-        if self.policy.person_checked and not cp.origin:
-            # A curated file's row confirms the value: a machine source may not replace it unreviewed.
-            fields["origin"] = self.policy.origin
-        changed = [
-            k
-            for k, v in fields.items()
-            if (getattr(cp, f"{k}_id") != (v.pk if v else None) if k in ("office", "person") else getattr(cp, k) != v)
-        ]
-        if not changed:
-            self.result.add("contact point", "unchanged")
-            return
-        if "value" in changed:
-            ContactPointChange.objects.create(
-                contact_point=cp, changed_by=None, field="value", old_value=cp.value, new_value=planned.value
-            )
-        for k in changed:
-            setattr(cp, k, fields[k])
-        cp.save(update_fields=[*changed, "updated_at"])
-        self.result.add("contact point", "updated")
-
-    def retire_unseen_contacts(self, *, only_keys_with: set[str] | None = None) -> None:
-        for key, cp in list(self.contacts.items()):
-            if key in self.seen_contacts:
-                continue
-            if only_keys_with is not None and not any(key.startswith(p) for p in only_keys_with):
-                continue
-            reason = self.policy.retire_reason(cp)
-            if reason:
-                self.policy.hold_retire(cp, reason=reason)
-                continue
-            cp.is_active = False
-            cp.save(update_fields=["is_active", "updated_at"])
-            del self.contacts[key]
-            self.result.add("contact point", "ended")
