@@ -10,9 +10,9 @@ Each statement here is one the ORM cannot express, or not at the cost the hot pa
   caller's chapter (ORM-compiled subqueries), checks the per-office limit and skips a used
   idempotency key (ON CONFLICT ... WHERE ... DO NOTHING RETURNING) with no extra round trip;
   the batch upload is one INSERT fed by json_to_recordset (PostgreSQL) or a VALUES list
-  (SQLite), its keys already used read with one array parameter (`= ANY(%s)`); the caller's
-  calls of the per-office window are read so that only the (user, created_at) index can serve
-  them (CALLER_WINDOW); forgetting an account merges its tally rows into user 0's (INSERT ...
+  (SQLite), its keys already used read with one array parameter (`= ANY(%s)`); the per-office
+  limit is one SQL rule (PLACES_LEFT) for the single INSERT and the batch, over the caller's calls
+  of the window, read so that only the (user, created_at) index can serve them (CALLER_WINDOW); forgetting an account merges its tally rows into user 0's (INSERT ...
   SELECT ... ON CONFLICT DO UPDATE). bulk_create can neither select nor add on conflict.
 - rollup.py: the tally tables and their key expressions (tally_specs), the window end under
   a brief LOCK TABLE, and the upserts INSERT ... SELECT ...
