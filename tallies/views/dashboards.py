@@ -18,10 +18,10 @@ from django.views.decorators.http import require_GET
 from accounts.selectors import chapter_get_for_lead
 from accounts.time_zones import zone_display_name
 from campaigns.selectors import campaign_get_for_tally
-from rally.selectors import call_day_totals
 
 from .. import selectors
 from ..selectors import DateOutOfRange, DateRange
+from .snapshots import dashboard_snapshot
 
 RECENT_DAYS = 60
 
@@ -65,11 +65,10 @@ def _zone(chapter):
 def _render_dashboard(request, *, chapter, chapter_ids):
     date_range, errors = _date_range(request)
     tz = _zone(chapter)
-    board = selectors.tally_dashboard(chapter_ids=chapter_ids, date_range=date_range, tz=tz)
-    notes, next_before = selectors.tally_notes(
-        chapter_ids=chapter_ids, date_range=date_range, before_id=_before_id(request), tz=tz
+    snapshot = dashboard_snapshot(
+        chapter=chapter, chapter_ids=chapter_ids, date_range=date_range, tz=tz, before_id=_before_id(request)
     )
-    call_days = call_day_totals(chapter=chapter, date_range=date_range) if chapter is not None else []
+    board, call_days = snapshot.board, snapshot.call_days
     marked = {row.day.isoformat(): row for row in call_days}
     context = {
         "chapter": chapter,
@@ -79,8 +78,10 @@ def _render_dashboard(request, *, chapter, chapter_ids):
         # Display rows for the long tables, rendered by {% tally_rows %} (see tally_format).
         "office_rows": [(str(office), office.state_code, n) for office, n in board.by_office],
         "member_rows": [(user.display_name if user else _DELETED, n) for user, n in board.by_member],
-        "notes": notes,
-        "next_before": next_before,
+        "notes": snapshot.notes,
+        "next_before": snapshot.next_before,
+        # The time the figures were gathered (snapshots.py), in the zone the page counts days in.
+        "computed_at": snapshot.computed_at.astimezone(tz or dt.UTC).strftime("%H:%M:%S"),
         "errors": errors,
         # The chart draws every day; the table (for screen readers and no-JS) the latest ones,
         # so the page does not grow with the years. The figures CSV has every day.
