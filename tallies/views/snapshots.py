@@ -16,7 +16,8 @@ seconds is cheap. Keys carry everything the figures depend on, the page's langua
 import datetime as dt
 import threading
 import time
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -39,6 +40,7 @@ class DashboardSnapshot:
     next_before: int | None
     call_days: list
     computed_at: dt.datetime = field(default_factory=timezone.now)
+    html: str = ""  # the figures as rendered for the page (see `page` below)
 
 
 _snapshots: dict[tuple, tuple[float, DashboardSnapshot]] = {}
@@ -46,9 +48,20 @@ _lock = threading.Lock()
 
 
 def dashboard_snapshot(
-    *, chapter, chapter_ids: list[int] | None, date_range: DateRange, tz: ZoneInfo | None, before_id: int | None
+    *,
+    chapter,
+    chapter_ids: list[int] | None,
+    date_range: DateRange,
+    tz: ZoneInfo | None,
+    before_id: int | None,
+    page: tuple[str, Callable[[DashboardSnapshot], str]] | None = None,
 ) -> DashboardSnapshot:
-    """The figures of a dashboard page, no older than DASHBOARD_FIGURES_MAX_AGE seconds."""
+    """The figures of a dashboard page, no older than DASHBOARD_FIGURES_MAX_AGE seconds.
+
+    page: (the page's query string, a function rendering the snapshot's figures as HTML): the
+    HTML is rendered once with the figures and kept with them, since rendering the long tables
+    costs as much as gathering them.
+    """
     max_age = settings.DASHBOARD_FIGURES_MAX_AGE
     key = (
         tuple(chapter_ids) if chapter_ids is not None else None,
@@ -57,6 +70,7 @@ def dashboard_snapshot(
         tz.key if tz else None,
         before_id,
         get_language(),
+        page[0] if page else None,
     )
     now = time.monotonic()
     if max_age > 0:
@@ -65,6 +79,8 @@ def dashboard_snapshot(
         if cached is not None and now - cached[0] < max_age:
             return cached[1]
     snapshot = _gather(chapter=chapter, chapter_ids=chapter_ids, date_range=date_range, tz=tz, before_id=before_id)
+    if page is not None:
+        snapshot = replace(snapshot, html=page[1](snapshot))
     if max_age > 0:
         with _lock:
             if len(_snapshots) >= MAX_SNAPSHOTS:
