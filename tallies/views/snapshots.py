@@ -91,7 +91,9 @@ def dashboard_snapshot(
 
 def _gather(*, chapter, chapter_ids, date_range, tz, before_id) -> DashboardSnapshot:
     board = selectors.tally_dashboard(chapter_ids=chapter_ids, date_range=date_range, tz=tz)
-    notes, next_before = selectors.tally_notes(chapter_ids=chapter_ids, date_range=date_range, before_id=before_id, tz=tz)
+    notes, next_before = selectors.tally_notes(
+        chapter_ids=chapter_ids, date_range=date_range, before_id=before_id, tz=tz
+    )
     call_days = call_day_totals(chapter=chapter, date_range=date_range) if chapter is not None else []
     return DashboardSnapshot(board=board, notes=notes, next_before=next_before, call_days=call_days)
 

@@ -72,7 +72,9 @@ def test_each_chapter_range_and_language_has_its_own_figures(
     assert "Exacto a las" in spanish.content.decode()
 
 
-def test_with_zero_every_load_gathers_the_figures(client, settings, national_campaign, chapter, chapter_lead, offices, volunteer):
+def test_with_zero_every_load_gathers_the_figures(
+    client, settings, national_campaign, chapter, chapter_lead, offices, volunteer
+):
     settings.DASHBOARD_FIGURES_MAX_AGE = 0
     client.force_login(chapter_lead)
     for n in (1, 2):
