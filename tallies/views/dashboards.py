@@ -7,7 +7,7 @@ from http import HTTPStatus
 from csp.decorators import csp_replace
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -22,7 +22,7 @@ from campaigns.selectors import campaign_get_for_tally
 
 from .. import selectors
 from ..selectors import DateOutOfRange, DateRange
-from .snapshots import dashboard_snapshot
+from .snapshots import dashboard_snapshot, public_widget_html
 
 RECENT_DAYS = 60
 FIGURES_TEMPLATE = "tallies/includes/_dashboard_figures.html"
@@ -254,10 +254,16 @@ def _csv_safe(text: str) -> str:
 @xframe_options_exempt  # made to be embedded on partner sites; every other page keeps DENY
 @csp_replace({"frame-ancestors": ["*"]})  # likewise for the CSP rule, which modern browsers obey first
 def campaign_widget(request, slug):
-    campaign = campaign_get_for_tally(slug=slug, user=request.user)
-    figures = selectors.tally_for_campaign(campaign_id=campaign.pk)
-    context = {"campaign": campaign, "figures": figures, "progress": campaign.goal_percent(figures.total)}
-    response = render(request, "tallies/widget.html", context)
+    def render_widget() -> str:
+        campaign = campaign_get_for_tally(slug=slug, user=request.user)
+        figures = selectors.tally_for_campaign(campaign_id=campaign.pk)
+        context = {"campaign": campaign, "figures": figures, "progress": campaign.goal_percent(figures.total)}
+        return render_to_string("tallies/widget.html", context, request=request)
+
+    if request.user.is_authenticated:  # a chapter's campaign may be theirs to see: checked every time
+        response = HttpResponse(render_widget())
+    else:
+        response = HttpResponse(public_widget_html(slug=slug, render=render_widget))
     response["Cache-Control"] = "public, max-age=10"
     return response
 

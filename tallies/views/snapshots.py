@@ -1,4 +1,4 @@
-"""The dashboard's figures, computed at most once per DASHBOARD_FIGURES_MAX_AGE seconds in each process.
+"""Dashboards' figures and the public widget, computed at most once per DASHBOARD_FIGURES_MAX_AGE seconds a process.
 
 Why: on a call day, leads keep their chapter's dashboard open and refresh it, and the figures
 (every outcome, campaign, office, member and day, plus the newest notes) cost tens of
@@ -43,7 +43,7 @@ class DashboardSnapshot:
     html: str = ""  # the figures as rendered for the page (see `page` below)
 
 
-_snapshots: dict[tuple, tuple[float, DashboardSnapshot]] = {}
+_snapshots: dict[tuple, tuple[float, object]] = {}
 _lock = threading.Lock()
 
 
@@ -72,21 +72,40 @@ def dashboard_snapshot(
         get_language(),
         page[0] if page else None,
     )
+
+    def gather() -> DashboardSnapshot:
+        snapshot = _gather(chapter=chapter, chapter_ids=chapter_ids, date_range=date_range, tz=tz, before_id=before_id)
+        return replace(snapshot, html=page[1](snapshot)) if page is not None else snapshot
+
+    return _remember(("dashboard", *key), gather)
+
+
+def public_widget_html(*, slug: str, render: Callable[[], str]) -> str:
+    """A national campaign's widget as shown to visitors, rendered at most once per window.
+
+    Only for anonymous visitors, whose widget depends on nothing but the campaign and the
+    language: partner sites embed it on pages read by many at once. Its Cache-Control already
+    lets browsers and proxies keep it for 10 seconds.
+    """
+    return _remember(("widget", slug, get_language()), render)
+
+
+def _remember(key: tuple, compute: Callable):
+    """compute()'s value, reused in this process for DASHBOARD_FIGURES_MAX_AGE seconds."""
+    max_age = settings.DASHBOARD_FIGURES_MAX_AGE
+    if max_age <= 0:
+        return compute()
     now = time.monotonic()
-    if max_age > 0:
-        with _lock:
-            cached = _snapshots.get(key)
-        if cached is not None and now - cached[0] < max_age:
-            return cached[1]
-    snapshot = _gather(chapter=chapter, chapter_ids=chapter_ids, date_range=date_range, tz=tz, before_id=before_id)
-    if page is not None:
-        snapshot = replace(snapshot, html=page[1](snapshot))
-    if max_age > 0:
-        with _lock:
-            if len(_snapshots) >= MAX_SNAPSHOTS:
-                _snapshots.clear()
-            _snapshots[key] = (now, snapshot)
-    return snapshot
+    with _lock:
+        cached = _snapshots.get(key)
+    if cached is not None and now - cached[0] < max_age:
+        return cached[1]
+    value = compute()
+    with _lock:
+        if len(_snapshots) >= MAX_SNAPSHOTS:
+            _snapshots.clear()
+        _snapshots[key] = (now, value)
+    return value
 
 
 def _gather(*, chapter, chapter_ids, date_range, tz, before_id) -> DashboardSnapshot:

@@ -80,3 +80,25 @@ def test_with_zero_every_load_gathers_the_figures(
     for n in (1, 2):
         CallLogFactory(campaign=national_campaign, chapter=chapter, office=offices["doj"], user=volunteer)
         assert client.get(dashboard_url(chapter)).context["board"].total == n
+
+
+def widget_url(campaign):
+    return reverse("tallies:campaign_widget", kwargs={"slug": campaign.slug})
+
+
+def test_the_public_widget_is_rendered_once_per_window_for_visitors_and_every_time_for_members(
+    client, settings, national_campaign, chapter, offices, volunteer, django_assert_num_queries
+):
+    settings.DASHBOARD_FIGURES_MAX_AGE = 60
+    CallLogFactory(campaign=national_campaign, chapter=chapter, office=offices["doj"], user=volunteer)
+    first = client.get(widget_url(national_campaign))
+    CallLogFactory(campaign=national_campaign, chapter=chapter, office=offices["doj"], user=volunteer)
+
+    with django_assert_num_queries(0):
+        again = client.get(widget_url(national_campaign))
+
+    assert again.status_code == HTTPStatus.OK
+    assert again.content == first.content
+    assert again["Cache-Control"] == "public, max-age=10"
+    client.force_login(volunteer)
+    assert client.get(widget_url(national_campaign)).context["figures"].total == 2
