@@ -62,7 +62,6 @@ def dashboard_snapshot(
     HTML is rendered once with the figures and kept with them, since rendering the long tables
     costs as much as gathering them.
     """
-    max_age = settings.DASHBOARD_FIGURES_MAX_AGE
     key = (
         tuple(chapter_ids) if chapter_ids is not None else None,
         date_range.start,
