@@ -5,9 +5,9 @@ import logging
 import logging.config
 import re
 import threading
-from pathlib import Path
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.db import OperationalError
