@@ -11,9 +11,37 @@ process writes its figures to files there and /metrics adds them up. Without it 
 tests) each process counts alone.
 
 This module imports no app: the fail-soft cache (advocacy/cache.py) counts its fallbacks here.
+
+METRICS_ENABLED=false (read from the environment when the module is imported) swaps every metric
+for a stand-in that records nothing: for a deployment that never scrapes /metrics, and for
+measuring what counting costs the call endpoint (bench/README.md has the figures).
 """
 
-from prometheus_client import Counter, Histogram
+import os
+
+from prometheus_client import Counter as _Counter
+from prometheus_client import Histogram as _Histogram
+
+
+class _Unrecorded:
+    """A metric that keeps nothing: every method of the prometheus-client ones it is used through."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def labels(self, *values):
+        return self
+
+    def inc(self, amount=1):
+        pass
+
+    def observe(self, value):
+        pass
+
+
+ENABLED = os.environ.get("METRICS_ENABLED", "true").strip().lower() not in ("false", "0", "no", "off")
+Counter = _Counter if ENABLED else _Unrecorded
+Histogram = _Histogram if ENABLED else _Unrecorded
 
 PREFIX = "advocacy"
 

@@ -19,7 +19,8 @@ representative, and the Department of Justice as a fixed target), a rally chapte
 
 Load, for --duration seconds:
 - POST /api/v1/calls/ at --rate calls/s (wrk, in 15 s slices so each slice has its own latency
-  percentiles), round-robin over the tokens, each call to one of the caller's own offices and no
+  percentiles; each wrk thread sends on a fixed schedule, 2% above the rate since 1 request in 100
+  is refused on purpose, so the rate does not fall with the latency), round-robin over the tokens, each call to one of the caller's own offices and no
   caller over 3 calls to an office, except on purpose: 1 request in 200 calls another state's
   attorney general (refused by the constituent rule) and 1 in 200 is a 4th call to the same office
   (refused by the per-office limit). Those refusals are counted apart from errors.
@@ -90,7 +91,24 @@ for line in io.lines(os.getenv("BENCH_LIMIT_TOKENS")) do
 end
 local campaign = os.getenv("BENCH_CAMPAIGN")
 local offset = tonumber(os.getenv("BENCH_OFFSET"))
-local delay_ms = tonumber(os.getenv("BENCH_DELAY_MS"))
+-- A steady rate, whatever the answers' latency: each wrk thread sends on its own schedule, one
+-- request every BENCH_INTERVAL_MS, on whichever of its connections is free (wrk asks delay()
+-- before every request). A fixed sleep after each answer would instead lower the rate by
+-- every millisecond of latency. A schedule left more than MAX_BEHIND_MS behind (a fault
+-- window) restarts from now rather than bursting to catch up.
+local ffi = require("ffi")
+ffi.cdef[[
+typedef struct { long tv_sec; long tv_nsec; } bench_timespec;
+int clock_gettime(int clk_id, bench_timespec *tp);
+]]
+local clock = ffi.new("bench_timespec")
+local function now_ms()
+  ffi.C.clock_gettime(1, clock)  -- CLOCK_MONOTONIC
+  return tonumber(clock.tv_sec) * 1000 + tonumber(clock.tv_nsec) / 1e6
+end
+local interval_ms = tonumber(os.getenv("BENCH_INTERVAL_MS"))
+local MAX_BEHIND_MS = 200
+local next_due = nil
 -- No new request in the slice's last second: wrk stops with nothing in flight, so every call the
 -- server stored has its answer here (none is cut off by the end of a slice).
 local last_send = tonumber(os.getenv("BENCH_LAST_SEND"))
@@ -109,7 +127,12 @@ end
 
 function delay()
   if os.time() >= last_send then return 60000 end
-  return delay_ms
+  local now = now_ms()
+  if next_due == nil or now - next_due > MAX_BEHIND_MS then next_due = now end
+  next_due = next_due + interval_ms
+  local wait = next_due - now
+  if wait <= 0 then return 0 end
+  return wait
 end
 
 local function body(action, office, outcome)
@@ -497,9 +520,15 @@ def lead_session_cookie(port: int) -> str:
     return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
 
 
+def offered_rate(rate: int) -> int:
+    """Requests a second sent for `rate` logged calls a second: 1 in 100 is refused on purpose, and a
+    per-second count jitters by a few calls, so the generator offers 2% more than the target."""
+    return round(rate * 1.02)
+
+
 def run_wrk_slices(*, port: int, args, files: dict, workdir: Path, stop_at: float) -> list[dict]:
     connections, threads = args.connections, 2
-    delay_ms = max(0, int(connections * 1000 / args.rate * 0.95))
+    interval_ms = threads * 1000 / offered_rate(args.rate)
     lua = workdir / "call_day.lua"
     lua.write_text(WRK_SCRIPT)
     slices, offset = [], 1
@@ -513,7 +542,7 @@ def run_wrk_slices(*, port: int, args, files: dict, workdir: Path, stop_at: floa
             "BENCH_ZIPS": str(files["zips"]),
             "BENCH_CAMPAIGN": files["campaign"],
             "BENCH_OFFSET": str(offset),
-            "BENCH_DELAY_MS": str(delay_ms),
+            "BENCH_INTERVAL_MS": f"{interval_ms:.4f}",
             "BENCH_THREADS": str(threads),
             "BENCH_OUT": str(out),
             "BENCH_LAST_SEND": str(int(time.time()) + length - 1),
@@ -586,7 +615,15 @@ def main() -> None:
     ).start()
     try:
         report = run_day(
-            args, files=files, web=web, workers=workers, postgres=postgres, redis=redis, sink=sink, workdir=workdir
+            args,
+            files=files,
+            web=web,
+            workers=workers,
+            beat=beat,
+            postgres=postgres,
+            redis=redis,
+            sink=sink,
+            workdir=workdir,
         )
     finally:
         for process in [*workers, beat]:
@@ -602,7 +639,7 @@ def main() -> None:
     print("\n".join(report))
 
 
-def run_day(args, *, files, web, workers, postgres, redis, sink, workdir) -> list[str]:
+def run_day(args, *, files, web, workers, beat, postgres, redis, sink, workdir) -> list[str]:
     from django.db import connection
 
     port = web.port
@@ -717,7 +754,16 @@ def run_day(args, *, files, web, workers, postgres, redis, sink, workdir) -> lis
 
     scheduler_thread = threading.Thread(target=scheduler, daemon=True)
     scheduler_thread.start()
+    meter = CpuMeter(
+        {
+            "web": [web.proc.pid],
+            "PostgreSQL": [postgres.proc.pid],
+            "Celery": [p.proc.pid for p in [*workers, beat] if p.proc is not None],
+            "Redis": [redis.proc.pid],
+        }
+    )
     slices = run_wrk_slices(port=port, args=args, files=files, workdir=workdir, stop_at=started + args.duration)
+    cpu_line = meter.report(calls=sum(n for r in slices for k, n in r["per_second"].items() if k.endswith(":201")))
     stop.set()
     scheduler_thread.join(timeout=30)
     for loader in loaders:
@@ -755,7 +801,75 @@ def run_day(args, *, files, web, workers, postgres, redis, sink, workdir) -> lis
         connection=connection,
         message=CallNowMessage.objects.first(),
         deliveries=ReminderDelivery,
-    )
+    ) + [cpu_line]
+
+
+class CpuMeter:
+    """CPU seconds each part of the stack spent during the load, from /proc: noise on a shared
+    machine stretches the wall clock, not the CPU a request costs, so this is what sizing uses.
+
+    A process that exits during the load (the killed worker, a restarted server) loses what it
+    spent before; with --no-faults the figures are complete.
+    """
+
+    TICKS = os.sysconf("SC_CLK_TCK")
+
+    def __init__(self, groups: dict[str, list[int]]):
+        self.groups = groups
+        self.before = self._read()
+        self.children_before = self._children()
+        self.started = time.monotonic()
+
+    @staticmethod
+    def _children() -> float:
+        import resource
+
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)  # wrk's slices, once each has exited
+        return usage.ru_utime + usage.ru_stime
+
+    def _read(self) -> dict[int, tuple[int, float]]:
+        """pid -> (parent pid, CPU seconds) for every process now running."""
+        table = {}
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            fields = stat.rsplit(")", 1)[1].split()
+            table[int(entry)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / self.TICKS)
+        return table
+
+    def report(self, *, calls: int) -> str:
+        after = self._read()
+        elapsed = time.monotonic() - self.started
+        spent = {}
+        for name, roots in self.groups.items():
+            members = set(roots)
+            grew = True
+            while grew:  # every descendant of the group's processes
+                more = {pid for pid, (ppid, _) in after.items() if ppid in members} - members
+                members |= more
+                grew = bool(more)
+            spent[name] = sum(
+                after[pid][1] - (self.before[pid][1] if pid in self.before else 0.0) for pid in members if pid in after
+            )
+        spent["wrk"] = self._children() - self.children_before
+        spent["bench (clients, SMTP sink)"] = after[os.getpid()][1] - self.before[os.getpid()][1]
+        total = sum(spent.values())
+        parts = ", ".join(f"{name} {seconds / elapsed:.2f}" for name, seconds in spent.items())
+        per_call = ", ".join(
+            f"{name} {seconds * 1000 / calls:.2f} ms"
+            for name, seconds in spent.items()
+            if name in ("web", "PostgreSQL")
+        )
+        return (
+            f"CPU during the load (cores busy, of {os.cpu_count()}): {parts}; total {total / elapsed:.2f}. "
+            f"Per logged call: {per_call or 'no calls'}"
+            if calls
+            else f"CPU during the load: {parts}"
+        )
 
 
 def _in_window(second: int, faults: list[dict]) -> bool:
@@ -866,7 +980,7 @@ def summarise(
         and len(sink.recipients) == (message.recipients if message else -1),
     }
     return [
-        f"duration: {args.duration} s, target {args.rate} calls/s, faults: {'none' if args.no_faults else ', '.join(f['what'] for f in faults)}",
+        f"duration: {args.duration} s, target {args.rate} calls/s ({offered_rate(args.rate)} requests/s offered), faults: {'none' if args.no_faults else ', '.join(f['what'] for f in faults)}",
         f"calls/s (outside fault windows): median second {statistics.median(created) if created else 0:.0f}, slowest second {min(created) if created else 0}",
         f"p99 latency: {p99_clean:.1f} ms outside fault windows ({p99_all:.1f} ms over the whole run)",
         f"answers by status: {dict(sorted(statuses.items()))}; 5xx inside fault windows: {dict(sorted(in_faults.items()))}; socket errors {socket_errors}",

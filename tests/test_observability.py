@@ -7,6 +7,7 @@ import re
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.db import OperationalError
@@ -260,3 +261,27 @@ def demo_call(db, volunteer):
     volunteer.zip_code, volunteer.state = "65101", "MO"
     volunteer.save(update_fields=["zip_code", "state"])
     return campaign, campaign.actions.get(kind="call"), offices["attorney_general"]
+
+
+def test_metrics_enabled_false_records_nothing_and_still_serves_the_page():
+    """The switch the fast path's cost figure is measured with: every metric a stand-in, in a fresh process."""
+    import subprocess
+    import sys
+
+    script = (
+        "from advocacy import metrics\n"
+        "metrics.call_logged(source='api', outcome='talked')\n"
+        "metrics.REQUEST_SECONDS.labels('calls').observe(0.01)\n"
+        "from prometheus_client import generate_latest\n"
+        "print(metrics.ENABLED, b'advocacy_calls_logged' in generate_latest())\n"
+    )
+    for value, expected in (("false", "False False"), ("true", "True True")):
+        done = subprocess.run(
+            [sys.executable, "-c", script],
+            env={"PATH": "/usr/bin:/bin", "METRICS_ENABLED": value},
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=str(Path(__file__).resolve().parent.parent),
+        )
+        assert done.stdout.strip() == expected, done.stderr

@@ -429,6 +429,9 @@ METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1
 METRICS_BEARER_TOKEN = env("METRICS_BEARER_TOKEN", default="")
 # /readyz answers 503 when the last rollup is older than this (the beat runs it every few seconds).
 READYZ_MAX_ROLLUP_AGE_SECONDS = env.int("READYZ_MAX_ROLLUP_AGE_SECONDS", default=300)
+# A dashboard's figures are gathered at most once per this many seconds in each web process and
+# shown with the time they were gathered (tallies/views/snapshots.py); 0 gathers them every time.
+DASHBOARD_FIGURES_MAX_AGE = env.int("DASHBOARD_FIGURES_MAX_AGE", default=2)
 # "json": one JSON object per log line (for a log pipeline); anything else: plain text.
 LOG_FORMAT = env("LOG_FORMAT", default="plain")
 LOGGING = {

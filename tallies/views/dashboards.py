@@ -7,8 +7,9 @@ from http import HTTPStatus
 from csp.decorators import csp_replace
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
@@ -18,12 +19,13 @@ from django.views.decorators.http import require_GET
 from accounts.selectors import chapter_get_for_lead
 from accounts.time_zones import zone_display_name
 from campaigns.selectors import campaign_get_for_tally
-from rally.selectors import call_day_totals
 
 from .. import selectors
 from ..selectors import DateOutOfRange, DateRange
+from .snapshots import dashboard_snapshot, public_widget_html
 
 RECENT_DAYS = 60
+FIGURES_TEMPLATE = "tallies/includes/_dashboard_figures.html"
 
 
 def _chapter_for_lead(request, slug: str):
@@ -62,44 +64,70 @@ def _zone(chapter):
     return chapter.zone if chapter is not None else None
 
 
+def _gathered_at(snapshot, tz) -> str:
+    """When the figures were gathered, in the zone the page counts days in."""
+    return snapshot.computed_at.astimezone(tz or dt.UTC).strftime("%H:%M:%S")
+
+
 def _render_dashboard(request, *, chapter, chapter_ids):
     date_range, errors = _date_range(request)
     tz = _zone(chapter)
-    board = selectors.tally_dashboard(chapter_ids=chapter_ids, date_range=date_range, tz=tz)
-    notes, next_before = selectors.tally_notes(
-        chapter_ids=chapter_ids, date_range=date_range, before_id=_before_id(request), tz=tz
+    zone_label = zone_display_name(tz.key) if tz else "UTC"
+    query = request.GET.urlencode()
+
+    def figures_context(snapshot):
+        board = snapshot.board
+        marked = {row.day.isoformat() for row in snapshot.call_days}
+        return {
+            "chapter": chapter,
+            "zone_label": zone_label,
+            "call_days": snapshot.call_days,
+            "board": board,
+            # Display rows for the long tables, rendered by {% tally_rows %} (see tally_format).
+            "office_rows": [(str(office), office.state_code, n) for office, n in board.by_office],
+            "member_rows": [(user.display_name if user else _DELETED, n) for user, n in board.by_member],
+            "notes": snapshot.notes,
+            "next_before": snapshot.next_before,
+            "errors": errors,
+            # The chart draws every day; the table (for screen readers and no-JS) the latest ones,
+            # so the page does not grow with the years. The figures CSV has every day.
+            "recent_days": [(day.isoformat(), n) for day, n in board.by_day[-RECENT_DAYS:]],
+            "chart_data": {
+                "labels": [d.isoformat() for d, _ in board.by_day],
+                "counts": [n for _, n in board.by_day],
+                # Call days are drawn in another colour; the table under the chart names them.
+                "call_days": [d.isoformat() in marked for d, _ in board.by_day],
+                # The chart's series name, in the page's language (the script has no catalog).
+                "series_label": gettext("Calls"),
+            },
+            "query": query,
+            "computed_at": _gathered_at(snapshot, tz),
+        }
+
+    if request.htmx and request.GET.get("notes_before"):
+        snapshot = dashboard_snapshot(
+            chapter=chapter, chapter_ids=chapter_ids, date_range=date_range, tz=tz, before_id=_before_id(request)
+        )
+        return render(request, "tallies/includes/_notes.html", figures_context(snapshot))
+    snapshot = dashboard_snapshot(
+        chapter=chapter,
+        chapter_ids=chapter_ids,
+        date_range=date_range,
+        tz=tz,
+        before_id=_before_id(request),
+        page=(query, lambda snap: render_to_string(FIGURES_TEMPLATE, figures_context(snap))),
     )
-    call_days = call_day_totals(chapter=chapter, date_range=date_range) if chapter is not None else []
-    marked = {row.day.isoformat(): row for row in call_days}
     context = {
         "chapter": chapter,
-        "zone_label": zone_display_name(tz.key) if tz else "UTC",
-        "call_days": call_days,
-        "board": board,
-        # Display rows for the long tables, rendered by {% tally_rows %} (see tally_format).
-        "office_rows": [(str(office), office.state_code, n) for office, n in board.by_office],
-        "member_rows": [(user.display_name if user else _DELETED, n) for user, n in board.by_member],
-        "notes": notes,
-        "next_before": next_before,
-        "errors": errors,
-        # The chart draws every day; the table (for screen readers and no-JS) the latest ones,
-        # so the page does not grow with the years. The figures CSV has every day.
-        "recent_days": [(day.isoformat(), n) for day, n in board.by_day[-RECENT_DAYS:]],
-        "chart_data": {
-            "labels": [d.isoformat() for d, _ in board.by_day],
-            "counts": [n for _, n in board.by_day],
-            # Call days are drawn in another colour; the table under the chart names them.
-            "call_days": [d.isoformat() in marked for d, _ in board.by_day],
-            # The chart's series name, in the page's language (the script has no catalog).
-            "series_label": gettext("Calls"),
-        },
-        "query": request.GET.urlencode(),
+        "zone_label": zone_label,
+        "board": snapshot.board,
+        "computed_at": _gathered_at(snapshot, tz),
+        "figures_html": snapshot.html,
     }
     if chapter is not None and chapter.is_lead:
         # Known already: spares the base menu's context processor its query.
         context["user_leads_a_chapter"] = True
-    template = "tallies/includes/_notes.html" if request.htmx and request.GET.get("notes_before") else None
-    return render(request, template or "tallies/dashboard.html", context)
+    return render(request, "tallies/dashboard.html", context)
 
 
 @login_required
@@ -226,10 +254,16 @@ def _csv_safe(text: str) -> str:
 @xframe_options_exempt  # made to be embedded on partner sites; every other page keeps DENY
 @csp_replace({"frame-ancestors": ["*"]})  # likewise for the CSP rule, which modern browsers obey first
 def campaign_widget(request, slug):
-    campaign = campaign_get_for_tally(slug=slug, user=request.user)
-    figures = selectors.tally_for_campaign(campaign_id=campaign.pk)
-    context = {"campaign": campaign, "figures": figures, "progress": campaign.goal_percent(figures.total)}
-    response = render(request, "tallies/widget.html", context)
+    def render_widget() -> str:
+        campaign = campaign_get_for_tally(slug=slug, user=request.user)
+        figures = selectors.tally_for_campaign(campaign_id=campaign.pk)
+        context = {"campaign": campaign, "figures": figures, "progress": campaign.goal_percent(figures.total)}
+        return render_to_string("tallies/widget.html", context, request=request)
+
+    if request.user.is_authenticated:  # a chapter's campaign may be theirs to see: checked every time
+        response = HttpResponse(render_widget())
+    else:
+        response = HttpResponse(public_widget_html(slug=slug, render=render_widget))
     response["Cache-Control"] = "public, max-age=10"
     return response
 
