@@ -276,7 +276,7 @@ CELERY_BEAT_SCHEDULE = BEAT_SCHEDULE
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "accounts.api.authentication.HashedTokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "accounts.api.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # A JSON API: form and multipart bodies are a 415, and the schema declares only application/json
