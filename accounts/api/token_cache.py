@@ -1,7 +1,8 @@
 """API tokens shared by every process through Redis, checked against a per-user generation on every request.
 
-Why: looking a token and its user up in PostgreSQL is a round trip and half a millisecond of ORM
-on every API request; on the call endpoint that was a third of the remaining work. A process
+Why: looking a token and its user up in PostgreSQL is a round trip and ORM work on every API
+request; on the call endpoint it was a large share of the remaining work (bench/README.md has the
+figures). A process
 that reads a token from the database publishes what it read (the token's id, its user's id,
 flags and ZIP) in Redis under the token's hash, with the user's generation it read first; every
 process reads that entry in the same Redis round trip as the calls rate (tallies/api/fast_path.py)
