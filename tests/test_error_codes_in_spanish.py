@@ -224,3 +224,27 @@ def test_each_error_code_is_answered_in_spanish(code, monkeypatch, settings):
     assert english.json()["error"]["code"] == code, english.json()
     assert spanish.json()["error"]["message"] != english.json()["error"]["message"], spanish.json()
     assert spanish.get("Content-Language") == "es"
+
+
+def test_an_unknown_office_is_answered_in_spanish():
+    """The issue's own example: GET /api/v1/officials/<unknown>/ said "No such office." to a Spanish client."""
+    world = World()
+    answer = world.client(world.volunteer, lang="es").get("/api/v1/officials/999999/")
+
+    assert answer.status_code == HTTPStatus.NOT_FOUND
+    assert answer.json()["error"]["message"] != "No such office."
+    assert answer.json()["error"]["code"] == "not_found"
+
+
+def test_a_share_link_too_long_is_refused_in_spanish():
+    from django.utils import translation
+
+    from advocacy.errors import Unprocessable
+    from tallies.services.shares import MAX_SHARE_DAYS, office_report_share_create
+
+    with translation.override("es"), pytest.raises(Unprocessable) as refused:
+        office_report_share_create(
+            user=None, chapter=None, campaign=None, office=None, start=None, end=None, days=MAX_SHARE_DAYS + 1
+        )
+    assert refused.value.message == f"Un enlace dura de 1 a {MAX_SHARE_DAYS} días."
+    assert refused.value.fields == {"days": [f"Usa de 1 a {MAX_SHARE_DAYS}."]}

@@ -231,7 +231,13 @@ class BatchInputSerializer(serializers.Serializer):
 
 
 class BatchItemErrorSerializer(serializers.Serializer):
-    code = serializers.CharField()
+    code = serializers.CharField(
+        help_text=(
+            "The API's codes, as one call would get: `validation_error` (`fields` names each bad field), "
+            "`not_found` (no such campaign), `zip_code_required`, `too_many_calls_to_office`, "
+            "`idempotency_key_reused`, `permission_denied`."
+        )
+    )
     message = serializers.CharField()
     fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
 
