@@ -6,8 +6,15 @@ campaigns: the replies), and accounts.selectors.user_data_export lists them.
 """
 
 from collections.abc import Callable
+from typing import NamedTuple
 
-_SECTIONS: dict[str, tuple[int, Callable]] = {}
+
+class _Section(NamedTuple):
+    position: int
+    read: Callable
+
+
+_SECTIONS: dict[str, _Section] = {}
 
 
 def when(value):
@@ -16,9 +23,9 @@ def when(value):
 
 def data_export_section_register(*, name: str, position: int, read: Callable) -> None:
     """`read(user=...)` returns the section's JSON-ready value; sections are listed by position."""
-    _SECTIONS[name] = (position, read)
+    _SECTIONS[name] = _Section(position, read)
 
 
 def data_export_sections(*, user) -> dict:
-    ordered = sorted(_SECTIONS.items(), key=lambda item: item[1][0])
-    return {name: read(user=user) for name, (_, read) in ordered}
+    ordered = sorted(_SECTIONS, key=lambda name: _SECTIONS[name].position)
+    return {name: _SECTIONS[name].read(user=user) for name in ordered}

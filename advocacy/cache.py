@@ -13,11 +13,16 @@ this process: a hung Redis (a partition, a stopped server) would otherwise make 
 command wait out the socket timeout.
 
 The settings use it whenever REDIS_URL is set.
+
+Generations (Generation, ProcessCache, at the end): the one way a process keeps what it read
+from the database in memory and drops it when another process changes the rows.
 """
 
 import functools
 import hashlib
 import logging
+import random
+import threading
 import time
 
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
@@ -231,3 +236,122 @@ def redis_script(script: RedisScript, keys, args=()):
     finally:
         if connection is not None:
             pool.release(connection)
+
+
+def new_generation() -> int:
+    """A generation no key had before: 63 random bits, never 0.
+
+    The call endpoint offers one on every call (used only when a generation is missing), so it
+    comes from the process's Mersenne Twister, reseeded by Python in each forked worker, rather
+    than from os.urandom, a system call per call. A generation only has to differ from the
+    others; it guards no secret. An integer, so Django's Redis cache stores it unpickled and a
+    Lua script or `cache.get` read the same value.
+    """
+    return random.getrandbits(63) or 1  # noqa: S311
+
+
+class Generation:
+    """A shared generation id: what any process derived from some rows is good while it is unchanged.
+
+    It lives in the default cache: Redis when REDIS_URL is set, shared by every process; otherwise
+    the embedded cache (`make run`'s file cache, shared by the web process and the workers of one
+    machine; a test's local memory). Generations are random values, set when missing: a key lost
+    in a Redis restart reads as a new value, never as an old one. The app that owns the rows
+    calls invalidate() from its own signals (and after bulk writes, which send none).
+    """
+
+    def __init__(self, key: str):
+        self.key = key  # before the cache's prefix; a Lua script may read it in its own round trip
+
+    def current(self):
+        """The generation now (one cache read); None while Redis is configured but failing: trust nothing."""
+        from django.core.cache import caches
+
+        backend = caches["default"]
+        value = backend.get(self.key)
+        if value is None:
+            backend.add(self.key, new_generation(), None)
+            value = backend.get(self.key)
+        return value if value is not None and cache_available() else None
+
+    def invalidate(self) -> None:
+        """Replace the generation now and again when the transaction commits.
+
+        The replacement after the commit is the one that matters (a process that reads the rows
+        between the first one and the commit still sees the old rows); the first one makes the
+        change visible at once outside a transaction.
+        """
+        from django.db import transaction
+
+        self._replace()
+        transaction.on_commit(self._replace)
+
+    def _replace(self) -> None:
+        from django.core.cache import caches
+
+        caches["default"].set(self.key, new_generation(), None)
+        # Only a Redis that failed loses a replacement; the embedded cache never does (no warning
+        # on `make run`'s saves). Entries that trust a generation expire, which bounds the cost.
+        if not cache_available():
+            logger.warning("could not replace the generation %s: Redis is unavailable", self.key)
+
+
+# Values that never change (a token's user), filed under one generation for ever.
+FOREVER = "forever"
+PROCESS_CACHE_MAX_ENTRIES = 10_000
+_ABSENT = object()
+
+
+class ProcessCache:
+    """What this process derived from some rows, in memory, while their generation is unchanged.
+
+    One policy for every such cache: filed under the generation it was read with (a new
+    generation empties it), at most `max_entries` values (past it everything is dropped and filled
+    again, so a burst of rare keys cannot grow a process without bound), one lock around the
+    dict; a load runs outside the lock. A generation of None (Redis failing) keeps nothing.
+    Read the generation before the rows, never after: a value read under a generation is then
+    never older than it.
+    """
+
+    def __init__(self, *, max_entries: int = PROCESS_CACHE_MAX_ENTRIES):
+        self.max_entries = max_entries
+        self._lock = threading.Lock()
+        self._generation = None
+        self._values: dict = {}
+
+    def _under(self, generation) -> dict:
+        if generation != self._generation:
+            self._generation, self._values = generation, {}
+        return self._values
+
+    def get_many(self, generation, keys) -> dict:
+        """The values of `keys` held under this generation (a dict without the missing ones)."""
+        if generation is None:
+            return {}
+        with self._lock:
+            values = self._under(generation)
+            return {key: values[key] for key in keys if key in values}
+
+    def put_many(self, generation, values: dict) -> None:
+        if generation is None:
+            return
+        with self._lock:
+            held = self._under(generation)
+            if len(held) + len(values) > self.max_entries:
+                held = self._values = {}
+            held.update(values)
+
+    def get_or_load(self, generation, key, load):
+        """The value under this generation, or load() (kept for the next caller)."""
+        if generation is not None:
+            with self._lock:
+                value = self._under(generation).get(key, _ABSENT)
+            if value is not _ABSENT:
+                return value
+        value = load()
+        self.put_many(generation, {key: value})
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._generation, self._values = None, {}

@@ -36,8 +36,8 @@ def prepared_cursor():
 
     Why: Django binds parameters on the client (psycopg's ClientCursor), so PostgreSQL parses and
     plans every statement it is sent. For the call INSERT (several lookups and the per-office
-    limit in one statement) planning took ~0.4 ms against ~0.1 ms of running it, on each of
-    thousands of calls a second. This cursor binds on the server and has psycopg prepare each
+    limit in one statement) planning took several times as long as running it, on each of
+    thousands of calls a second (bench/README.md has the figures). This cursor binds on the server and has psycopg prepare each
     statement on its first use on a connection (psycopg keeps the last 100 per connection and
     prepares again after a reconnect). It is still Django's cursor wrapper: queries are logged
     and counted in tests, and errors become django.db errors.

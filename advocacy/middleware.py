@@ -1,5 +1,9 @@
 """Refuses an API body over API_MAX_BODY_BYTES with a 413 in the API's error shape, before anything parses it."""
 
+from django.conf import settings
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+
 from .api.parsers import drain, max_body_bytes
 
 API_PREFIX = "/api/"
@@ -19,7 +23,15 @@ class ApiBodyLimitMiddleware:
                 from .views import too_large
 
                 drain(request.META.get("wsgi.input"), length)
-                return too_large()
+                # Before LocaleMiddleware: in the language asked for (`?lang=`, then Accept-Language).
+                lang = request.GET.get("lang")
+                if lang not in dict(settings.LANGUAGES):
+                    lang = translation.get_language_from_request(request)
+                with translation.override(lang):
+                    response = too_large()
+                patch_vary_headers(response, ("Accept-Language",))
+                response["Content-Language"] = lang
+                return response
         return self.get_response(request)
 
 

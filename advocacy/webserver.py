@@ -4,9 +4,8 @@ Granian parses HTTP in Rust and runs the WSGI application on a small pool of Pyt
 worker process. On the call endpoint, whose own work is a few hundred microseconds of Python around
 one PostgreSQL statement and one Redis round trip, a pure-Python server spent about as much CPU as
 the application (gunicorn's gthread workers: half of every worker's samples were its poller, thread
-hand-offs and HTTP parsing). Alternating runs on two cores: a logged call costs the workers
-0.64-0.75 ms of CPU against 0.89-1.37 ms, and the endpoint does about 1,500 calls/s where it did
-900-1,300; bench/README.md has the figures.
+hand-offs and HTTP parsing). Alternating runs on two cores made a logged call cheaper in worker
+CPU and the endpoint faster with Granian; bench/README.md has the figures.
 
 The settings, tuned on a two-core box:
 

@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from officials.models import OfficeRole
 
+from .cache import invalidate_campaigns
 from .models import Action, Campaign, Category, Reply
 from .scripts import unknown_placeholders
 
@@ -116,9 +117,7 @@ class CampaignAdmin(admin.ModelAdmin):
 
 
 def _campaigns_changed() -> None:
-    """A bulk update sends no signal: tell the call endpoint's campaign cache (tallies/api/fast_path_caches.py)."""
-    from tallies.api.fast_path_caches import invalidate_campaigns
-
+    """A bulk update sends no signal: replace the campaigns generation (campaigns/cache.py) ourselves."""
     invalidate_campaigns()
 
 

@@ -1,53 +1,40 @@
-"""The lookup cache: officials per state and per district, keyed by a generation token.
+"""The lookup cache: officials per state and per district, keyed by a generation.
 
 Officials change when an import runs or staff edit them, not between page views, so a
 lookup caches the entries of a state's offices and of each district's offices. Every write
-to an officials table replaces the generation token (signals for single rows, the importers
-for bulk writes), which makes every earlier entry unreachable at once. The date is part of
-the key because the current holder is derived from term dates.
+to an officials table replaces the generation (advocacy.cache.Generation; signals for single
+rows, the importers for bulk writes), which makes every earlier entry unreachable at once.
+The date is part of the key because the current holder is derived from term dates.
 
 The cache is a hint: if it fails (Redis down), the lookup reads the database.
 """
 
 import contextlib
-import logging
 import threading
-import uuid
 
 from django.core.cache import cache
-from django.db import transaction
 from django.utils import timezone
 
-logger = logging.getLogger(__name__)
-GENERATION_KEY = "officials:generation"
+from advocacy.cache import Generation, ProcessCache
+
+GENERATION = Generation("officials:generation")
 TIMEOUT = 6 * 3600
 
 
-def generation() -> str:
-    """The token every cached lookup is keyed under. While Redis is down (the cache backend reads
-    misses and drops writes) it is a fresh one each time, so nothing stale is served."""
-    token = cache.get(GENERATION_KEY)
-    if token is None:
-        token = uuid.uuid4().hex
-        cache.add(GENERATION_KEY, token, None)
-        token = cache.get(GENERATION_KEY) or token
-    return token
-
-
-def _bump() -> None:
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+def generation():
+    """The generation every cached lookup is keyed under; None while Redis is failing (read the database)."""
+    return GENERATION.current()
 
 
 _state = threading.local()
 
 
 def invalidate() -> None:
-    """Forget every cached lookup, now and again when the surrounding transaction commits."""
+    """Forget every cached lookup, in every process: now, and again when the surrounding transaction commits."""
     if getattr(_state, "batched", False):
         _state.dirty = True
         return
-    _bump()
-    transaction.on_commit(_bump)
+    GENERATION.invalidate()
 
 
 @contextlib.contextmanager
@@ -69,30 +56,27 @@ def entry_keys(*, token: str, state: str, division_ids: list[int]) -> tuple[str,
 
 
 # A per-process copy in front of the shared cache: a hit costs no network round trip and no
-# unpickling. It lives as long as the generation token it was filled under.
-_LOCAL_MAX = 5000
-_local: dict = {"token": None, "values": {}}
+# unpickling. It lives as long as the generation it was filled under.
+_local = ProcessCache()
 
 
-def _local_values(token: str) -> dict:
-    if _local["token"] != token or len(_local["values"]) > _LOCAL_MAX:
-        _local["token"], _local["values"] = token, {}
-    return _local["values"]
+def clear_process_cache() -> None:
+    """Forget this process's copy (tests)."""
+    _local.clear()
 
 
-def get_many(keys: list[str], *, token: str) -> dict:
-    local = _local_values(token)
-    found = {k: local[k] for k in keys if k in local}
+def get_many(keys: list[str], *, token) -> dict:
+    found = _local.get_many(token, keys)
     missing = [k for k in keys if k not in found]
     if missing:
         shared = cache.get_many(missing)
-        local.update(shared)
+        _local.put_many(token, shared)
         found.update(shared)
     return found
 
 
-def set_many(values: dict, *, token: str) -> None:
-    _local_values(token).update(values)
+def set_many(values: dict, *, token) -> None:
+    _local.put_many(token, values)
     cache.set_many(values, TIMEOUT)
 
 
@@ -103,19 +87,11 @@ def zip_map_in_force(*, token: str):
     """
     from .models import zip_map_in_force as in_force
 
-    key = f"zip-map:{timezone.localdate().isoformat()}"
-    local = _local_values(token) if token else {}
-    if key not in local:
-        local[key] = in_force()
-    return local[key]
+    return _local.get_or_load(token or None, f"zip-map:{timezone.localdate().isoformat()}", in_force)
 
 
 def divisions_by_id(*, token: str) -> dict:
     """Every Division by id (a few hundred rows), loaded once per process and generation."""
-    local = _local_values(token)
-    divisions = local.get("divisions")
-    if divisions is None:
-        from .models import Division
+    from .models import Division
 
-        divisions = local["divisions"] = Division.objects.in_bulk()
-    return divisions
+    return _local.get_or_load(token or None, "divisions", Division.objects.in_bulk)

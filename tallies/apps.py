@@ -8,7 +8,6 @@ class TalliesConfig(AppConfig):
         from accounts.data_export import data_export_section_register
 
         from . import checks, signals  # noqa: F401 - the SQLite version check; the account-deletion hook
-        from .api import fast_path_caches  # noqa: F401 - connects the call endpoint caches' invalidation, in every process
         from .selectors import calls_for_data_export
 
         data_export_section_register(name="calls", position=10, read=calls_for_data_export)

@@ -8,22 +8,23 @@ from typing import ClassVar
 from zoneinfo import ZoneInfo
 
 from accounts.time_zones import local_midnight
+from advocacy.dates import EARLIEST_DATE, LATEST_DATE
 
 
 class DateOutOfRange(ValueError):
-    """A date outside 1900..2100: a 400 (a far date would overflow `end + 1 day`)."""
+    """A date outside the platform's range (advocacy.dates): a 400 (a far date would overflow `end + 1 day`)."""
 
 
 @dataclass(frozen=True)
 class DateRange:
-    """Inclusive dates between 1900 and 2100 (in the dashboard's zone: the chapter's, or UTC for staff);
+    """Inclusive dates in the platform's range, advocacy.dates (in the dashboard's zone: the chapter's, or UTC for staff);
     either end may be open."""
 
     start: dt.date | None = None
     end: dt.date | None = None
 
-    EARLIEST: ClassVar[dt.date] = dt.date(1900, 1, 1)
-    LATEST: ClassVar[dt.date] = dt.date(2100, 12, 31)
+    EARLIEST: ClassVar[dt.date] = EARLIEST_DATE
+    LATEST: ClassVar[dt.date] = LATEST_DATE
 
     def __post_init__(self):
         for day in (self.start, self.end):
@@ -43,7 +44,7 @@ class DateRange:
     @classmethod
     def parse(cls, start: str | None, end: str | None) -> tuple[DateRange, list[str]]:
         """Parse query parameters: a malformed value is ignored with a message; a date outside
-        1900..2100 raises DateOutOfRange."""
+        the platform's range raises DateOutOfRange."""
         errors = []
         parsed = []
         for name, raw in (("start", start), ("end", end)):

@@ -70,11 +70,13 @@ def _clear_cache():
     # Redis must not leave the next one without rate limits.
     if hasattr(cache, "_unusable_until"):
         cache._unusable_until = 0.0
-    # The call endpoint's per-process caches (tokens, campaigns, officials per ZIP).
+    # The per-process caches (tokens, campaigns, officials per ZIP, the officials lookup's copy).
     from accounts.api import token_cache
+    from officials import cache as officials_cache
     from tallies.api import fast_path_caches
 
     token_cache.clear()
+    officials_cache.clear_process_cache()
     fast_path_caches.clear_process_caches()
 
 

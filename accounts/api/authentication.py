@@ -1,3 +1,5 @@
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.authentication import SessionScheme
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
@@ -58,3 +60,25 @@ class HashedTokenScheme(OpenApiAuthenticationExtension):
                 "`Authorization: Token <key>` is taken too."
             ),
         }
+
+
+class SessionAuthentication(authentication.SessionAuthentication):
+    """DRF's session authentication, whose CSRF refusal speaks the client's language.
+
+    DRF words it "CSRF Failed: <Django's reason>", in English whatever was asked for.
+    """
+
+    def enforce_csrf(self, request):
+        try:
+            super().enforce_csrf(request)
+        except exceptions.PermissionDenied as exc:
+            raise exceptions.PermissionDenied(
+                _(
+                    "The CSRF check failed: send the X-CSRFToken header with the csrftoken cookie's value, "
+                    "from this site's own pages."
+                )
+            ) from exc
+
+
+class CsrfSessionScheme(SessionScheme):
+    target_class = "accounts.api.authentication.SessionAuthentication"

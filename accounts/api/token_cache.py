@@ -1,7 +1,8 @@
 """API tokens shared by every process through Redis, checked against a per-user generation on every request.
 
-Why: looking a token and its user up in PostgreSQL is a round trip and half a millisecond of ORM
-on every API request; on the call endpoint that was a third of the remaining work. A process
+Why: looking a token and its user up in PostgreSQL is a round trip and ORM work on every API
+request; on the call endpoint it was a large share of the remaining work (bench/README.md has the
+figures). A process
 that reads a token from the database publishes what it read (the token's id, its user's id,
 flags and ZIP) in Redis under the token's hash, with the user's generation it read first; every
 process reads that entry in the same Redis round trip as the calls rate (tallies/api/fast_path.py)
@@ -10,39 +11,32 @@ so the hash-to-user map that names the generation's key is kept in each process 
 for the processes that have not seen the token yet) without invalidation.
 
 Explicit invalidation: revoking or deleting a token, and any save or deletion of the user (a new
-ZIP, a deactivation, a role change), replaces the user's generation, at once and again when the
-transaction commits, so every process refuses a revoked token, or sees the new ZIP, on its next
+ZIP, a deactivation, a role change), replaces the user's generation (advocacy.cache.Generation),
+at once and again when the transaction commits, so every process refuses a revoked token, or sees the new ZIP, on its next
 request. Generations are random values, set when missing: a key lost in a Redis restart reads
 as a new value, never as an old one. An entry is published only by a read of the database that
 came after the read of the generation it is filed under, so a revocation that commits between
-the two is never hidden. With Redis down or backing off nothing is trusted: every request reads
+the two is never hidden. With Redis not configured, down or backing off nothing is trusted: every request reads
 the database, as without the cache. Entries also expire after MAX_AGE_SECONDS, which bounds
 what a generation bump lost to a Redis outage at the moment of a revocation could cost.
 """
 
 import json
-import logging
-import random
-import threading
 
 from allauth.account.models import EmailAddress
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils.dateparse import parse_datetime
 
 from accounts.models import ApiToken, User
 from accounts.tokens import TokenEntry, token_entry, token_find
-from advocacy.cache import redis_configured, redis_round_trip
-
-logger = logging.getLogger(__name__)
+from advocacy.cache import FOREVER, Generation, ProcessCache, redis_round_trip
 
 MAX_AGE_SECONDS = 300
-_MAX_USERS = 200_000
 
-
-_user_of: dict[str, int] = {}  # token hash -> user id: never changes for a token
-_lock = threading.Lock()
+# token hash -> user id: never changes for a token. Larger than the usual cap: one entry per
+# token seen, and a miss costs a Redis round trip on the call endpoint.
+_user_of = ProcessCache(max_entries=200_000)
 
 
 def generation_key(user_id: int) -> str:
@@ -58,20 +52,9 @@ def user_key(key_hash: str) -> str:
     return f"auth:token-user:{key_hash}"
 
 
-def new_generation() -> str:
-    """A value no generation had before: 128 random bits.
-
-    Every call on the hot path offers one (used only when the key is missing), so it comes from
-    the process's Mersenne Twister, reseeded by Python in each forked worker, rather than from
-    os.urandom, a system call per call. A generation only has to differ from the others; it
-    guards no secret.
-    """
-    return f"{random.getrandbits(128):032x}"  # noqa: S311
-
-
 def user_id_for(key_hash: str) -> int | None:
     """The token's user, if this process or Redis has seen the token (None: read the database)."""
-    user_id = _user_of.get(key_hash)
+    user_id = _user_of.get_many(FOREVER, (key_hash,)).get(key_hash)
     if user_id is None:
         found = redis_round_trip(lambda pipe, make_key: pipe.get(make_key(user_key(key_hash))))
         if found and found[0] is not None:
@@ -81,10 +64,7 @@ def user_id_for(key_hash: str) -> int | None:
 
 
 def learn_user(key_hash: str, user_id: int) -> None:
-    with _lock:
-        if len(_user_of) >= _MAX_USERS:
-            _user_of.clear()
-        _user_of[key_hash] = user_id
+    _user_of.put_many(FOREVER, {key_hash: user_id})
 
 
 def load(key_hash: str) -> TokenEntry | None:
@@ -130,27 +110,15 @@ def publish(key_hash: str, entry: TokenEntry, generation: bytes) -> None:
 
 def clear() -> None:
     """Forget this process's hash-to-user map (tests)."""
-    with _lock:
-        _user_of.clear()
-
-
-def _bump(user_id: int) -> None:
-    """A new random generation. Only Redis holds generations: without it nothing is ever trusted."""
-    done = redis_round_trip(lambda pipe, make_key: pipe.set(make_key(generation_key(user_id)), new_generation()))
-    # Without Redis (`make run`'s default) nothing is ever published or trusted: nothing to warn of.
-    if done is None and redis_configured():  # MAX_AGE_SECONDS bounds what a bump lost to an outage costs
-        logger.warning("could not replace the API token generation of user %s", user_id)
+    _user_of.clear()
 
 
 def invalidate_user(*, user_id: int) -> None:
     """No process trusts what Redis holds of this user's tokens: now, and when the transaction commits.
 
-    The bump after commit is the one that matters (a process that reads the database between
-    the first bump and the commit still sees the old row); the first one makes the change
-    visible at once outside a transaction.
+    MAX_AGE_SECONDS bounds what a replacement lost to a Redis outage costs.
     """
-    _bump(user_id)
-    transaction.on_commit(lambda: _bump(user_id))
+    Generation(generation_key(user_id)).invalidate()
 
 
 # Each change that can change a token's answer replaces its user's generation. Connected by

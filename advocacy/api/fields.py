@@ -10,18 +10,21 @@ newline is refused too.
 import re
 
 from django.core.validators import RegexValidator
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.fields import empty
+
+from advocacy.dates import EARLIEST_DATE, LATEST_DATE
 
 ZIP_PATTERN = r"^[0-9]{5}(-[0-9]{4})?$"
 ZIP_MESSAGE = _("Enter a 5-digit ZIP code or ZIP+4, for example 65101 or 65101-1234.")
 # An Open Civic Data division id, as officials.importers.ocd reads them.
 OCD_ID_PATTERN = r"^ocd-division/country:us(/[a-z_]+:[a-z0-9_~.\-]+)*$"
 OCD_ID_MESSAGE = _("Enter an OCD division id, for example ocd-division/country:us/state:mo/cd:3.")
-# A day between 1900-01-01 and 2100-12-31 that exists (leap days included), as YYYY-MM-DD: the range the
-# dashboards and the tally API accept (tallies.date_ranges.DateRange).
+# A day of the platform's range (advocacy.dates) that exists (leap days included), as YYYY-MM-DD: the
+# years spelled out below are EARLIEST_DATE's to LATEST_DATE's (tests/test_date_range.py holds them equal).
 _YEAR = r"(19[0-9]{2}|20[0-9]{2}|2100)"
 _LEAP_YEAR = r"(19(0[48]|[2468][048]|[13579][26])|20([02468][048]|[13579][26]))"
 DATE_PATTERN = (
@@ -72,10 +75,14 @@ class StrictBooleanField(serializers.BooleanField):
 
 @extend_schema_field({"type": "string", "format": "date", "pattern": DATE_PATTERN})
 class StrictDateField(serializers.DateField):
-    """YYYY-MM-DD between 1900-01-01 and 2100-12-31, exactly: DRF's DateField also takes "2026-1-5" and
-    refuses the out-of-range ones only after parsing them."""
+    """YYYY-MM-DD in the platform's range (advocacy.dates), exactly: DRF's DateField also takes "2026-1-5"
+    and refuses the out-of-range ones only after parsing them."""
 
-    default_error_messages = {"invalid": _("Use a date between 1900-01-01 and 2100-12-31, as YYYY-MM-DD.")}
+    default_error_messages = {
+        "invalid": format_lazy(
+            _("Use a date between {earliest} and {latest}, as YYYY-MM-DD."), earliest=EARLIEST_DATE, latest=LATEST_DATE
+        )
+    }
 
     def get_value(self, dictionary):
         # DRF reads an empty query parameter (`?start=`) as an absent one; the schema's pattern refuses it.

@@ -58,8 +58,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
-    # Off by default: a SELECT 1 before every request cost ~8% of logging a call. With it off, a
-    # broken persistent connection fails one request and is replaced at the next.
+    # Off by default: a SELECT 1 before every request was a measurable share of logging a call
+    # (bench/README.md has the figures). With it off, a broken persistent connection fails one
+    # request and is replaced at the next.
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("DJANGO_CONN_HEALTH_CHECKS", default=False)
     # A database that does not answer fails the request quickly (a 503) instead of hanging it.
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env.int("DJANGO_DB_CONNECT_TIMEOUT", default=2)
@@ -276,7 +277,7 @@ CELERY_BEAT_SCHEDULE = BEAT_SCHEDULE
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "accounts.api.authentication.HashedTokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "accounts.api.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # A JSON API: form and multipart bodies are a 415, and the schema declares only application/json

@@ -140,7 +140,7 @@ class OfficialViewSet(viewsets.ReadOnlyModelViewSet):
             raise NotFound() from None
         entry = selectors.office_entry(office_id=office_id)
         if entry is None or not entry.office.is_active:
-            raise NotFound("No such office.")
+            raise NotFound(_("No such office."))
         return Response(OfficialEntryOutputSerializer(entry).data)
 
 

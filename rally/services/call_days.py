@@ -41,9 +41,9 @@ def call_day_schedule(
     """Plan a call day in the chapter's zone. One per campaign, chapter and day; not in the past."""
     check_campaign(chapter=chapter, campaign=campaign)
     if day < local_today(chapter.zone, now):
-        raise RallyError("A call day can't be in the past.")
+        raise RallyError(gettext("A call day can't be in the past."))
     if ends_at <= starts_at:
-        raise RallyError("The call day must end after it starts.")
+        raise RallyError(gettext("The call day must end after it starts."))
     try:
         with transaction.atomic():
             return CallDay.objects.create(
@@ -57,7 +57,8 @@ def call_day_schedule(
             )
     except IntegrityError as exc:
         raise RallyError(
-            f"There is already a call day for this campaign on {date_format(day, 'DATE_FORMAT')}."
+            gettext("There is already a call day for this campaign on %(date)s.")
+            % {"date": date_format(day, "DATE_FORMAT")}
         ) from exc
 
 

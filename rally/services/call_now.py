@@ -53,7 +53,7 @@ def call_now_create(
     check_campaign(chapter=chapter, campaign=campaign)
     message = (message or "").strip()
     if not message:
-        raise RallyError("Write a short message first.")
+        raise RallyError(gettext("Write a short message first."))
     day = local_today(chapter.zone, now)
     recipients = selectors.call_now_recipients(
         chapter=chapter, campaign=campaign, sender=user, include_sender=include_me
@@ -74,7 +74,10 @@ def call_now_create(
             transaction.on_commit(lambda: send_call_now_task.delay(message_id=call_now.pk))
     except IntegrityError as exc:
         raise RallyError(
-            "A “call now” message went out for this campaign today already: one a day, so members keep reading them."
+            gettext(
+                "A “call now” message went out for this campaign today already: one a day, so members keep "
+                "reading them."
+            )
         ) from exc
     return call_now
 

@@ -18,11 +18,11 @@ after the security and body-size middleware, answers the common case itself:
   database is read), as elsewhere.
 - one PostgreSQL statement for a warm national call: the INSERT with the per-office limit, the
   holder and the chapter inside it. Tokens come from Redis (accounts/api/token_cache.py);
-  campaigns with their actions, offices and the caller's officials per ZIP from per-process caches,
-  each trusted only under the generation it was read with: campaign and action writes
-  (tallies/api/fast_path_caches.py) replace the campaigns generation, officials
-  writes the officials lookup cache's generation, token revocations and user changes the
-  user's generation.
+  campaigns with their actions, offices and the caller's officials per ZIP from per-process caches
+  (tallies/api/fast_path_caches.py), each trusted only under the generation it was read with
+  (advocacy.cache.Generation): campaign and action writes replace the campaigns generation
+  (campaigns/cache.py), officials writes the officials lookup cache's (officials/cache.py), token
+  revocations and user changes the user's (accounts/api/token_cache.py).
 - errors raised after the rate was taken (the rules, 404/400 for unknown targets, 429, a
   database outage's 503) go through the API's exception handler, so their shape is the API's.
 """
@@ -42,13 +42,15 @@ from accounts.models import User, hash_token_key
 from accounts.tokens import NotATokenHeader, TokenRefused, token_key_from_header, token_refusal, token_touch
 from advocacy.api.exceptions import api_exception_handler
 from advocacy.api.parsers import json_body
-from officials.cache import GENERATION_KEY as OFFICIALS_GENERATION_KEY
+from advocacy.cache import new_generation, redis_configured
+from campaigns.cache import GENERATION as CAMPAIGNS_GENERATION
+from officials.cache import GENERATION as OFFICIALS_GENERATION
 from tallies.call_input import CallInput, idempotency_key_valid, parse_call
 from tallies.models import Source
 from tallies.rate_limits import ScriptTail, calls_rate_key, calls_rate_take_with
 from tallies.services import call_log_create
 
-from .fast_path_caches import CAMPAIGNS_GENERATION_KEY, cached_caller_offices, cached_targets
+from .fast_path_caches import cached_caller_offices, cached_targets
 
 PATH = "/api/v1/calls/"
 
@@ -153,24 +155,28 @@ def _redis_round_trip(user_id: int, key_hash: str, *, new_token: bool):
     """The calls rate, the token's shared entry and the three generations, in one round trip.
 
     Returns (granted, wait, user generation, token entry as published, campaigns generation,
-    officials generation); the last four None when Redis was not reached.
+    officials generation); the last four None when Redis was not reached. Without Redis configured
+    (`make run`'s default) the campaigns and officials generations are read from the embedded
+    cache (advocacy.cache.Generation): no token is trusted, but the process caches still serve.
     """
     keys = [
         token_cache.generation_key(user_id),
         token_cache.entry_key(key_hash),
-        CAMPAIGNS_GENERATION_KEY,
-        OFFICIALS_GENERATION_KEY,
+        CAMPAIGNS_GENERATION.key,
+        OFFICIALS_GENERATION.key,
     ]
-    args = [token_cache.new_generation()]
+    args = [new_generation()]
     if new_token:
         keys.append(token_cache.user_key(key_hash))
         args.append(user_id)
     granted, wait, more = calls_rate_take_with(
         ident=calls_rate_key(user_id=user_id), more=ScriptTail(_TAIL_LUA, tuple(keys), tuple(args))
     )
-    if more is None:
+    if more is not None:
+        return granted, wait, *more
+    if redis_configured():  # Redis failing: trust nothing cached
         return granted, wait, None, None, None, None
-    return granted, wait, *more
+    return granted, wait, None, None, CAMPAIGNS_GENERATION.current(), OFFICIALS_GENERATION.current()
 
 
 def _authenticate(key_hash: str):
@@ -214,8 +220,7 @@ def _log(request, key_hash: str, values: CallInput, idempotency_key: str | None)
     if touched is not None and user_generation is not None:
         token_cache.publish(key_hash, replace(entry, last_used_at=touched), user_generation)
 
-    generations = (campaigns_generation, officials_generation)
-    campaign, action, office = cached_targets(values, generations)
+    campaign, action, office = cached_targets(values, (campaigns_generation, officials_generation))
     # Only what the rules and the INSERT read; any other field would be loaded if something asked.
     user = User.from_db(
         None,
@@ -232,7 +237,7 @@ def _log(request, key_hash: str, values: CallInput, idempotency_key: str | None)
         source=Source.API,
         idempotency_key=idempotency_key,
         client_timestamp=values.client_timestamp,
-        caller_offices=cached_caller_offices(entry, generations),
+        caller_offices=cached_caller_offices(entry, officials_generation),
         contact_point_id=values.contact_point,
         share_note=values.share_note,
         sign_note=values.sign_note,

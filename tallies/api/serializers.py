@@ -4,6 +4,8 @@ import dataclasses
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
@@ -22,22 +24,25 @@ from tallies.models import CallLog, Outcome
 from tallies.selectors import DateRange
 
 _IN_RANGE = [
-    MinValueValidator(DateRange.EARLIEST, message=f"Use a date from {DateRange.EARLIEST} on."),
-    MaxValueValidator(DateRange.LATEST, message=f"Use a date up to {DateRange.LATEST}."),
+    MinValueValidator(
+        DateRange.EARLIEST, message=format_lazy(_("Use a date from {earliest} on."), earliest=DateRange.EARLIEST)
+    ),
+    MaxValueValidator(DateRange.LATEST, message=format_lazy(_("Use a date up to {latest}."), latest=DateRange.LATEST)),
 ]
+_YEARS = f"{DateRange.EARLIEST.year}..{DateRange.LATEST.year}"  # as the schema has always said it
 
 
 class DateRangeInputSerializer(serializers.Serializer):
     start = StrictDateField(
         required=False,
         validators=_IN_RANGE,
-        help_text="First day counted (the chapter's own day), YYYY-MM-DD (1900..2100). Open if omitted.",
+        help_text=f"First day counted (the chapter's own day), YYYY-MM-DD ({_YEARS}). Open if omitted.",
     )
     end = StrictDateField(
         required=False,
         validators=_IN_RANGE,
         help_text=(
-            "Last day counted (the chapter's own day), YYYY-MM-DD (1900..2100). Open if omitted. Before `start`, "
+            f"Last day counted (the chapter's own day), YYYY-MM-DD ({_YEARS}). Open if omitted. Before `start`, "
             "the two are swapped, as on the dashboard (the answer's `start` and `end` say which range was read)."
         ),
     )
@@ -226,7 +231,13 @@ class BatchInputSerializer(serializers.Serializer):
 
 
 class BatchItemErrorSerializer(serializers.Serializer):
-    code = serializers.CharField()
+    code = serializers.CharField(
+        help_text=(
+            "The API's codes, as one call would get: `validation_error` (`fields` names each bad field), "
+            "`not_found` (no such campaign), `zip_code_required`, `too_many_calls_to_office`, "
+            "`idempotency_key_reused`, `permission_denied`."
+        )
+    )
     message = serializers.CharField()
     fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.utils import formats, timezone
@@ -32,14 +33,13 @@ class Rates:
     """Dialled calls and those answered, by (ISO weekday, local hour)."""
 
     contact_point: object | None = None  # None: the office as a whole, or calls that named no number
-    cells: dict[tuple[int, int], list[int]] = field(default_factory=dict)  # (weekday, hour) -> [calls, reached]
+    cells: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)  # (weekday, hour) -> (calls, reached)
 
     _hours: dict | None = field(default=None, repr=False, compare=False)
 
     def add(self, weekday: int, hour: int, calls: int, reached: int) -> None:
-        cell = self.cells.setdefault((weekday, hour), [0, 0])
-        cell[0] += calls
-        cell[1] += reached
+        calls_before, reached_before = self.cells.get((weekday, hour), (0, 0))
+        self.cells[(weekday, hour)] = (calls_before + calls, reached_before + reached)
         self._hours = None
 
     @property
@@ -60,12 +60,11 @@ class Rates:
         return self._hours
 
     def _sum_by_hour(self) -> dict[int, tuple[int, int]]:
-        hours: dict[int, list[int]] = {}
+        hours: dict[int, tuple[int, int]] = {}
         for (_weekday, hour), (calls, reached) in self.cells.items():
-            total = hours.setdefault(hour, [0, 0])
-            total[0] += calls
-            total[1] += reached
-        return {hour: (c, r) for hour, (c, r) in sorted(hours.items())}
+            calls_before, reached_before = hours.get(hour, (0, 0))
+            hours[hour] = (calls_before + calls, reached_before + reached)
+        return dict(sorted(hours.items()))
 
     def rate(self, weekday: int | None, hour: int) -> float | None:
         """The share answered in that cell (any weekday when None), or None below the minimum sample."""
@@ -95,6 +94,12 @@ class Rates:
         if busy is not None:
             text += _("; busy after %(hour)s") % {"hour": hour_label(busy)}
         return text
+
+
+class _Scored(NamedTuple):
+    rate: float | None  # None: too few calls to tell
+    order: int  # the candidates' order breaks ties
+    rates: Rates
 
 
 def hour_label(hour: int) -> str:
@@ -197,9 +202,9 @@ def next_number_advice(
             rate = r.rate(None, hour)
         return rate
 
-    scored = [(score(r), i, r) for i, r in enumerate(candidates)]
-    known = [s for s in scored if s[0] is not None]
-    rate, _i, best = max(known, key=lambda s: (s[0], -s[1])) if known else scored[0]
+    scored = [_Scored(score(r), i, r) for i, r in enumerate(candidates)]
+    known = [s for s in scored if s.rate is not None]
+    rate, _i, best = max(known, key=lambda s: (s.rate, -s.order)) if known else scored[0]
     cp = best.contact_point
     place = cp.label or _("a local office")
     if outcome == Outcome.BUSY:

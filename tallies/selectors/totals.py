@@ -13,7 +13,7 @@ def tally_campaign_totals(*, campaign_ids) -> dict[int, int]:
     ids = [int(i) for i in campaign_ids]
     if not ids:
         return {}
-    return {row[0]: int(row[1]) for row in campaign_total_rows(ids) if row[1]}
+    return {campaign_id: int(total) for campaign_id, total in campaign_total_rows(ids) if total}
 
 
 @dataclass
@@ -23,7 +23,7 @@ class CampaignTallyFigures:
 
 
 def tally_for_campaign(*, campaign_id: int) -> CampaignTallyFigures:
-    counts = {row[0]: int(row[1]) for row in campaign_outcome_rows(campaign_id)}
+    counts = {outcome: int(total) for outcome, total in campaign_outcome_rows(campaign_id)}
     return CampaignTallyFigures(
         total=sum(counts.values()),
         by_outcome=[(value, label, counts.get(value, 0)) for value, label in Outcome.choices],

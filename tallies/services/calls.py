@@ -135,7 +135,8 @@ def contact_point_is_office_phone(*, contact_point_id, office_id: int) -> bool:
 
 # The two lookups inside the INSERT are the ORM's own querysets ("current holder": Term's
 # current(); "first chapter": the caller's first membership), so they stay the one definition.
-# Compiling them cost ~10% of a logged call's CPU, so each is compiled once per database, with
+# Compiling them was a visible share of a logged call's CPU (bench/README.md has the figures), so
+# each is compiled once per database, with
 # its inputs read from the statement's one-row `call_in` table rather than from parameters.
 _compiled_subqueries: dict = {}
 

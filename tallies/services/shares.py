@@ -12,6 +12,7 @@ import secrets
 from django.core import signing
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from advocacy.errors import NotFound, Unprocessable
 
@@ -35,7 +36,10 @@ def office_report_share_create(
     """
     days = DEFAULT_SHARE_DAYS if days is None else days
     if not 1 <= days <= MAX_SHARE_DAYS:
-        raise Unprocessable(f"A link lasts 1 to {MAX_SHARE_DAYS} days.", fields={"days": ["Use 1 to 365."]})
+        words = {"days": MAX_SHARE_DAYS}
+        raise Unprocessable(
+            _("A link lasts 1 to %(days)s days.") % words, fields={"days": [_("Use 1 to %(days)s.") % words]}
+        )
     now = timezone.now()
     return OfficeReportShare.objects.create(
         key=secrets.token_urlsafe(24)[:32],

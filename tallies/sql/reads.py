@@ -165,7 +165,8 @@ def dashboard_sql(
             f"SELECT 1 FROM {state_table} WHERE name = '{STATE_NAME}' "  # noqa: S608
             f"AND last_id = %s AND CAST(updated_at AS TEXT) = %s"
         )
-        fresh_params = [generation[0], generation[1]]
+        last_id, updated_at = generation  # the rollup state the cached half was read at
+        fresh_params = [last_id, updated_at]
     stale = "NOT EXISTS (SELECT 1 FROM fresh)"
     chapter_where, chapter_params = ids_in("chapter_id", chapter_ids)
     zone = tz or dt.UTC

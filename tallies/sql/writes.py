@@ -86,7 +86,7 @@ def per_office_lock(keys: list[int], cursor=None) -> None:
 CHAPTER_SLOT = "%(chapter_id)s"  # chapter_sql when the chapter is known (the campaign's)
 
 
-def call_insert_returning(*, holder_sql: str, chapter_sql: str, params: list, lock_keys: list[int]) -> tuple | None:
+def call_insert_returning(*, holder_sql: str, chapter_sql: str, params: dict, lock_keys: list[int]) -> tuple | None:
     """Insert one call unless its key was used or the per-office limit is reached.
 
     Returns (id, person_id, chapter_id, person name), or None when nothing was written. `params`

@@ -1,8 +1,10 @@
-"""Generations of the token cache: every value is new, in every worker process forked from the server's main one."""
+"""Generations (advocacy.cache.new_generation, the token cache's too): every value is new, in every worker process
+forked from the server's main one."""
 
+import logging
 import os
 
-from accounts.api import token_cache
+from advocacy.cache import new_generation
 
 
 def _generation_in_a_forked_child() -> str:
@@ -10,7 +12,7 @@ def _generation_in_a_forked_child() -> str:
     pid = os.fork()
     if pid == 0:  # the child: a server worker forked after the app was imported
         os.close(read)
-        os.write(write, token_cache.new_generation().encode())
+        os.write(write, str(new_generation()).encode())
         os._exit(0)
     os.close(write)
     os.waitpid(pid, 0)
@@ -19,11 +21,11 @@ def _generation_in_a_forked_child() -> str:
 
 
 def test_generations_differ_within_a_process_and_across_forked_workers():
-    token_cache.new_generation()  # the main process has drawn from its generator before forking
-    generations = [_generation_in_a_forked_child() for _ in range(4)] + [token_cache.new_generation() for _ in range(4)]
+    new_generation()  # the main process has drawn from its generator before forking
+    generations = [int(_generation_in_a_forked_child()) for _ in range(4)] + [new_generation() for _ in range(4)]
 
     assert len(set(generations)) == len(generations)
-    assert all(len(g) == 32 for g in generations)
+    assert all(0 < g < 2**63 for g in generations)
 
 
 def test_without_redis_configured_saving_users_logs_no_warning(db, settings, caplog):
@@ -35,10 +37,10 @@ def test_without_redis_configured_saving_users_logs_no_warning(db, settings, cap
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     caches._settings = None  # let the cache handler read the new setting
     caches._connections.__dict__.pop("default", None)
-    with caplog.at_level("WARNING", logger="accounts.api.token_cache"):
+    with caplog.at_level("WARNING"):
         for n in range(3):
             user = UserFactory(email=f"quiet{n}@example.org")
             user.name = "Renamed"
             user.save()
-    assert [r for r in caplog.records if r.name == "accounts.api.token_cache"] == []
+    assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []
     caches._connections.__dict__.pop("default", None)

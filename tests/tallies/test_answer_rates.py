@@ -76,7 +76,7 @@ def test_rates_are_per_number_by_local_weekday_and_hour_over_90_days(history, ag
     assert by_number[capitol.pk].rate(None, 16) == 0.25
     assert by_number[district.pk].rate(None, 16) == 1.0
     weekday = local(1, 16).isoweekday()
-    assert by_number[district.pk].cells[(weekday, 16)] == [6, 6]
+    assert by_number[district.pk].cells[(weekday, 16)] == (6, 6)
     assert by_number[capitol.pk].summary() == "Usually answered 10 a.m.–11 a.m.; busy after 4 p.m."
 
 
