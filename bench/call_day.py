@@ -581,6 +581,12 @@ def main() -> None:
     parser.add_argument("--rate", type=int, default=1000, help="target calls/s through POST /api/v1/calls/")
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--no-faults", action="store_true")
+    parser.add_argument(
+        "--workers-nice",
+        type=int,
+        default=10,
+        help="the Celery workers' niceness, as docs/operations.md runs them on a host shared with the web tier",
+    )
     parser.add_argument("--volunteers", type=int, default=0, help="default: enough for the run at 3 calls an office")
     parser.add_argument("--call-now-members", type=int, default=50_000)
     parser.add_argument("--keep", action="store_true", help="keep the work folder (logs) after the run")
@@ -607,7 +613,9 @@ def main() -> None:
     files = seed(volunteers=args.volunteers, limit_callers=20, call_now_members=args.call_now_members, workdir=workdir)
     web = WebServer(env, workdir / "web.log")
     workers = [
-        CeleryProcess(kind="worker", env=env, log_path=workdir / f"worker-{n}.log", name=f"worker-{n}").start()
+        CeleryProcess(
+            kind="worker", env=env, log_path=workdir / f"worker-{n}.log", name=f"worker-{n}", nice=args.workers_nice
+        ).start()
         for n in "ab"
     ]
     beat = CeleryProcess(

@@ -160,12 +160,15 @@ class RedisServer(Process):
 class CeleryProcess(Process):
     """`celery -A advocacy worker|beat` on the test database and a given Redis."""
 
-    def __init__(self, *, kind: str, env: dict, log_path: Path, args: list[str] | None = None, name: str = ""):
+    def __init__(
+        self, *, kind: str, env: dict, log_path: Path, args: list[str] | None = None, name: str = "", nice: int = 0
+    ):
         super().__init__(log_path=log_path)
         self.kind = kind
         self.env = env
         self.args = args or []
         self.name = name or kind
+        self.nice = nice  # a lower CPU priority, as docs/operations.md runs workers beside the web tier
 
     def command(self) -> list[str]:
         if self.kind == "worker":
@@ -178,7 +181,8 @@ class CeleryProcess(Process):
             ]
         else:
             base = []
-        return [str(CELERY), "-A", "advocacy", self.kind, *base, "--loglevel=INFO", *self.args]
+        command = [str(CELERY), "-A", "advocacy", self.kind, *base, "--loglevel=INFO", *self.args]
+        return ["nice", "-n", str(self.nice), *command] if self.nice else command
 
     def ready_text(self) -> str:
         return "ready." if self.kind == "worker" else "beat: Starting"
