@@ -162,61 +162,83 @@ def _client_timestamp(raw, now: datetime, fields: dict) -> datetime | None:
     return parsed
 
 
+def _campaign(data: dict, fields: dict) -> str | None:
+    campaign = data.get("campaign")
+    if isinstance(campaign, str):
+        campaign = campaign.strip()
+    if isinstance(campaign, str) and SLUG_RE.match(campaign):
+        return campaign
+    if "campaign" not in data:
+        fields["campaign"] = [_("This field is required.")]
+    else:
+        fields["campaign"] = [
+            _("Use the campaign's slug: letters, digits, hyphens and underscores, at most %(max)s.")
+            % {"max": MAX_SLUG_LENGTH}
+        ]
+    return None
+
+
+def _required_id(data: dict, name: str, fields: dict) -> int | None:
+    value = _id(data.get(name))
+    if value is None:
+        fields[name] = [_("This field is required.")] if name not in data else [_("Use an id: a whole number from 1.")]
+    return value
+
+
+def _outcome(data: dict, fields: dict) -> str | None:
+    outcome = data.get("outcome")
+    if isinstance(outcome, str) and outcome in _OUTCOMES:
+        return outcome
+    if "outcome" not in data:
+        fields["outcome"] = [_("This field is required.")]
+    else:
+        fields["outcome"] = [_("Use one of: %(outcomes)s.") % {"outcomes": ", ".join(Outcome.values)}]
+    return None
+
+
+def _contact_point(raw, fields: dict) -> int | None:
+    if raw is None:
+        return None
+    contact_point = _id(raw)
+    if contact_point is None:
+        fields["contact_point"] = [_("The number dialled is a contact point id (a whole number from 1), or null.")]
+    return contact_point
+
+
+def _flag(data: dict, name: str, fields: dict) -> bool:
+    value = data.get(name, False)
+    if not isinstance(value, bool):
+        fields[name] = [_("Use true or false.")]
+    return value is True
+
+
 def _parse_fields(data, now: datetime | None, fields: dict) -> CallInput | None:
     if not isinstance(data, dict):
         fields["non_field_errors"] = [_("Send a JSON object with the call's fields.")]
         return None
-    required = _("This field is required.")
-    campaign = data.get("campaign")
-    if isinstance(campaign, str):
-        campaign = campaign.strip()
-    if not isinstance(campaign, str) or not SLUG_RE.match(campaign):
-        fields["campaign"] = (
-            [required]
-            if campaign is None and "campaign" not in data
-            else [
-                _("Use the campaign's slug: letters, digits, hyphens and underscores, at most %(max)s.")
-                % {"max": MAX_SLUG_LENGTH}
-            ]
-        )
-    ids = {}
-    for name in ("action", "office"):
-        ids[name] = _id(data.get(name))
-        if ids[name] is None:
-            fields[name] = [required] if name not in data else [_("Use an id: a whole number from 1.")]
-    outcome = data.get("outcome")
-    if not isinstance(outcome, str) or outcome not in _OUTCOMES:
-        fields["outcome"] = (
-            [required]
-            if "outcome" not in data
-            else [_("Use one of: %(outcomes)s.") % {"outcomes": ", ".join(Outcome.values)}]
-        )
+    campaign = _campaign(data, fields)
+    action = _required_id(data, "action", fields)
+    office = _required_id(data, "office", fields)
+    outcome = _outcome(data, fields)
     note = _note(data.get("note", ""), fields)
     stamp = _client_timestamp(data.get("client_timestamp"), now or timezone.now(), fields)
-    contact_point = data.get("contact_point")
-    if contact_point is not None:
-        contact_point = _id(contact_point)
-        if contact_point is None:
-            fields["contact_point"] = [_("The number dialled is a contact point id (a whole number from 1), or null.")]
-    flags = {}
-    for name in ("share_note", "sign_note"):
-        flags[name] = data.get(name, False)
-        if not isinstance(flags[name], bool):
-            fields[name] = [_("Use true or false.")]
+    contact_point = _contact_point(data.get("contact_point"), fields)
+    share_note = _flag(data, "share_note", fields)
+    sign_note = _flag(data, "sign_note", fields)
     if fields:
         return None
     # Nothing to share without a note, and no signature on a note that is not shared.
-    share = flags["share_note"] and bool(note)
+    share = share_note and bool(note)
     return CallInput(
         campaign,
-        ids["action"],
-        ids["office"],
+        action,
+        office,
         outcome,
         note,
         stamp,
         contact_point=contact_point,
         share_note=share,
-        sign_note=share and flags["sign_note"],
+        sign_note=share and sign_note,
     )
 
 

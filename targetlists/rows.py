@@ -293,6 +293,63 @@ def clean_rows(raw_rows: list[tuple[int, dict]]) -> ParsedList:
     return parsed
 
 
+def _cell(column: str, raw: dict, problem) -> str:
+    """The column's text, spaces collapsed; empty (with a problem) when too long or formula-like."""
+    value = raw.get(column)
+    value = "" if value is None else str(value)
+    if len(value) > MAX_LENGTHS[column]:
+        problem(
+            column,
+            _("%(length)s characters; the limit is %(limit)s.")
+            % {"length": f"{len(value):,}", "limit": MAX_LENGTHS[column]},
+        )
+        return ""
+    if value.startswith(FORMULA_STARTS) and not (column == "phone" and value.startswith("+")):
+        problem(
+            column,
+            _("It starts with “%(start)s”, like a spreadsheet formula; remove that character.")
+            % {"start": value[:1].strip() or _("a tab")},
+        )
+        return ""
+    return " ".join(value.split()) if column != "zips" else value.strip()
+
+
+def _clean_phone(row: ListRow, phone: str, problem) -> None:
+    try:
+        if not PHONE_CHARACTERS_RE.match(phone):
+            raise InvalidPhoneNumber(phone)
+        row.phone = phone_normalise(phone)
+    except InvalidPhoneNumber:
+        problem("phone", _("%(phone)s is not a valid U.S. phone number.") % {"phone": phone})
+
+
+def _clean_zips(row: ListRow, zips: str, problem) -> None:
+    for token in ZIP_SEPARATORS_RE.split(zips):
+        if not token:
+            continue
+        match = ZIP_RE.match(token)
+        if match is None or state_for_zip(match.group(1)) is None:
+            problem("zips", _("%(zip)s is not a U.S. ZIP code.") % {"zip": token[:20]})
+        elif match.group(1) not in row.zips:
+            row.zips.append(match.group(1))
+
+
+def _clean_email(row: ListRow, email: str, problem) -> None:
+    try:
+        validate_email(email)
+        row.email = email
+    except ValidationError:
+        problem("email", _("%(email)s is not an email address.") % {"email": email})
+
+
+def _clean_url(row: ListRow, column: str, url: str, problem) -> None:
+    try:
+        _url(url)
+        setattr(row, column, url)
+    except ValidationError:
+        problem(column, _("Enter a web address starting with https://."))
+
+
 def _clean_row(number: int, raw: dict) -> tuple[ListRow, list[RowProblem]]:
     row = ListRow(row=number)
     problems: list[RowProblem] = []
@@ -300,60 +357,21 @@ def _clean_row(number: int, raw: dict) -> tuple[ListRow, list[RowProblem]]:
     def problem(column, message):
         problems.append(RowProblem(number, column, message))
 
-    cells = {}
-    for column in COLUMNS:
-        value = raw.get(column)
-        value = "" if value is None else str(value)
-        if len(value) > MAX_LENGTHS[column]:
-            problem(
-                column,
-                _("%(length)s characters; the limit is %(limit)s.")
-                % {"length": f"{len(value):,}", "limit": MAX_LENGTHS[column]},
-            )
-            value = ""
-        elif value.startswith(FORMULA_STARTS) and not (column == "phone" and value.startswith("+")):
-            problem(
-                column,
-                _("It starts with “%(start)s”, like a spreadsheet formula; remove that character.")
-                % {"start": value[:1].strip() or _("a tab")},
-            )
-            value = ""
-        cells[column] = " ".join(value.split()) if column != "zips" else value.strip()
+    cells = {column: _cell(column, raw, problem) for column in COLUMNS}
     for column in REQUIRED:
         if not cells[column] and all(p.column != column for p in problems):
             problem(column, _("This column is required."))
     for column in ("name", "title", "title_es", "phone_label", "district", "district_es", "party", "external_id"):
         setattr(row, column, cells[column])
     if cells["phone"]:
-        try:
-            if not PHONE_CHARACTERS_RE.match(cells["phone"]):
-                raise InvalidPhoneNumber(cells["phone"])
-            row.phone = phone_normalise(cells["phone"])
-        except InvalidPhoneNumber:
-            problem("phone", _("%(phone)s is not a valid U.S. phone number.") % {"phone": cells["phone"]})
+        _clean_phone(row, cells["phone"], problem)
     if cells["zips"]:
-        for token in ZIP_SEPARATORS_RE.split(cells["zips"]):
-            if not token:
-                continue
-            match = ZIP_RE.match(token)
-            if match is None or state_for_zip(match.group(1)) is None:
-                problem("zips", _("%(zip)s is not a U.S. ZIP code.") % {"zip": token[:20]})
-                continue
-            if match.group(1) not in row.zips:
-                row.zips.append(match.group(1))
+        _clean_zips(row, cells["zips"], problem)
     if cells["email"]:
-        try:
-            validate_email(cells["email"])
-            row.email = cells["email"]
-        except ValidationError:
-            problem("email", _("%(email)s is not an email address.") % {"email": cells["email"]})
+        _clean_email(row, cells["email"], problem)
     for column in ("contact_form", "photo_url"):
         if cells[column]:
-            try:
-                _url(cells[column])
-                setattr(row, column, cells[column])
-            except ValidationError:
-                problem(column, _("Enter a web address starting with https://."))
+            _clean_url(row, column, cells[column], problem)
     return row, problems
 
 

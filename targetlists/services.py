@@ -129,7 +129,8 @@ class _DryRun(Exception):
         self.report = report
 
 
-def _import(*, chapter, parsed, user, name, target_list, is_sample) -> ImportReport:
+def _list_for_import(*, chapter, user, name, target_list, is_sample) -> TargetList:
+    """The list the rows go into, locked: a new one (within the chapter's limit) or the one named."""
     if target_list is None:
         name = _clean_name(chapter=chapter, name=name or "")
         # Locks the chapter's lists, so two imports at once cannot pass the limit together.
@@ -139,20 +140,29 @@ def _import(*, chapter, parsed, user, name, target_list, is_sample) -> ImportRep
                 _("This chapter already has %(count)s target lists, the most it may have. Delete one first.")
                 % {"count": count}
             )
-        target_list = TargetList.objects.create(chapter=chapter, name=name, created_by=user, is_sample=is_sample)
-    else:
-        target_list = TargetList.objects.select_for_update().get(pk=target_list.pk)
-        if name is not None and name != target_list.name:
-            target_list.name = _clean_name(chapter=chapter, name=name, exclude_pk=target_list.pk)
-        target_list.save()
-    report = ImportReport(target_list=target_list, rows=parsed.rows)
+        return TargetList.objects.create(chapter=chapter, name=name, created_by=user, is_sample=is_sample)
+    target_list = TargetList.objects.select_for_update().get(pk=target_list.pk)
+    if name is not None and name != target_list.name:
+        target_list.name = _clean_name(chapter=chapter, name=name, exclude_pk=target_list.pk)
+    target_list.save()
+    return target_list
+
+
+@dataclass(frozen=True, slots=True)
+class _ListState:  # a list's members as an import finds them, their offices' holders and list numbers
+    current: dict
+    retired: dict
+    holders: dict[int, Term]
+    points: dict[int, dict[str, ContactPoint]]
+
+
+def _list_state(target_list: TargetList) -> _ListState:
     members = list(target_list.members.select_related("office").order_by("retired_at", "-id"))
     current = {m.key: m for m in members if m.retired_at is None}
     retired = {}
     for m in members:
         if m.retired_at is not None:
             retired.setdefault(m.key, m)
-    today = timezone.localdate()
     office_ids = [m.office_id for m in members]
     holders: dict[int, Term] = {}
     # Newest start first, as officials' own lookups read the holder.
@@ -161,24 +171,32 @@ def _import(*, chapter, parsed, user, name, target_list, is_sample) -> ImportRep
     points: dict[int, dict[str, ContactPoint]] = {}
     for cp in ContactPoint.objects.filter(office_id__in=office_ids, source_key__startswith="list:"):
         points.setdefault(cp.office_id, {})[cp.source_key] = cp
+    return _ListState(current=current, retired=retired, holders=holders, points=points)
+
+
+def _import(*, chapter, parsed, user, name, target_list, is_sample) -> ImportReport:
+    target_list = _list_for_import(chapter=chapter, user=user, name=name, target_list=target_list, is_sample=is_sample)
+    report = ImportReport(target_list=target_list, rows=parsed.rows)
+    state = _list_state(target_list)
+    today = timezone.localdate()
     kept = set()
     new_rows = []
     for position, row in enumerate(parsed.rows):
-        member = current.get(row.key) or retired.get(row.key)
+        member = state.current.get(row.key) or state.retired.get(row.key)
         if member is None:
             new_rows.append((position, row))
             report.created += 1
+            continue
+        kept.add(member.pk)
+        changed = _member_update(
+            member=member, row=row, position=position, today=today, holders=state.holders, points=state.points
+        )
+        if changed:
+            report.updated += 1
         else:
-            kept.add(member.pk)
-            changed = _member_update(
-                member=member, row=row, position=position, today=today, holders=holders, points=points
-            )
-            if changed:
-                report.updated += 1
-            else:
-                report.unchanged += 1
+            report.unchanged += 1
     _members_create(target_list=target_list, rows=new_rows, today=today)
-    for member in current.values():
+    for member in state.current.values():
         if member.pk not in kept:
             report.retired += 1
             holder = Term.objects.current().filter(office_id=member.office_id).select_related("person").first()

@@ -18,14 +18,6 @@ ROOT = Path(__file__).resolve().parent.parent
 XENON = Path(sys.executable).with_name("xenon")
 LIMIT = 20
 
-# Until the branch that splits these merges (issue 28, point 5, shared with the call-input and
-# target-list work), the repository's run tolerates exactly these blocks; the test fails once one of
-# them passes, so the allowance is removed rather than left to hide a new offender.
-PENDING_ELSEWHERE = {
-    ("tallies/call_input.py", "_parse_fields"),
-    ("targetlists/services.py", "_import"),
-    ("targetlists/rows.py", "_clean_row"),
-}
 OFFENDER = re.compile(r'block "(?P<path>[^:"]+):\d+ (?P<name>[^"]+)" has a rank of [D-F]')
 
 
@@ -114,6 +106,5 @@ def test_the_gate_reads_everything_else(tmp_path, parts):
 def test_no_product_function_is_over_the_limit():
     result = run_gate(ROOT)
     offenders = {(m["path"], m["name"]) for m in OFFENDER.finditer(result.stderr)}
-    assert offenders - PENDING_ELSEWHERE == set(), result.stderr
-    assert PENDING_ELSEWHERE - offenders == set(), "these pass the gate now: remove them from PENDING_ELSEWHERE"
-    assert result.returncode == (1 if offenders else 0), result.stderr
+    assert offenders == set(), result.stderr
+    assert result.returncode == 0, result.stderr
