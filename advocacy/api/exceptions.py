@@ -50,6 +50,8 @@ class DomainError(exceptions.APIException):
         super().__init__(detail=exc.message, code=exc.code)
         # DRF's handler turns `wait` into Retry-After (a limit that knows when it lifts).
         self.wait = getattr(exc, "retry_after", None)
+        # A rule that refuses one field (an unknown ZIP, a time outside the window) names it.
+        self.fields = {name: [str(m) for m in messages] for name, messages in exc.fields.items()} or None
 
 
 def _django_validation_error_detail(exc: DjangoValidationError):
@@ -113,5 +115,5 @@ def api_exception_handler(exc, context):
         codes = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
         code = codes if isinstance(codes, str) else "error"
         message = detail.get("detail", detail) if isinstance(detail, dict) else detail
-        response.data = error_body(code, message)
+        response.data = error_body(code, message, getattr(exc, "fields", None))
     return response
