@@ -10,11 +10,13 @@ once. The limits come from the model fields.
 
 Rules where JSON leaves a choice (one rule, every path):
 - unknown fields are ignored (a newer client may send more);
-- ids are JSON integers from 1 to 2**63-1; a string of ASCII digits is accepted too (as DRF's
-  IntegerField did); booleans and fractions are not ids;
+- ids are JSON integers from 1 to 2**63-1 (7.0 included, as JSON Schema counts it); a string of
+  ASCII digits is accepted too (as DRF's IntegerField did); booleans and fractions are not ids;
 - `campaign` and `note` are trimmed; a note may be a number (its text), never null;
-- `client_timestamp` is ISO 8601 (no offset: the server's zone), at most CLIENT_TIMESTAMP_AHEAD
-  ahead of the server's clock and at most CLIENT_TIMESTAMP_MAX_AGE old;
+- `client_timestamp` is ISO 8601 (no offset: the server's zone) in the form CLIENT_TIMESTAMP_PATTERN
+  states; a time of that form that is not on the calendar, more than CLIENT_TIMESTAMP_AHEAD ahead of
+  the server's clock or more than CLIENT_TIMESTAMP_MAX_AGE old is a rule's refusal
+  (ClientTimestampOutOfRange, a 422), not a malformed body (a 400): the schema cannot know the clock;
 - whether an outcome fits the action (a letter is not left on voicemail) is a rule of the call
   (tallies/services/rules.py), checked once the action is known.
 """
@@ -30,6 +32,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from advocacy.errors import Unprocessable
 from campaigns.models import Action, Campaign
 
 from .models import CallLog, Outcome
@@ -43,6 +46,12 @@ SLUG_RE = re.compile(rf"^[-a-zA-Z0-9_]{{1,{MAX_SLUG_LENGTH}}}\Z")
 # Printable ASCII without spaces, as for the Idempotency-Key header; a UUID fits easily.
 IDEMPOTENCY_KEY_RE = re.compile(rf"^[\x21-\x7e]{{1,{MAX_IDEMPOTENCY_KEY_LENGTH}}}\Z")
 IDEMPOTENCY_KEY_PATTERN = "^[!-~]+$"  # the JSON Schema form of IDEMPOTENCY_KEY_RE (with maxLength)
+# ISO 8601 as parse_datetime reads it; the schema publishes this pattern, so a string of another form is a 400.
+CLIENT_TIMESTAMP_PATTERN = (
+    r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[T ]([01][0-9]|2[0-3]):[0-5][0-9]"
+    r"(:[0-5][0-9]([.,][0-9]{1,12})?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?$"
+)
+CLIENT_TIMESTAMP_RE = re.compile(CLIENT_TIMESTAMP_PATTERN.replace("$", r"\Z"))
 CLIENT_TIMESTAMP_AHEAD = timedelta(minutes=10)
 CLIENT_TIMESTAMP_MAX_AGE = timedelta(days=30)
 FIELDS = (
@@ -66,6 +75,15 @@ OUTCOMES_BY_KIND = {
     Action.Kind.EMAIL: frozenset({Outcome.SENT, Outcome.SKIPPED}),
 }
 _OUTCOMES = frozenset(Outcome.values)
+
+
+class ClientTimestampOutOfRange(Unprocessable):
+    """A `client_timestamp` of the right form that the server's clock refuses (or no calendar has)."""
+
+    code = "client_timestamp_out_of_range"
+
+    def __init__(self, message: str):
+        super().__init__(message, fields={"client_timestamp": [message]})
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +121,8 @@ def idempotency_key_valid(key) -> bool:
 def _id(value) -> int | None:
     if type(value) is str and value.strip().isascii() and value.strip().isdigit():
         value = int(value.strip())
+    elif type(value) is float and value.is_integer():  # JSON Schema: 7.0 is the integer 7
+        value = int(value)
     if type(value) is int and 1 <= value <= MAX_ID:
         return value
     return None
@@ -130,35 +150,37 @@ def _note(raw, fields: dict) -> str:
     return note
 
 
-def _client_timestamp(raw, now: datetime, fields: dict) -> datetime | None:
-    if raw is None:
-        return None
-    parsed = None
-    if isinstance(raw, str):
-        try:
-            parsed = parse_datetime(raw.strip())
-        except ValueError:  # well formed but out of range, e.g. month 13
-            parsed = None
-    if parsed is not None:
+def _calendar_time(raw: str) -> datetime | None:
+    """The time `raw` names in UTC, or None when no calendar has it (February 30th, an offset of 24 hours)."""
+    try:
+        parsed = parse_datetime(raw)
+        if parsed is None:
+            return None
         if timezone.is_naive(parsed):
             parsed = timezone.make_aware(parsed)
-        try:
-            # PostgreSQL refuses offsets beyond +/-15:59 that Python accepts: stored in UTC.
-            parsed = parsed.astimezone(UTC)
-        except (OverflowError, ValueError):
-            parsed = None
-    if parsed is None:
+        # PostgreSQL refuses offsets beyond +/-15:59 that Python accepts: stored in UTC.
+        return parsed.astimezone(UTC)
+    except (OverflowError, ValueError):
+        return None
+
+
+def _client_timestamp(raw, now: datetime, fields: dict, refusals: dict) -> datetime | None:
+    """The client's time of the call: a malformed one goes to `fields`, one the clock refuses to `refusals`."""
+    if raw is None:
+        return None
+    if not isinstance(raw, str) or not CLIENT_TIMESTAMP_RE.match(raw):
         fields["client_timestamp"] = [_("Use an ISO 8601 date and time, such as 2017-03-01T14:30:00Z.")]
+        return None
+    parsed = _calendar_time(raw)
+    if parsed is None:
+        refusals["client_timestamp"] = _("%(time)s is not a date and time on the calendar.") % {"time": raw}
     elif parsed > now + CLIENT_TIMESTAMP_AHEAD:
-        fields["client_timestamp"] = [
-            _(
-                "This time is more than 10 minutes ahead of the server's clock (%(now)s UTC): "
-                "check the device's date and time."
-            )
-            % {"now": now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")}
-        ]
+        refusals["client_timestamp"] = _(
+            "This time is more than 10 minutes ahead of the server's clock (%(now)s UTC): "
+            "check the device's date and time."
+        ) % {"now": now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")}
     elif parsed < now - CLIENT_TIMESTAMP_MAX_AGE:
-        fields["client_timestamp"] = [_("This time is more than 30 days ago: log a call within 30 days.")]
+        refusals["client_timestamp"] = _("This time is more than 30 days ago: log a call within 30 days.")
     return parsed
 
 
@@ -212,7 +234,7 @@ def _flag(data: dict, name: str, fields: dict) -> bool:
     return value is True
 
 
-def _parse_fields(data, now: datetime | None, fields: dict) -> CallInput | None:
+def _parse_fields(data, now: datetime | None, fields: dict, refusals: dict) -> CallInput | None:
     if not isinstance(data, dict):
         fields["non_field_errors"] = [_("Send a JSON object with the call's fields.")]
         return None
@@ -221,11 +243,11 @@ def _parse_fields(data, now: datetime | None, fields: dict) -> CallInput | None:
     office = _required_id(data, "office", fields)
     outcome = _outcome(data, fields)
     note = _note(data.get("note", ""), fields)
-    stamp = _client_timestamp(data.get("client_timestamp"), now or timezone.now(), fields)
+    stamp = _client_timestamp(data.get("client_timestamp"), now or timezone.now(), fields, refusals)
     contact_point = _contact_point(data.get("contact_point"), fields)
     share_note = _flag(data, "share_note", fields)
     sign_note = _flag(data, "sign_note", fields)
-    if fields:
+    if fields or refusals:
         return None
     # Nothing to share without a note, and no signature on a note that is not shared.
     share = share_note and bool(note)
@@ -242,25 +264,32 @@ def _parse_fields(data, now: datetime | None, fields: dict) -> CallInput | None:
     )
 
 
-def parse_call(data, *, now: datetime | None = None) -> CallInput:
-    """The call in `data` (a decoded JSON value), or a ValidationError naming every bad field."""
-    fields: dict[str, list[str]] = {}
-    call = _parse_fields(data, now, fields)
-    if call is None:
+def _raise_refusals(fields: dict, refusals: dict) -> None:
+    """A malformed body is a ValidationError (400) naming every bad field; else a rule's refusal (422)."""
+    if fields:
         raise ValidationError(fields)
+    if refusals:
+        raise ClientTimestampOutOfRange(refusals["client_timestamp"])
+
+
+def parse_call(data, *, now: datetime | None = None) -> CallInput:
+    """The call in `data` (a decoded JSON value); a ValidationError naming every bad field, or a rule's refusal."""
+    fields: dict[str, list[str]] = {}
+    refusals: dict[str, str] = {}
+    call = _parse_fields(data, now, fields, refusals)
+    _raise_refusals(fields, refusals)
     return call
 
 
 def parse_batch_item(data, *, now: datetime | None = None) -> BatchItem:
-    """One item of a batch upload: a call plus its required `idempotency_key`, or a ValidationError."""
+    """One item of a batch upload: a call plus its required `idempotency_key`; refused as parse_call refuses."""
     fields: dict[str, list[str]] = {}
-    call = _parse_fields(data, now, fields)
-    if isinstance(data, dict):
-        key = data.get("idempotency_key")
-        if not idempotency_key_valid(key):
-            fields["idempotency_key"] = [idempotency_key_message()]
-    if fields:
-        raise ValidationError(fields)
+    refusals: dict[str, str] = {}
+    call = _parse_fields(data, now, fields, refusals)
+    key = data.get("idempotency_key") if isinstance(data, dict) else None
+    if isinstance(data, dict) and not idempotency_key_valid(key):
+        fields["idempotency_key"] = [idempotency_key_message()]
+    _raise_refusals(fields, refusals)
     return BatchItem(*astuple(call), idempotency_key=key)
 
 

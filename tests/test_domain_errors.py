@@ -20,7 +20,8 @@ from tallies.services import IdempotencyKeyReused, TooManyCallsToOffice, ZipCode
     [
         (errors.Conflict("Already sent today."), HTTPStatus.CONFLICT, "conflict"),
         (IdempotencyKeyReused(), HTTPStatus.UNPROCESSABLE_ENTITY, "idempotency_key_reused"),
-        (ZipCodeRequired(), HTTPStatus.BAD_REQUEST, "zip_code_required"),
+        (ZipCodeRequired(), HTTPStatus.UNPROCESSABLE_ENTITY, "zip_code_required"),
+        (errors.ApplicationError("Plain."), HTTPStatus.BAD_REQUEST, "invalid"),
     ],
 )
 def test_the_api_answers_a_domain_error_with_its_status_and_code(error, status, code):
@@ -46,7 +47,8 @@ def test_pages_answer_domain_errors_with_the_same_statuses():
     with pytest.raises(Http404):
         middleware.process_exception(request, CampaignNotFound())
     with pytest.raises(BadRequest):
-        middleware.process_exception(request, ZipCodeRequired())
+        middleware.process_exception(request, errors.ApplicationError("Plain."))
+    assert middleware.process_exception(request, ZipCodeRequired()).status_code == HTTPStatus.UNPROCESSABLE_ENTITY
     response = middleware.process_exception(request, errors.Conflict("Already sent today."))
     assert response.status_code == HTTPStatus.CONFLICT
     assert middleware.process_exception(request, ValueError("not ours")) is None

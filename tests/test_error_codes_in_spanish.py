@@ -99,6 +99,12 @@ def _idempotency_key_reused(world, lang, monkeypatch, settings):
     return _post_call(client, world.call(outcome="voicemail"), key="the-key")
 
 
+def _campaign_closed(world, lang, monkeypatch, settings):
+    world.campaign.ends_at = timezone.now() - dt.timedelta(days=1)
+    world.campaign.save()
+    return _post_call(world.client(world.volunteer, lang=lang), world.call())
+
+
 def _too_many_calls_to_office(world, lang, monkeypatch, settings):
     settings.CALLS_PER_OFFICE_PER_DAY = 1
     client = world.client(world.volunteer, lang=lang)
@@ -187,6 +193,20 @@ PROVOKE = {
         w.client(UserFactory(email=f"nozip-{lang}@example.org", zip_code=""), lang=lang), w.call()
     ),
     "too_many_calls_to_office": _too_many_calls_to_office,
+    # The rules of a call (422): the schema allows each of these bodies.
+    "unknown_action": lambda w, lang, *_: _post_call(w.client(w.volunteer, lang=lang), w.call(action=10**9)),
+    "unknown_office": lambda w, lang, *_: _post_call(w.client(w.volunteer, lang=lang), w.call(office=10**9)),
+    "campaign_closed": _campaign_closed,
+    "outcome_not_for_action": lambda w, lang, *_: _post_call(w.client(w.volunteer, lang=lang), w.call(outcome="sent")),
+    "not_a_target": lambda w, lang, *_: _post_call(
+        w.client(w.volunteer, lang=lang), w.call(office=w.offices["governor"].pk)
+    ),
+    "not_a_constituent": lambda w, lang, *_: _post_call(
+        w.client(UserFactory(email=f"kansan-{lang}@example.org", zip_code="66044", state="KS"), lang=lang), w.call()
+    ),
+    "client_timestamp_out_of_range": lambda w, lang, *_: _post_call(
+        w.client(w.volunteer, lang=lang), w.call(client_timestamp="2099-01-01T00:00:00Z")
+    ),
     "undo_window_closed": _undo_window_closed,
     "zip_required": lambda w, lang, *_: w.client(
         UserFactory(email=f"nozip-{lang}@example.org", zip_code=""), lang=lang

@@ -27,7 +27,7 @@ from tallies.call_input import (
 )
 from tallies.models import CallLog, Source
 from tallies.rate_limits import CallsRateThrottle, calls_rate_key, calls_rate_take
-from tallies.services import BatchResult, call_log_create, call_log_create_batch, call_log_undo
+from tallies.services import BatchResult, CallRefused, call_log_create, call_log_create_batch, call_log_undo
 
 from .serializers import (
     BatchInputSerializer,
@@ -79,7 +79,7 @@ def find_office(office_id: int) -> Office | None:
 def call_targets(
     *, campaign_slug: str, action_id: int, office_id: int, action_lookup=find_action, office_lookup=find_office
 ) -> tuple[Campaign, Action, Office]:
-    """The campaign, action and office a call names, or the API's errors: 404 for an unknown campaign, else 400.
+    """The campaign, action and office a call names, or the API's errors: 404 for an unknown campaign, else 422.
 
     Shared by the view and the fast path (tallies/api/fast_path.py), which passes lookups
     answered from its cache. A missing action pays a second query to tell an unknown campaign
@@ -91,14 +91,14 @@ def call_targets(
     if action is None:
         if not Campaign.objects.filter(slug=campaign_slug).exists():
             raise CampaignNotFound()
-        errors["action"] = [_("No such action in this campaign.")]
+        errors["action"] = _("No such action in this campaign.")
     else:
         campaign = action.campaign
     office = office_lookup(office_id)
     if office is None:
-        errors["office"] = [_("No such office.")]
+        errors["office"] = _("No such office.")
     if errors:
-        raise ValidationError(errors)
+        raise CallRefused("unknown_action" if "action" in errors else "unknown_office", errors)
     return campaign, action, office
 
 
@@ -144,9 +144,11 @@ class CallViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         description=(
             "A call to an office the action targets by role (your senators, representative, attorney general ...) "
             "counts only when that office is one of your officials for the ZIP (and district) on your profile: "
-            "without a ZIP it is a 400 (`zip_code_required`). Fixed targets (the Department of Justice) are open "
+            "without a ZIP it is a 422 (`zip_code_required`). Fixed targets (the Department of Justice) are open "
             "to everyone. At most 3 calls per action and office in 24 hours: the 4th is a 429 "
-            "(`too_many_calls_to_office`) and is not logged. Another chapter's campaign, or a draft, is a 404."
+            "(`too_many_calls_to_office`) and is not logged. Another chapter's campaign, or a draft, is a 404. "
+            "A body the schema refuses is a 400 (`validation_error`); one it allows that a rule of the call "
+            "refuses is a 422 whose code says which rule and whose `fields` name the field."
         ),
         parameters=[IDEMPOTENCY_KEY_PARAMETER],
         request=CallCreateInputSerializer,
@@ -158,7 +160,10 @@ class CallViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             404: ErrorResponse,
             422: OpenApiResponse(
                 ErrorResponse,
-                description="This Idempotency-Key was used for another call (code `idempotency_key_reused`).",
+                description="A rule of the call refuses it: `idempotency_key_reused` (this Idempotency-Key was "
+                "used for another call), `client_timestamp_out_of_range` (more than 10 minutes ahead, more than "
+                "30 days old, or not on the calendar), `unknown_action`, `unknown_office`, `campaign_closed`, "
+                "`outcome_not_for_action`, `not_a_target`, `not_a_constituent`, `zip_code_required`.",
             ),
             429: OpenApiResponse(
                 ErrorResponse,
@@ -225,10 +230,12 @@ class CallBatchCreateView(APIView):
             "Each item carries its own `idempotency_key`, so a batch can be sent again after a timeout: "
             "items already logged come back as `duplicate` with the first call's id. The answer is 200 "
             "with one result per item, in order (`result`: `created`, `duplicate`, or `error` with a message), "
-            "whenever the body is a list of 1 to 1,000 items: a bad item never stops the others. The "
+            "whenever the body is a list of 1 to 1,000 well-formed items: an item a rule refuses never stops "
+            "the others. The "
             "same key with a different call is an `error` (code `idempotency_key_reused`) for that item "
-            'only. A body that is not `{"calls": [...]}` or has more than 1,000 items is a 400. '
-            "The valid new calls are written in one transaction."
+            'only. A body that is not `{"calls": [...]}`, has more than 1,000 items, or has an item the schema '
+            "refuses (a field missing or malformed: `fields` names `calls.<index>.<field>`) is a 400 and logs "
+            "nothing. The valid new calls are written in one transaction."
         ),
         request=BatchInputSerializer,
         responses={200: BatchOutputSerializer, 400: ErrorResponse, 429: ErrorResponse},

@@ -6,11 +6,13 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
 from advocacy.api.fields import StrictDateField
 from tallies.call_input import (
+    CLIENT_TIMESTAMP_PATTERN,
     IDEMPOTENCY_KEY_RE,
     MAX_BATCH_ITEMS,
     MAX_ID,
@@ -132,6 +134,13 @@ def outcome_rows(by_outcome):
     return [{"outcome": value, "label": label, "calls": n} for value, label, n in by_outcome]
 
 
+# No `format: date-time`: RFC 3339 wants an offset and seconds, which the API has never required; the
+# pattern says exactly which strings are a 400 (a time of that form the clock refuses is a 422).
+@extend_schema_field({"type": "string", "pattern": CLIENT_TIMESTAMP_PATTERN})
+class ClientTimestampField(serializers.DateTimeField):
+    pass
+
+
 class CallCreateInputSerializer(serializers.Serializer):
     """A call's body as the schema shows it; the checking is tallies.call_input.parse_call, as on every path."""
 
@@ -141,15 +150,16 @@ class CallCreateInputSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(
         choices=Outcome.choices,
         help_text="`reached`, `voicemail`, `busy` or `skipped` for a call action; `sent` or `skipped` for a write "
-        "or email action. Another outcome is a 400.",
+        "or email action. An outcome that does not fit the action is a 422 (`outcome_not_for_action`).",
     )
     note = serializers.CharField(required=False, allow_blank=True, max_length=MAX_NOTE_LENGTH, default="")
-    client_timestamp = serializers.DateTimeField(
+    client_timestamp = ClientTimestampField(
         required=False,
         allow_null=True,
         default=None,
-        help_text="When the call was made, by the client's clock (ISO 8601). At most 10 minutes ahead of the "
-        "server's clock and at most 30 days old, else a 400.",
+        help_text="When the call was made, by the client's clock (ISO 8601, e.g. 2026-12-04T14:30:00Z; without "
+        "an offset, the server's zone). More than 10 minutes ahead of the server's clock, more than 30 days old, "
+        "or a day no calendar has (February 30th) is a 422 (`client_timestamp_out_of_range`).",
     )
     contact_point = serializers.IntegerField(
         required=False,
@@ -233,9 +243,10 @@ class BatchInputSerializer(serializers.Serializer):
 class BatchItemErrorSerializer(serializers.Serializer):
     code = serializers.CharField(
         help_text=(
-            "The API's codes, as one call would get: `validation_error` (`fields` names each bad field), "
-            "`not_found` (no such campaign), `zip_code_required`, `too_many_calls_to_office`, "
-            "`idempotency_key_reused`, `permission_denied`."
+            "The API's codes, as one call would get: `not_found` (no such campaign), the 422 codes of one call "
+            "(`client_timestamp_out_of_range`, `unknown_action`, `unknown_office`, `campaign_closed`, "
+            "`outcome_not_for_action`, `not_a_target`, `not_a_constituent`, `zip_code_required`, "
+            "`idempotency_key_reused`), `too_many_calls_to_office`, `throttled`, `permission_denied`."
         )
     )
     message = serializers.CharField()

@@ -13,6 +13,7 @@ from .nudge import NUDGE_CACHE_KEY, NUDGE_DEBOUNCE_SECONDS, rollup_nudge
 from .rules import (
     CALL_UNDO_WINDOW,
     CALLS_PER_OFFICE_WINDOW,
+    CallRefused,
     IdempotencyKeyReused,
     TooManyCallsToOffice,
     ZipCodeRequired,
@@ -45,6 +46,7 @@ __all__ = [
     "NUDGE_CACHE_KEY",
     "NUDGE_DEBOUNCE_SECONDS",
     "BatchResult",
+    "CallRefused",
     "IdempotencyKeyReused",
     "TooManyCallsToOffice",
     "ZipCodeRequired",

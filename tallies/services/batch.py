@@ -30,6 +30,7 @@ from ..sql.writes import (
 )
 from .nudge import rollup_nudge
 from .rules import (
+    CallRefused,
     IdempotencyKeyReused,
     TooManyCallsToOffice,
     call_request_hash,
@@ -64,6 +65,27 @@ def _item_error(exc: Exception) -> dict:
     return error_body("validation_error", message, fields)["error"]
 
 
+def _parsed_items(items: list, results: list) -> dict:
+    """Each item parsed, by index; one the clock refuses is that item's error (in `results`).
+
+    An item the schema refuses (a field missing or malformed) refuses the whole batch, as one
+    ValidationError naming `calls.<index>.<field>`: the client sent something other than what the
+    schema allows, and nothing is logged.
+    """
+    parsed, malformed = {}, {}
+    for index, raw in enumerate(items):
+        try:
+            parsed[index] = parse_batch_item(raw)
+        except ValidationError as exc:
+            fields = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+            malformed.update({f"calls.{index}.{name}": messages for name, messages in fields.items()})
+        except ApplicationError as exc:
+            results[index] = BatchResult("error", error=_item_error(exc))
+    if malformed:
+        raise ValidationError(malformed)
+    return parsed
+
+
 @counted_batch
 def call_log_create_batch(*, user, items: list) -> list[BatchResult]:
     """Log calls recorded offline, with one result per item in order. Safe to send again.
@@ -72,17 +94,13 @@ def call_log_create_batch(*, user, items: list) -> list[BatchResult]:
     the same call is a "duplicate" (pointing at the first row), with another call an error.
     Items are checked with the rules of call_log_create (call_rule_violation) against rows
     loaded once for the whole batch, a few queries whatever its size; the valid new items are
-    written by one INSERT in one transaction. A bad item never stops the others: an item past
+    written by one INSERT in one transaction. An item the schema refuses refuses the batch (a
+    ValidationError, nothing logged); an item a rule refuses never stops the others: an item past
     the per-office limit (max_calls_per_office(), earlier items of the batch included) is an
     error for that item only.
     """
     results: list[BatchResult | None] = [None] * len(items)
-    parsed = {}
-    for index, raw in enumerate(items):
-        try:
-            parsed[index] = parse_batch_item(raw)
-        except ValidationError as exc:
-            results[index] = BatchResult("error", error=_item_error(exc))
+    parsed = _parsed_items(items, results)
     loaded = _Loaded.load(user=user, items=parsed.values())
 
     # The per-office limit's locks, then the caller's stored keys and places left, then the
@@ -176,9 +194,9 @@ class _Loaded:
         if campaign is None:
             violation = CampaignNotFound()
         elif action is None or action.campaign_id != campaign.id:
-            violation = ValidationError({"action": [_("No such action in this campaign.")]})
+            violation = CallRefused("unknown_action", {"action": _("No such action in this campaign.")})
         elif office is None:
-            violation = ValidationError({"office": [_("No such office.")]})
+            violation = CallRefused("unknown_office", {"office": _("No such office.")})
         else:
             violation = call_rule_violation(
                 campaign=campaign,
@@ -262,8 +280,9 @@ class _Pending:
     def _phone_error(self, item, office) -> dict | None:
         if not item.contact_point or (item.contact_point, office.id) in self.loaded.phones:
             return None
-        message = _("That number is not one of this office's.")
-        return error_body("validation_error", message, {"contact_point": [message]})["error"]
+        return _item_error(
+            CallRefused("unknown_contact_point", {"contact_point": _("That number is not one of this office's.")})
+        )
 
     def _request_hash(self, item, target: _Target) -> str:
         call = (target.campaign.id, target.action.id, target.office.id, item.outcome, item.note)

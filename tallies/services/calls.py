@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import BigIntegerField, DateField
 from django.db.models.expressions import RawSQL
@@ -20,6 +19,7 @@ from ..models import CallLog, Source
 from ..sql.writes import CHAPTER_SLOT, call_insert_returning, per_office_lock_keys
 from .nudge import rollup_nudge
 from .rules import (
+    CallRefused,
     IdempotencyKeyReused,
     TooManyCallsToOffice,
     call_request_hash,
@@ -65,7 +65,7 @@ def call_log_create(
     if contact_point_id is not None and not contact_point_is_office_phone(
         contact_point_id=contact_point_id, office_id=office.pk
     ):
-        raise ValidationError({"contact_point": [_("That number is not one of this office's.")]})
+        raise CallRefused("unknown_contact_point", {"contact_point": _("That number is not one of this office's.")})
     violation = call_rule_violation(
         campaign=campaign,
         action=action,
@@ -121,9 +121,9 @@ def call_log_create(
 def _targets_still_exist(*, campaign, action, office) -> None:
     """Nothing was written: when it was because a target (read from a cache) is gone, say so as the API does."""
     if not Office.objects.filter(pk=office.pk).exists():
-        raise ValidationError({"office": [_("No such office.")]})
+        raise CallRefused("unknown_office", {"office": _("No such office.")})
     if not Action.objects.filter(pk=action.pk, campaign_id=campaign.pk).exists():
-        raise ValidationError({"action": [_("No such action in this campaign.")]})
+        raise CallRefused("unknown_action", {"action": _("No such action in this campaign.")})
 
 
 def contact_point_is_office_phone(*, contact_point_id, office_id: int) -> bool:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Membership
-from advocacy.errors import ApplicationError, LimitReached, Unprocessable
+from advocacy.errors import LimitReached, Unprocessable
 from campaigns.errors import CampaignNotFound
 from campaigns.models import Action, Campaign
 from officials.models import Office, OfficeRole, Term
@@ -41,7 +41,15 @@ class IdempotencyKeyReused(Unprocessable):
     default_message = gettext_lazy("This Idempotency-Key was already used for a different call.")
 
 
-class ZipCodeRequired(ApplicationError):
+class CallRefused(Unprocessable):
+    """A call the schema allows and a rule of the call refuses (a 422): `code` says which, `fields` where."""
+
+    def __init__(self, code: str, fields: dict):
+        super().__init__(next(iter(fields.values())), fields={key: [value] for key, value in fields.items()})
+        self.code = code
+
+
+class ZipCodeRequired(Unprocessable):
     code = "zip_code_required"
     default_message = gettext_lazy(
         "Set your ZIP code on your profile first: calls to your own officials count only from their constituents."
@@ -156,27 +164,30 @@ def call_rule_violation(
 def _campaign_violation(*, campaign: Campaign, action: Action, is_member) -> Exception | None:
     """The campaign and action may take a call from this caller."""
     if action.campaign_id != campaign.pk:
-        return ValidationError({"action": _("This action belongs to another campaign.")})
+        return CallRefused("unknown_action", {"action": _("This action belongs to another campaign.")})
     # Another chapter's campaign, or a draft nobody may call yet, answers like a missing one.
     if campaign.chapter_id is not None and not is_member():
         return CampaignNotFound()
     if campaign.status == Campaign.Status.DRAFT and campaign.chapter_id is None:
         return CampaignNotFound()
     if not campaign.accepts_calls():
-        return ValidationError({"campaign": _("This campaign is not accepting calls.")})
+        return CallRefused("campaign_closed", {"campaign": _("This campaign is not accepting calls.")})
     return None
 
 
 def _outcome_violation(*, action: Action, outcome: str) -> Exception | None:
     """The outcome is one we know, and fits the kind of action (a letter is not left on voicemail)."""
     if outcome not in OUTCOMES:
-        return ValidationError({"outcome": _("Unknown outcome %(outcome)r.") % {"outcome": outcome}})
+        return CallRefused(
+            "outcome_not_for_action", {"outcome": _("Unknown outcome %(outcome)r.") % {"outcome": outcome}}
+        )
     if not outcome_fits(kind=action.kind, outcome=outcome):
-        return ValidationError(
+        return CallRefused(
+            "outcome_not_for_action",
             {
                 "outcome": _("This outcome does not fit this kind of action: use one of %(outcomes)s.")
                 % {"outcomes": ", ".join(sorted(OUTCOMES_BY_KIND[action.kind]))}
-            }
+            },
         )
     return None
 
@@ -190,7 +201,7 @@ def _office_violation(*, action: Action, office: Office, is_fixed_target, caller
     if office.role in action.target_roles:
         return _constituent_violation(office=office, is_fixed_target=is_fixed_target, caller_offices=caller_offices)
     if not is_fixed_target():
-        return ValidationError({"office": _("This office is not a target of this action.")})
+        return CallRefused("not_a_target", {"office": _("This office is not a target of this action.")})
     return None
 
 
@@ -204,15 +215,16 @@ def _list_member_violation(*, action: Action, office: Office, is_fixed_target, l
     if action.target_list_mode == MODE_OWN and list_has_office(
         target_list_id=action.target_list_id, office_id=office.pk
     ):
-        return ValidationError(
+        return CallRefused(
+            "not_a_constituent",
             {
                 "office": _(
                     "This person on the list does not represent the ZIP code on your profile: "
                     "calls count only from their constituents."
                 )
-            }
+            },
         )
-    return ValidationError({"office": _("This office is not a target of this action.")})
+    return CallRefused("not_a_target", {"office": _("This office is not a target of this action.")})
 
 
 def _constituent_violation(*, office: Office, is_fixed_target, caller_offices):
@@ -222,13 +234,14 @@ def _constituent_violation(*, office: Office, is_fixed_target, caller_offices):
         return None
     if mine is None:
         return ZipCodeRequired()
-    return ValidationError(
+    return CallRefused(
+        "not_a_constituent",
         {
             "office": _(
                 "This office is not one of your officials for the ZIP code on your profile: "
                 "calls count only from an office's constituents."
             )
-        }
+        },
     )
 
 

@@ -182,12 +182,17 @@ def test_malformed_calls_are_400s_naming_the_field(volunteer_api, demo, call_act
     assert CallLog.objects.count() == 0
 
 
-def test_unknown_ids_are_400_and_an_unknown_campaign_is_404(volunteer_api, demo, call_action, mo):
+def test_unknown_ids_are_422_and_an_unknown_campaign_is_404(volunteer_api, demo, call_action, mo):
     other = ActionFactory()
     body = call_body(demo, call_action, mo["attorney_general"])
-    assert volunteer_api.post(CALLS, {**body, "action": other.pk}).status_code == HTTPStatus.BAD_REQUEST
-    assert volunteer_api.post(CALLS, {**body, "office": 999999}).status_code == HTTPStatus.BAD_REQUEST
-    assert volunteer_api.post(CALLS, {**body, "office": mo["governor"].pk}).status_code == HTTPStatus.BAD_REQUEST
+
+    def code(response):
+        assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY, response.content
+        return response.json()["error"]["code"]
+
+    assert code(volunteer_api.post(CALLS, {**body, "action": other.pk})) == "unknown_action"
+    assert code(volunteer_api.post(CALLS, {**body, "office": 999999})) == "unknown_office"
+    assert code(volunteer_api.post(CALLS, {**body, "office": mo["governor"].pk})) == "not_a_target"
     assert volunteer_api.post(CALLS, {**body, "campaign": "no-such-campaign"}).status_code == HTTPStatus.NOT_FOUND
 
 

@@ -206,7 +206,8 @@ def test_the_api_takes_the_number_and_the_opt_ins_and_old_clients_need_neither(
     assert old.json()["contact_point"] is None
     assert new.status_code == HTTPStatus.CREATED
     assert (new.json()["contact_point"], new.json()["share_note"], new.json()["sign_note"]) == (capitol.pk, True, False)
-    assert wrong.status_code == HTTPStatus.BAD_REQUEST
+    assert wrong.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+    assert wrong.json()["error"]["code"] == "unknown_contact_point"
     assert "contact_point" in wrong.json()["error"]["fields"]
     assert CallLog.objects.count() == 2
 

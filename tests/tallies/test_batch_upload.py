@@ -29,31 +29,34 @@ def _item(campaign, office, key, **extra):
     }
 
 
-def test_valid_items_are_logged_and_bad_ones_get_their_own_error_in_order(
+def test_valid_items_are_logged_and_refused_ones_get_their_own_error_in_order(
     token_client, volunteer, national_campaign, offices
 ):
     ag, doj = offices["attorney_general"], offices["doj"]
     stamp = (timezone.now() - timedelta(days=2)).replace(microsecond=0)
     calls = [
         _item(national_campaign, ag, "k-1", client_timestamp=stamp.isoformat(), note=" staffer said no "),
-        _item(national_campaign, ag, "k-2", outcome="maybe"),
+        _item(national_campaign, ag, "k-2", outcome="sent"),
         {**_item(national_campaign, ag, "k-3"), "campaign": "no-such-campaign"},
         _item(national_campaign, doj, "k-4", outcome="voicemail"),
-        "not an object",
+        _item(national_campaign, ag, "k-5", client_timestamp=(timezone.now() - timedelta(days=40)).isoformat()),
         {**_item(national_campaign, ag, "k-6"), "office": 10**12},
-        {**_item(national_campaign, ag, "k-7"), "idempotency_key": None},
     ]
 
     response = token_client(volunteer).post(URL, {"calls": calls}, format="json")
 
     assert response.status_code == HTTPStatus.OK
     body = response.json()
-    assert [r["result"] for r in body["results"]] == ["created", "error", "error", "created", "error", "error", "error"]
-    assert [r["index"] for r in body["results"]] == list(range(7))
-    assert (body["created"], body["duplicates"], body["errors"]) == (2, 0, 5)
-    assert "outcome" in body["results"][1]["error"]["fields"]
-    assert body["results"][2]["error"]["code"] == "not_found"
-    assert "idempotency_key" in body["results"][6]["error"]["fields"]
+    assert [r["result"] for r in body["results"]] == ["created", "error", "error", "created", "error", "error"]
+    assert [r["index"] for r in body["results"]] == list(range(6))
+    assert (body["created"], body["duplicates"], body["errors"]) == (2, 0, 4)
+    assert [body["results"][i]["error"]["code"] for i in (1, 2, 4, 5)] == [
+        "outcome_not_for_action",
+        "not_found",
+        "client_timestamp_out_of_range",
+        "unknown_office",
+    ]
+    assert list(body["results"][4]["error"]["fields"]) == ["client_timestamp"]
     first = CallLog.objects.get(pk=body["results"][0]["id"])
     assert (first.source, first.note, first.client_timestamp.isoformat()) == (
         Source.BATCH,
@@ -63,6 +66,32 @@ def test_valid_items_are_logged_and_bad_ones_get_their_own_error_in_order(
     assert first.person == Term.objects.current().get(office=ag).person
     assert first.chapter_id == volunteer.memberships.get().chapter_id
     assert CallLog.objects.count() == 2
+
+
+def test_an_item_the_schema_refuses_refuses_the_whole_batch_and_logs_nothing(
+    token_client, volunteer, national_campaign, offices
+):
+    ag = offices["attorney_general"]
+    calls = [
+        _item(national_campaign, ag, "k-1"),
+        _item(national_campaign, ag, "k-2", outcome="maybe"),
+        "not an object",
+        {**_item(national_campaign, ag, "k-4"), "idempotency_key": None},
+        {key: value for key, value in _item(national_campaign, ag, "k-5").items() if key != "outcome"},
+    ]
+
+    response = token_client(volunteer).post(URL, {"calls": calls}, format="json")
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    error = response.json()["error"]
+    assert error["code"] == "validation_error"
+    assert set(error["fields"]) == {
+        "calls.1.outcome",
+        "calls.2.non_field_errors",
+        "calls.3.idempotency_key",
+        "calls.4.outcome",
+    }
+    assert CallLog.objects.count() == 0
 
 
 def test_sending_the_same_batch_again_logs_nothing_new(token_client, volunteer, national_campaign, offices):

@@ -123,9 +123,9 @@ def test_voicemail_on_a_write_action_is_refused_on_every_path(path, volunteer, n
         error = response.json()["results"][0]["error"]
     else:
         response = post(client, call)
-        assert response.status_code == HTTPStatus.BAD_REQUEST, response.content
+        assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY, response.content
         error = response.json()["error"]
-    assert error["code"] == "validation_error"
+    assert error["code"] == "outcome_not_for_action"
     assert "outcome" in error["fields"]
     assert not CallLog.objects.exists()
 
@@ -135,7 +135,8 @@ def test_voicemail_on_a_write_action_is_refused_on_every_path(path, volunteer, n
 def test_sent_on_a_call_action_is_refused(volunteer, body, token_client):
     response = post(token_client(volunteer), {**body, "outcome": "sent"})
 
-    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+    assert response.json()["error"]["code"] == "outcome_not_for_action"
     assert "outcome" in response.json()["error"]["fields"]
 
 
@@ -170,12 +171,15 @@ def test_client_timestamps_more_than_10_minutes_ahead_or_30_days_old_are_refused
         result = response.json()["results"][0]
         assert (result["result"] == "created") is accepted, result
         if not accepted:
+            assert result["error"]["code"] == "client_timestamp_out_of_range"
             assert "client_timestamp" in result["error"]["fields"]
     else:
         response = post(client, {**body, "client_timestamp": stamp})
         assert (response.status_code == HTTPStatus.CREATED) is accepted, response.content
         if not accepted:
-            assert response.status_code == HTTPStatus.BAD_REQUEST
+            # The schema allows any time of the right form; the server's clock refuses this one.
+            assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+            assert response.json()["error"]["code"] == "client_timestamp_out_of_range"
             assert "client_timestamp" in response.json()["error"]["fields"]
 
 
@@ -244,7 +248,7 @@ def test_the_fast_paths_redis_keys_are_prefixed(volunteer, body, settings):
     assert all(key.startswith(f"{settings.CACHE_KEY_PREFIX}:") for key in keys), keys
 
 
-def test_an_office_the_process_cache_still_holds_but_the_database_lost_is_a_400_not_a_write(volunteer, body, offices):
+def test_an_office_the_process_cache_still_holds_but_the_database_lost_is_a_422_not_a_write(volunteer, body, offices):
     from django.db import connection
 
     # The attorney general: one of the caller's officials by ZIP, which the rules take from the
@@ -263,7 +267,8 @@ def test_an_office_the_process_cache_still_holds_but_the_database_lost_is_a_400_
     with connection.cursor() as cursor:  # back, so the test database's constraints hold at the end
         cursor.execute("INSERT INTO officials_office SELECT * FROM lost")
 
-    assert response.status_code == HTTPStatus.BAD_REQUEST, response.content
+    assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY, response.content
+    assert response.json()["error"]["code"] == "unknown_office"
     assert response.json()["error"]["fields"]["office"]
     assert CallLog.objects.count() == 2
 

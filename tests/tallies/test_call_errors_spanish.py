@@ -60,9 +60,13 @@ def test_each_error_code_of_the_call_endpoint_is_answered_in_spanish(volunteer, 
         "outcome": "reached",
     }
 
-    _assert_spanish(_both(client, {**good, "office": 10**9}), "validation_error")
-    _assert_spanish(_both(client, {**good, "client_timestamp": "2099-01-01T00:00:00Z"}), "validation_error")
-    _assert_spanish(_both(client, {**good, "outcome": "sent"}), "validation_error")
+    _assert_spanish(_both(client, {**good, "office": "x"}), "validation_error")
+    _assert_spanish(_both(client, {**good, "office": 10**9}), "unknown_office")
+    _assert_spanish(_both(client, {**good, "action": 10**9}), "unknown_action")
+    _assert_spanish(
+        _both(client, {**good, "client_timestamp": "2099-01-01T00:00:00Z"}), "client_timestamp_out_of_range"
+    )
+    _assert_spanish(_both(client, {**good, "outcome": "sent"}), "outcome_not_for_action")
     _assert_spanish(_both(client, {**good, "campaign": "no-such-campaign"}), "not_found")
     _assert_spanish(_both(client, raw=b"{nope"), "parse_error")
     _assert_spanish(

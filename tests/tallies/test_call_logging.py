@@ -6,7 +6,6 @@ from http import HTTPStatus
 from unittest import mock
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -14,7 +13,7 @@ from django.utils import timezone
 from officials.models import Term
 from tallies import services
 from tallies.models import CallLog
-from tallies.services import call_log_create, nudge
+from tallies.services import CallRefused, call_log_create, nudge
 from tests.factories.accounts import ChapterFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -141,7 +140,7 @@ def test_a_campaign_outside_its_dates_accepts_no_calls(volunteer, national_campa
     setattr(national_campaign, field, timezone.now() + timedelta(days=delta_days))
     national_campaign.save()
     action = national_campaign.actions.get()
-    with pytest.raises(ValidationError, match="not accepting calls"):
+    with pytest.raises(CallRefused, match="not accepting calls"):
         call_log_create(
             user=volunteer,
             campaign=national_campaign,

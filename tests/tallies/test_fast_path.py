@@ -108,7 +108,8 @@ def test_archiving_a_campaign_in_the_admin_stops_calls_at_once(
     CampaignAdmin(Campaign, admin.site).archive(None, Campaign.objects.filter(pk=national_campaign.pk))
     refused = post(client, body)
 
-    assert refused.status_code == HTTPStatus.BAD_REQUEST
+    assert refused.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+    assert refused.json()["error"]["code"] == "campaign_closed"
     assert refused.json()["error"]["fields"]["campaign"]
 
 
@@ -121,7 +122,7 @@ def test_a_new_zip_takes_effect_on_the_next_call(settings_high_limit, token_clie
     volunteer.save()
     refused = post(client, body)
 
-    assert refused.status_code == HTTPStatus.BAD_REQUEST
+    assert refused.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
     assert refused.json()["error"]["code"] == "zip_code_required"
 
 
@@ -139,9 +140,11 @@ def test_unusual_bodies_get_the_views_answers(settings_high_limit, token_client,
     with_fast_path = post(client, {**body, **change})
     fast_path_caches.clear_process_caches()
 
-    assert with_fast_path.status_code in (HTTPStatus.CREATED, HTTPStatus.BAD_REQUEST)
+    assert with_fast_path.status_code in (HTTPStatus.CREATED, HTTPStatus.BAD_REQUEST, HTTPStatus.UNPROCESSABLE_ENTITY)
     if with_fast_path.status_code == HTTPStatus.BAD_REQUEST:
         assert with_fast_path.json()["error"]["code"] == "validation_error"
+    if with_fast_path.status_code == HTTPStatus.UNPROCESSABLE_ENTITY:  # "12" is an id no office has
+        assert with_fast_path.json()["error"]["code"] == "unknown_office"
 
 
 def test_over_the_calls_rate_is_a_429_with_retry_after(settings_high_limit, monkeypatch, token_client, volunteer, body):

@@ -118,9 +118,10 @@ def test_a_missouri_caller_cannot_log_a_call_to_the_kansas_attorney_general(
     assert not CallLog.objects.exists()
 
 
-def test_the_api_answers_400_for_another_states_official(token_client, volunteer, national_campaign, kansas_ag):
+def test_the_api_answers_422_for_another_states_official(token_client, volunteer, national_campaign, kansas_ag):
     response = via_api(token_client(volunteer), national_campaign, _action(national_campaign), kansas_ag)
-    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+    assert response.json()["error"]["code"] == "not_a_constituent"
     assert "office" in response.json()["error"]["fields"]
 
 
@@ -144,10 +145,10 @@ def test_a_caller_without_a_zip_is_told_to_set_it_but_may_call_a_fixed_target(
     assert CallLog.objects.get().office == offices["doj"]
 
 
-def test_no_zip_is_a_400_from_the_api(token_client, national_campaign, offices):
+def test_no_zip_is_a_422_from_the_api(token_client, national_campaign, offices):
     user = UserFactory(zip_code="", state="")
     response = via_api(token_client(user), national_campaign, _action(national_campaign), offices["attorney_general"])
-    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
     assert response.json()["error"]["code"] == "zip_code_required"
 
 
