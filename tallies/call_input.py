@@ -12,7 +12,7 @@ Rules where JSON leaves a choice (one rule, every path):
 - unknown fields are ignored (a newer client may send more);
 - ids are JSON integers from 1 to 2**63-1 (7.0 included, as JSON Schema counts it); a string of
   ASCII digits is accepted too (as DRF's IntegerField did); booleans and fractions are not ids;
-- `campaign` and `note` are trimmed; a note may be a number (its text), never null;
+- `campaign` and `note` are trimmed; a note is a string, never a number or null (as the schema says);
 - `client_timestamp` is ISO 8601 (no offset: the server's zone) in the form CLIENT_TIMESTAMP_PATTERN
   states; a time of that form that is not on the calendar, more than CLIENT_TIMESTAMP_AHEAD ahead of
   the server's clock or more than CLIENT_TIMESTAMP_MAX_AGE old is a rule's refusal
@@ -137,8 +137,6 @@ def _encodable(text: str) -> bool:
 
 
 def _note(raw, fields: dict) -> str:
-    if isinstance(raw, int | float) and not isinstance(raw, bool):
-        raw = str(raw)
     if not isinstance(raw, str):
         fields["note"] = [_("Send the note as a string.")]
         return ""

@@ -13,6 +13,9 @@ EMAIL_MAX_LENGTH = 254
 
 class InvitationOutputSerializer(serializers.ModelSerializer):
     status = serializers.ChoiceField(choices=Invitation.Status.choices, read_only=True)
+    # As the lead typed it (the input's pattern): not `format: email`, whose checkers refuse some
+    # addresses mail servers take (a non-ASCII local part).
+    email = serializers.CharField(read_only=True)
 
     class Meta:
         model = Invitation
