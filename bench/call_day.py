@@ -176,7 +176,7 @@ function response(status, headers, body)
     ids[#ids + 1] = body:match('"id":%s*(%d+)')
   elseif status == 429 and body:find("too_many_calls_to_office", 1, true) then
     refused_limit = refused_limit + 1
-  elseif status == 400 and body:find('"office"', 1, true) then
+  elseif status == 422 and body:find("not_a_constituent", 1, true) then
     refused_constituent = refused_constituent + 1
   end
 end

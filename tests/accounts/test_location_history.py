@@ -15,7 +15,7 @@ from accounts.services import state_move_available_at, user_location_set, user_p
 from campaigns.models import Action
 from tallies.models import CallLog
 from tallies.selectors import tally_dashboard
-from tallies.services import call_log_create
+from tallies.services import CallRefused, call_log_create
 from tests.factories.accounts import UserFactory
 from tests.factories.campaigns import ActionFactory, CampaignFactory
 from tests.factories.officials import missouri_officials
@@ -129,7 +129,7 @@ def test_a_call_stays_counted_for_the_office_the_caller_was_a_constituent_of(cha
     assert CallLog.objects.get().office == offices["attorney_general"]
     # Now a Kansan: Missouri's attorney general is no longer this caller's to count.
     caller.refresh_from_db()
-    with pytest.raises(ValidationError):
+    with pytest.raises(CallRefused, match="not one of your officials"):
         call_log_create(
             user=caller, campaign=campaign, action=action, office=offices["attorney_general"], outcome="reached"
         )

@@ -185,7 +185,8 @@ def test_the_api_fast_path_logs_a_list_call_and_refuses_another_ward(chapter, al
     assert response.json()["person"] == member("w1").office.terms.get().person_id
     body["office"] = member("w2").office.pk
     response = client.post("/api/v1/calls/", body, format="json", HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4()))
-    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+    assert response.json()["error"]["code"] == "not_a_constituent"
     assert "office" in response.json()["error"]["fields"]
 
 
@@ -272,7 +273,8 @@ def test_the_fast_paths_warm_caches_never_keep_a_retired_member_callable(
         assert response.status_code == HTTPStatus.CREATED
     target_list_import(chapter=chapter, parsed=parse_csv(csv_bytes(*ROWS[1:])), user=lead, target_list=aldermen)
     response = client.post("/api/v1/calls/", body, format="json", HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4()))
-    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+    assert response.json()["error"]["code"] == "not_a_target"
     assert response.json()["error"]["fields"]["office"] == ["This office is not a target of this action."]
 
 
