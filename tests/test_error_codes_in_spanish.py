@@ -149,6 +149,12 @@ def _target_list_limit(world, lang, monkeypatch, settings):
     return _target_list(world, lang, settings, f"Second {lang}")
 
 
+def _state_move_too_soon(world, lang, monkeypatch, settings):
+    client = world.client(UserFactory(email=f"mover-{lang}@example.org", zip_code="65101", state="MO"), lang=lang)
+    client.patch("/api/v1/me/", {"zip_code": "66044"}, format="json")  # the first move, to Kansas
+    return client.patch("/api/v1/me/", {"zip_code": "62701"}, format="json")
+
+
 def _target_list_in_use(world, lang, monkeypatch, settings):
     from tests.targetlists.conftest import list_action
 
@@ -199,6 +205,10 @@ PROVOKE = {
         w, lang, settings, [f"{lang}-{n}@example.org" for n in range(3)]
     ),
     "target_list_limit": _target_list_limit,
+    "unknown_zip": lambda w, lang, *_: w.client(w.volunteer, lang=lang).get(
+        f"/api/v1/campaigns/{w.campaign.slug}/targets/", {"zip": "00000"}
+    ),
+    "state_move_too_soon": _state_move_too_soon,
     "target_list_in_use": _target_list_in_use,
 }
 
