@@ -31,6 +31,23 @@ def api_token_revoke(*, user: User, token_id: int) -> ApiToken:
     return token
 
 
+class StateMoveTooSoon(ValidationError):
+    """A second move to another state within STATE_MOVE_INTERVAL_DAYS: an error at the ZIP, with when it lifts."""
+
+    def __init__(self, *, available_at: dt.datetime):
+        days = settings.STATE_MOVE_INTERVAL_DAYS
+        message = _(
+            "You can move to another state once every %(days)s days, and you last did on %(last)s. "
+            "Your ZIP code can be in another state again from %(when)s (UTC)."
+        ) % {
+            "days": days,
+            "last": formats.date_format(available_at - dt.timedelta(days=days), "DATE_FORMAT"),
+            "when": formats.date_format(available_at.astimezone(dt.UTC), "DATETIME_FORMAT"),
+        }
+        super().__init__({"zip_code": ValidationError(message, code="state_move_too_soon")})
+        self.available_at = available_at
+
+
 def user_location_set(*, user: User, zip_code: str, district_ocd_id: str = "", now=None) -> User:
     """Save where a caller lives: the ZIP, its state and, for a split ZIP, the district they chose.
 
@@ -100,22 +117,7 @@ def _location_save(*, user: User, zip_code: str, state: str, district_ocd_id: st
     if is_move:
         available_at = state_move_available_at(user=user, now=now)
         if available_at is not None:
-            raise ValidationError(
-                {
-                    "zip_code": _(
-                        "You can move to another state once every %(days)s days, and you last did on %(last)s. "
-                        "Your ZIP code can be in another state again from %(when)s (UTC)."
-                    )
-                    % {
-                        "days": settings.STATE_MOVE_INTERVAL_DAYS,
-                        "last": formats.date_format(
-                            available_at - dt.timedelta(days=settings.STATE_MOVE_INTERVAL_DAYS), "DATE_FORMAT"
-                        ),
-                        "when": formats.date_format(available_at.astimezone(dt.UTC), "DATETIME_FORMAT"),
-                    }
-                },
-                code="state_move_too_soon",
-            )
+            raise StateMoveTooSoon(available_at=available_at)
         allowed_by_staff = user.state_move_allowed
     LocationHistory.objects.filter(user=user, valid_to__isnull=True).update(valid_to=now)
     if zip_code:

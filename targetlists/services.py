@@ -8,42 +8,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from accounts.selectors import chapter_is_led_by
-from advocacy.errors import Conflict, Unprocessable
 from officials import cache as officials_cache
 from officials.models import ContactPoint, Office, OfficeRole, Person, Term
 
+from .errors import TargetListInUse, TargetListInvalid, TargetListLimitReached, TargetListNameBlank, TargetListNameTaken
 from .models import TargetList, TargetListChoice, TargetListMember
 from .rows import ListRow, ParsedList
 
 TERM_SOURCE = "target_list"
-
-
-class TargetListInvalid(ValidationError):
-    """The rows have problems: nothing was written. `parsed` holds every problem with its row and column."""
-
-    def __init__(self, parsed: ParsedList, *, api_fields: bool = False):
-        self.parsed = parsed
-        if api_fields:
-            detail: dict = {}
-            for p in parsed.problems:
-                key = "rows" if p.row is None else f"rows.{p.row}.{p.column}" if p.column else f"rows.{p.row}"
-                detail.setdefault(key, []).append(p.message)
-            super().__init__(detail)
-        else:
-            super().__init__(parsed.problem_messages())
-
-
-class TargetListLimitReached(Unprocessable):
-    code = "target_list_limit"
-    default_message = gettext_lazy("This chapter already has the most target lists it may have.")
-
-
-class TargetListInUse(Conflict):
-    code = "target_list_in_use"
-    default_message = gettext_lazy("Campaign actions use this list: change them first.")
 
 
 @dataclass
@@ -76,14 +50,14 @@ def _require_lead(*, chapter, user) -> None:
 def _clean_name(*, chapter, name: str, exclude_pk=None) -> str:
     name = " ".join((name or "").split())
     if not name:
-        raise ValidationError({"name": _("Give the list a name.")})
+        raise TargetListNameBlank()
     if len(name) > 200:
         raise ValidationError({"name": _("Keep the name under 200 characters.")})
     others = TargetList.objects.filter(chapter=chapter, name__iexact=name)
     if exclude_pk is not None:
         others = others.exclude(pk=exclude_pk)
     if others.exists():
-        raise ValidationError({"name": _("This chapter already has a list with this name.")})
+        raise TargetListNameTaken()
     return name
 
 

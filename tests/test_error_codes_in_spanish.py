@@ -155,6 +155,24 @@ def _target_list_limit(world, lang, monkeypatch, settings):
     return _target_list(world, lang, settings, f"Second {lang}")
 
 
+def _target_list_name_taken(world, lang, monkeypatch, settings):
+    _target_list(world, lang, settings, f"Taken {lang}")
+    return _target_list(world, lang, settings, f"taken {lang}")
+
+
+def _target_list_rows_invalid(world, lang, monkeypatch, settings):
+    rows = [{"name": "Alex Sample", "title": "Alderperson", "phone": "12"}]
+    return world.client(world.lead, lang=lang).post(
+        f"/api/v1/chapters/{world.chapter.slug}/target-lists/", {"name": "Rows", "rows": rows}, format="json"
+    )
+
+
+def _state_move_too_soon(world, lang, monkeypatch, settings):
+    client = world.client(UserFactory(email=f"mover-{lang}@example.org", zip_code="65101", state="MO"), lang=lang)
+    client.patch("/api/v1/me/", {"zip_code": "66044"}, format="json")  # the first move, to Kansas
+    return client.patch("/api/v1/me/", {"zip_code": "62701"}, format="json")
+
+
 def _target_list_in_use(world, lang, monkeypatch, settings):
     from tests.targetlists.conftest import list_action
 
@@ -219,6 +237,13 @@ PROVOKE = {
         w, lang, settings, [f"{lang}-{n}@example.org" for n in range(3)]
     ),
     "target_list_limit": _target_list_limit,
+    "target_list_name_taken": _target_list_name_taken,
+    "target_list_name_blank": lambda w, lang, m, settings: _target_list(w, lang, settings, "   "),
+    "target_list_rows_invalid": _target_list_rows_invalid,
+    "unknown_zip": lambda w, lang, *_: w.client(w.volunteer, lang=lang).get(
+        f"/api/v1/campaigns/{w.campaign.slug}/targets/", {"zip": "00000"}
+    ),
+    "state_move_too_soon": _state_move_too_soon,
     "target_list_in_use": _target_list_in_use,
 }
 

@@ -1,4 +1,7 @@
+import math
+
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
@@ -9,6 +12,7 @@ from accounts import selectors, services
 from accounts.models import Membership
 from advocacy import errors
 from advocacy.api.schemas import ErrorResponse
+from officials.errors import UnknownZip
 
 from .serializers import (
     MeInputSerializer,
@@ -22,6 +26,32 @@ class DistrictConflict(errors.Conflict):
     code = "district_conflict"
 
 
+class StateMoveTooSoon(errors.Conflict):
+    """The ZIP is well formed and real, but the caller moved to another state too recently: try again later."""
+
+    code = "state_move_too_soon"
+
+    def __init__(self, message: str, *, retry_after: int):
+        super().__init__(message, fields={"zip_code": [message]})
+        self.retry_after = retry_after
+
+
+def _profile_refusal(exc: DjangoValidationError) -> errors.ApplicationError | None:
+    """The domain error for a rule of the data that refused a well-formed profile change; None: a plain 400."""
+    problems = getattr(exc, "error_dict", {})
+    if isinstance(exc, services.StateMoveTooSoon):
+        wait = (exc.available_at - timezone.now()).total_seconds()
+        return StateMoveTooSoon(exc.messages[0], retry_after=max(1, math.ceil(wait)))
+    if set(problems) == {"zip_code"} and any(error.code == "unknown_zip" for error in problems["zip_code"]):
+        return UnknownZip(exc.message_dict["zip_code"][0], field="zip_code")
+    if set(problems) == {"district_ocd_id"}:
+        # A well-formed district that the ZIP does not touch breaks no rule of the request itself (the schema
+        # cannot say which districts a ZIP has): it conflicts with the ZIP, hence a 409.
+        message = exc.message_dict["district_ocd_id"][0]
+        return DistrictConflict(message, fields={"district_ocd_id": [message]})
+    return None
+
+
 class MeView(APIView):
     http_method_names = ["get", "patch", "head", "options"]
 
@@ -33,11 +63,14 @@ class MeView(APIView):
     @extend_schema(
         operation_id="me_partial_update",
         request=MeInputSerializer,
-        responses={200: MeOutputSerializer, 400: ErrorResponse, 409: ErrorResponse},
+        responses={200: MeOutputSerializer, 400: ErrorResponse, 409: ErrorResponse, 422: ErrorResponse},
         tags=["me"],
         description=(
             "Change your profile. A new zip_code re-derives `state` and drops an earlier district choice. A "
-            "`district_ocd_id` that does not include the ZIP (or with no ZIP) is a 409 `district_conflict`."
+            "`district_ocd_id` that does not include the ZIP (or with no ZIP) is a 409 `district_conflict`. A "
+            "zip_code of the right shape that is no US ZIP code (00000) is a 422 `unknown_zip`. A second move to "
+            "another state within 30 days is a 409 `state_move_too_soon`: its message says from when the ZIP may "
+            "be in another state again, and `Retry-After` gives the seconds until then."
         ),
     )
     def patch(self, request):
@@ -46,11 +79,10 @@ class MeView(APIView):
         try:
             services.user_profile_update(user=request.user, **serializer.validated_data)
         except DjangoValidationError as exc:
-            # A well-formed district that the ZIP does not touch breaks no rule of the request itself (the
-            # schema cannot say which districts a ZIP has): it conflicts with the ZIP, hence a 409.
-            if set(getattr(exc, "error_dict", {})) == {"district_ocd_id"}:
-                raise DistrictConflict(exc.message_dict["district_ocd_id"][0]) from exc
-            raise
+            refusal = _profile_refusal(exc)
+            if refusal is None:
+                raise
+            raise refusal from exc
         user = selectors.user_get_with_memberships(user_id=request.user.pk)
         return Response(MeOutputSerializer(user).data)
 

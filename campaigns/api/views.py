@@ -5,7 +5,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from accounts.models import Membership
@@ -14,6 +13,7 @@ from advocacy.api.filters import StrictBooleanFilter
 from advocacy.api.schemas import ErrorResponse
 from campaigns import selectors
 from campaigns.models import Campaign
+from officials.errors import UnknownZip
 from tallies.selectors import tally_campaign_totals
 
 from .serializers import (
@@ -112,11 +112,18 @@ class CampaignViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(
         parameters=[TargetsQueryInputSerializer, *LANGUAGE_PARAMETERS],
-        responses={200: CampaignTargetsOutputSerializer, 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse},
+        responses={
+            200: CampaignTargetsOutputSerializer,
+            400: ErrorResponse,
+            404: ErrorResponse,
+            409: ErrorResponse,
+            422: ErrorResponse,
+        },
         description=(
             "Whom you contact for each action, with the script filled in for each official. Roles are "
             "resolved from `zip` (default: your saved ZIP and district; with neither, a 409 `zip_required`); "
-            "fixed targets are the same for all."
+            "fixed targets are the same for all. A `zip` of the right shape that is no US ZIP code (00000) "
+            "is a 422 `unknown_zip` naming the field; one of the wrong shape is a 400."
         ),
     )
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
@@ -136,5 +143,6 @@ class CampaignViewSet(viewsets.ReadOnlyModelViewSet):
             campaign=campaign, user=request.user, zip_code=zip_code, district_ocd_id=district
         )
         if result.zip_error:
-            raise ValidationError({"zip": [result.zip_error]})
+            # Of the right shape (the serializer checked it) but no US ZIP list knows it.
+            raise UnknownZip(result.zip_error, field="zip")
         return Response(CampaignTargetsOutputSerializer(result).data)

@@ -5,7 +5,6 @@ from drf_spectacular.utils import extend_schema_field
 
 from advocacy.api.fields import OCD_ID_MESSAGE, OCD_ID_PATTERN, ZIP_MESSAGE, ZIP_PATTERN, or_empty
 from officials.models import Office, OfficeRole
-from officials.selectors import InvalidZipCode, normalise_zip
 
 USPS_CODES = sorted(
     "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK "
@@ -19,22 +18,14 @@ STATE_CODES = [*USPS_CODES, *(code.lower() for code in USPS_CODES)]
 
 
 class ZipField(forms.RegexField):
+    """The shape only: whether a ZIP of that shape exists is the view's question (a 422 `unknown_zip`)."""
+
     def __init__(self, **kwargs):
         super().__init__(
             regex=f"{or_empty(ZIP_PATTERN)[:-1]}\\Z",
             error_messages={"invalid": ZIP_MESSAGE},
             **{**kwargs, "strip": False},
         )
-
-    def clean(self, value):
-        value = super().clean(value)
-        if value:
-            try:
-                normalise_zip(value)
-            except InvalidZipCode as exc:
-                # The message holds only digits, so django-filter's %-formatting leaves it alone.
-                raise forms.ValidationError(exc.messages[0], code=exc.code) from exc
-        return value
 
 
 class OcdIdField(forms.RegexField):

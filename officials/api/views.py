@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 from advocacy.api.pagination import StandardCursorPagination
 from advocacy.api.schemas import ErrorResponse
 from officials import selectors, services
+from officials.errors import UnknownZip
 from officials.models import ContactPoint
 
 from .filters import OfficialFilter
@@ -68,9 +69,16 @@ class OfficialsPagination(StandardCursorPagination):
             "general ...). A ZIP spanning several congressional districts returns every candidate representative, "
             "`split: true` and the candidate `districts`; pass one as `district` to choose. A ZIP missing from the "
             "district table still returns the state's officials (`representative_known: false`). Without `zip`: "
-            "offices filtered by `state`, `role` and `district`. Public data: no authentication needed."
+            "offices filtered by `state`, `role` and `district`. A `zip` of the right shape that is no US ZIP code "
+            "(00000) is a 422 `unknown_zip` naming the field; one of the wrong shape is a 400. Public data: no "
+            "authentication needed."
         ),
-        responses={200: OfficialEntryOutputSerializer(many=True), 400: ErrorResponse, 404: ErrorResponse},
+        responses={
+            200: OfficialEntryOutputSerializer(many=True),
+            400: ErrorResponse,
+            404: ErrorResponse,
+            422: ErrorResponse,
+        },
     ),
     retrieve=extend_schema(
         operation_id="officials_retrieve",
@@ -96,7 +104,11 @@ class OfficialViewSet(viewsets.ReadOnlyModelViewSet):
             self.paginator.get_page_size(request)
             self.paginator.decode_cursor(request)
             district = request.query_params.get("district", "")
-            lookup = selectors.officials_for_zip(zip_code=zip_code, district_ocd_id=district)
+            try:
+                lookup = selectors.officials_for_zip(zip_code=zip_code, district_ocd_id=district)
+            except selectors.InvalidZipCode as exc:
+                # Of the schema's shape (the filter checked it), but no US ZIP list knows it.
+                raise UnknownZip(exc.messages[0], field="zip") from exc
             if district and lookup.chosen_district is None:
                 # Well formed (the schema's pattern) but not one of the ZIP's districts: nothing to list.
                 raise NotFound(

@@ -96,6 +96,28 @@ def test_patch_me_with_a_district_outside_the_zip_is_409(token_client, db):
     assert "does not include" in response.json()["error"]["message"]
 
 
+@pytest.mark.parametrize(
+    ("user_zip", "body"),
+    [
+        ("", {"district_ocd_id": "ocd-division/country:us/state:mo/cd:1"}),
+        ("65101", {"zip_code": "", "district_ocd_id": "ocd-division/country:us/state:mo/cd:1"}),
+        ("65101", {"zip_code": "63103", "district_ocd_id": "ocd-division/country:us/state:ks/cd:1"}),
+        ("65101", {"district_ocd_id": "ocd-division/country:us"}),
+    ],
+)
+def test_patch_me_refuses_every_district_the_zip_does_not_have_with_a_409(token_client, db, user_zip, body):
+    """No ZIP, or a ZIP the district does not include: each a well-formed body the data refuses, never a 400."""
+    missouri_officials()
+    user = UserFactory(zip_code=user_zip, state="MO" if user_zip else "")
+    response = token_client(user).patch(ME, body, format="json")
+    assert response.status_code == HTTPStatus.CONFLICT, response.content
+    error = response.json()["error"]
+    assert error["code"] == "district_conflict"
+    assert list(error["fields"]) == ["district_ocd_id"]
+    user.refresh_from_db()
+    assert (user.zip_code, user.district_ocd_id) == (user_zip, "")
+
+
 @pytest.mark.parametrize("zip_code", ["6510", "abcde", "65101-12", "651011234"])
 def test_patch_me_with_a_bad_zip_is_400_in_the_error_shape(token_client, volunteer, zip_code):
     response = token_client(volunteer).patch(ME, {"zip_code": zip_code}, format="json")

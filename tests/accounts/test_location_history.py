@@ -75,13 +75,21 @@ def test_the_api_refuses_it_with_a_clear_message(token_client, caller):
     assert client.patch("/api/v1/me/", {"zip_code": MISSOURI}, format="json").status_code == HTTPStatus.OK
     assert client.patch("/api/v1/me/", {"zip_code": KANSAS}, format="json").status_code == HTTPStatus.OK
     refused = client.patch("/api/v1/me/", {"zip_code": ILLINOIS}, format="json")
-    assert refused.status_code == HTTPStatus.BAD_REQUEST
+    # The ZIP is well formed and real: it conflicts with the caller's recent move, which time will lift.
+    assert refused.status_code == HTTPStatus.CONFLICT
     error = refused.json()["error"]
-    assert error["code"] == "validation_error"
-    assert "Your ZIP code can be in another state again from" in error["fields"]["zip_code"][0]
+    assert error["code"] == "state_move_too_soon"
+    assert "Your ZIP code can be in another state again from" in error["message"]
+    assert error["fields"]["zip_code"] == [error["message"]]
+    wait = (state_move_available_at(user=caller) - timezone.now()).total_seconds()
+    assert abs(int(refused["Retry-After"]) - wait) < 60
+    assert 29 * 24 * 3600 < int(refused["Retry-After"]) <= 30 * 24 * 3600
+    caller.refresh_from_db()
+    assert (caller.zip_code, caller.state) == (KANSAS, "KS")
     # Clearing the ZIP and setting another state does not get around it.
     assert client.patch("/api/v1/me/", {"zip_code": ""}, format="json").status_code == HTTPStatus.OK
-    assert client.patch("/api/v1/me/", {"zip_code": ILLINOIS}, format="json").status_code == HTTPStatus.BAD_REQUEST
+    again = client.patch("/api/v1/me/", {"zip_code": ILLINOIS}, format="json")
+    assert (again.status_code, again.json()["error"]["code"]) == (HTTPStatus.CONFLICT, "state_move_too_soon")
 
 
 def test_after_30_days_the_next_move_is_allowed(caller):
