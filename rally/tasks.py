@@ -11,6 +11,7 @@ from reminders.services import RETRYABLE_SEND_ERRORS, TransientSendError
 from .services import (
     call_days_send_emails,
     call_now_fail,
+    call_now_resume_stalled,
     call_now_send,
     invitation_limit_alert_send,
     invitations_send,
@@ -49,6 +50,14 @@ def send_call_now_task(self, *, message_id: int):
         call_now_send(message_id=message_id)
     except RETRYABLE_SEND_ERRORS as exc:
         raise self.retry(exc=exc, countdown=_countdown(self.request.retries)) from exc
+
+
+@shared_task(name="rally.resume_call_now", ignore_result=True)
+def resume_call_now_task():
+    """Runs every 30 seconds from beat: a "call now" whose task was lost (a killed worker) is queued again."""
+    resumed = call_now_resume_stalled()
+    if resumed:
+        logger.warning("call now resumed after a stall: %s", resumed)
 
 
 @shared_task(bind=True, name="rally.send_invitations", ignore_result=True, max_retries=MAX_RETRIES)

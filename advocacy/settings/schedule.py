@@ -35,6 +35,13 @@ BEAT_SCHEDULE: dict = {
         "schedule": crontab(minute=0, hour=7, day_of_week="sun"),
         "options": {"expires": 24 * 3600.0},
     },
+    # Runs every 30 seconds: queues again a "call now" whose sending stalled for a minute (its task
+    # lost with a killed worker); the ledger sends each member's email at most once (rally/services/call_now.py).
+    "rally-resume-call-now": {
+        "task": "rally.resume_call_now",
+        "schedule": 30.0,
+        "options": {"expires": 30.0},
+    },
     # Runs every 15 minutes: call-day emails to members whose own morning of the call day has
     # come (rally/services/call_days.py). The reminders ledger sends each once, whatever the number of beats.
     "rally-send-call-day-emails": {

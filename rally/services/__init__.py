@@ -6,7 +6,7 @@ a second beat never sends the same one twice.
 """
 
 from .call_days import call_day_schedule, call_days_send_emails
-from .call_now import call_now_create, call_now_fail, call_now_send, call_now_unsubscribe
+from .call_now import call_now_create, call_now_fail, call_now_resume_stalled, call_now_send, call_now_unsubscribe
 from .common import RallyError
 from .invitation_emails import invitation_limit_alert_send, invitations_send
 from .invitations import (
@@ -35,6 +35,7 @@ __all__ = [
     "call_days_send_emails",
     "call_now_create",
     "call_now_fail",
+    "call_now_resume_stalled",
     "call_now_send",
     "call_now_unsubscribe",
     "do_not_invite_add",

@@ -15,7 +15,7 @@ from django.utils.translation import gettext, gettext_lazy
 from accounts.models import Chapter, User
 from accounts.services import user_profile_update
 from accounts.time_zones import local_today
-from reminders.models import ReminderKind
+from reminders.models import ReminderDelivery, ReminderKind
 from reminders.services import Mailer, deliver
 
 from .. import selectors
@@ -157,6 +157,44 @@ def call_now_send(*, message_id: int) -> CallNowMessage:
     CallNowMessage.objects.filter(pk=call_now.pk).update(status=CallNowMessage.Status.DONE, finished_at=timezone.now())
     call_now.refresh_from_db()
     return call_now
+
+
+# A message no run has claimed a recipient of for this long is stalled: its task was lost (a worker
+# killed before it acknowledged the task, a broker restart). Chunks are small, so a live run claims
+# well within it.
+CALL_NOW_STALL = dt.timedelta(seconds=60)
+# Older than this, a "call now" is not sent any more: it asked for calls that day.
+CALL_NOW_RESUME_WINDOW = dt.timedelta(hours=12)
+
+
+def call_now_resume_stalled(*, now: dt.datetime | None = None) -> list[int]:
+    """Queue again each unfinished message with no progress for CALL_NOW_STALL; returns their ids.
+
+    Harmless when a run is still alive: the ledger gives each recipient to one run only, and a
+    run that finds the message DONE stops. Rows a killed run held stay at most once (the ledger's
+    lease), so nobody gets the message twice.
+    """
+    from ..tasks import send_call_now_task
+
+    now = now or timezone.now()
+    unfinished = CallNowMessage.objects.filter(
+        status__in=[CallNowMessage.Status.QUEUED, CallNowMessage.Status.SENDING],
+        created_at__lt=now - CALL_NOW_STALL,
+        created_at__gt=now - CALL_NOW_RESUME_WINDOW,
+    )
+    stalled = []
+    for call_now in unfinished:
+        progress = (
+            ReminderDelivery.objects.filter(kind=ReminderKind.CALL_NOW, key=call_now.ledger_key)
+            .order_by("-claimed_at")
+            .values_list("claimed_at", flat=True)
+            .first()
+        )
+        if progress is None or progress < now - CALL_NOW_STALL:
+            stalled.append(call_now.pk)
+    for message_id in stalled:
+        send_call_now_task.delay(message_id=message_id)
+    return stalled
 
 
 def call_now_fail(*, message_id: int, error: str) -> None:

@@ -267,3 +267,58 @@ def test_progress_counts_the_calls_recipients_made_since_the_message(
     body = client.get(reverse("rally:call_now_progress", args=[message.pk])).content.decode()
     assert '<span data-figure="sent">3</span> sent' in body
     assert '<span data-figure="calls">3</span> calls since by <span data-figure="callers">2</span> of them' in body
+
+
+def test_a_call_now_whose_task_was_lost_is_sent_by_the_sweep_once(
+    chapter, campaign, chapter_lead, members, smtp_server, django_capture_on_commit_callbacks
+):
+    from django.utils import timezone
+
+    from rally.services import call_now_resume_stalled
+
+    # The task is lost: a worker killed before it acknowledged it (the on-commit callback never runs).
+    with django_capture_on_commit_callbacks(execute=False):
+        message = call_now_create(chapter=chapter, campaign=campaign, message="Call today!", user=chapter_lead)
+    now = timezone.now()
+
+    assert call_now_resume_stalled(now=now) == []  # too young to be stalled
+    assert smtp_server.recipients() == []
+
+    assert call_now_resume_stalled(now=now + dt.timedelta(seconds=90)) == [message.pk]
+    message.refresh_from_db()
+    assert (message.status, message.recipients) == ("done", 3)
+    assert smtp_server.recipients() == sorted(m.email for m in members)
+
+    # Done: later sweeps queue nothing, and nobody gets it twice.
+    assert call_now_resume_stalled(now=now + dt.timedelta(seconds=180)) == []
+    assert len(smtp_server.recipients()) == 3
+
+
+def test_the_sweep_leaves_a_message_alone_while_its_run_makes_progress(chapter, campaign, chapter_lead, members):
+    from django.utils import timezone
+
+    from rally.services import call_now_resume_stalled
+
+    message = CallNowMessage.objects.create(
+        chapter=chapter,
+        campaign=campaign,
+        day=timezone.localdate(),
+        message="Call today!",
+        recipients=3,
+        status=CallNowMessage.Status.SENDING,
+        created_at=timezone.now() - dt.timedelta(minutes=5),
+    )
+    ReminderDelivery.objects.create(
+        kind=ReminderKind.CALL_NOW,
+        key=message.ledger_key,
+        campaign=campaign,
+        user=members[0],
+        status=ReminderDelivery.Status.SENDING,
+        claimed_at=timezone.now() - dt.timedelta(seconds=10),
+    )
+
+    assert call_now_resume_stalled() == []
+    assert call_now_resume_stalled(now=timezone.now() + dt.timedelta(minutes=2)) == [message.pk]
+    # A message of yesterday's call is not sent any more.
+    CallNowMessage.objects.filter(pk=message.pk).update(created_at=timezone.now() - dt.timedelta(days=1))
+    assert call_now_resume_stalled() == []
