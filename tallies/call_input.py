@@ -16,7 +16,8 @@ Rules where JSON leaves a choice (one rule, every path):
 - `client_timestamp` is ISO 8601 (no offset: the server's zone) in the form CLIENT_TIMESTAMP_PATTERN
   states; a time of that form that is not on the calendar, more than CLIENT_TIMESTAMP_AHEAD ahead of
   the server's clock or more than CLIENT_TIMESTAMP_MAX_AGE old is a rule's refusal
-  (ClientTimestampOutOfRange, a 422), not a malformed body (a 400): the schema cannot know the clock;
+  (CallRefused `client_timestamp_out_of_range`, a 422), not a malformed body (a 400): the schema
+  cannot know the clock;
 - whether an outcome fits the action (a letter is not left on voicemail) is a rule of the call
   (tallies/services/rules.py), checked once the action is known.
 """
@@ -77,13 +78,16 @@ OUTCOMES_BY_KIND = {
 _OUTCOMES = frozenset(Outcome.values)
 
 
-class ClientTimestampOutOfRange(Unprocessable):
-    """A `client_timestamp` of the right form that the server's clock refuses (or no calendar has)."""
+class CallRefused(Unprocessable):
+    """A call the schema allows and a rule of the call refuses (a 422): `code` says which, `fields` where.
 
-    code = "client_timestamp_out_of_range"
+    Raised here for a client_timestamp the clock refuses, and by the rules of a call
+    (tallies/services/rules.py) once its campaign, action and office are known.
+    """
 
-    def __init__(self, message: str):
-        super().__init__(message, fields={"client_timestamp": [message]})
+    def __init__(self, code: str, fields: dict):
+        super().__init__(next(iter(fields.values())), fields={key: [value] for key, value in fields.items()})
+        self.code = code
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,7 +271,7 @@ def _raise_refusals(fields: dict, refusals: dict) -> None:
     if fields:
         raise ValidationError(fields)
     if refusals:
-        raise ClientTimestampOutOfRange(refusals["client_timestamp"])
+        raise CallRefused("client_timestamp_out_of_range", refusals)
 
 
 def parse_call(data, *, now: datetime | None = None) -> CallInput:

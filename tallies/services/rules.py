@@ -20,7 +20,7 @@ from officials.models import Office, OfficeRole, Term
 from officials.selectors import office_ids_for_caller
 from targetlists.selectors import MODE_OWN, list_has_office, list_office_ids_for_caller
 
-from ..call_input import MAX_NOTE_LENGTH, OUTCOMES_BY_KIND, outcome_fits
+from ..call_input import MAX_NOTE_LENGTH, OUTCOMES_BY_KIND, CallRefused, outcome_fits
 from ..models import CallLog, Outcome
 
 OUTCOMES = frozenset(Outcome.values)
@@ -39,14 +39,6 @@ def max_calls_per_office() -> int:
 class IdempotencyKeyReused(Unprocessable):
     code = "idempotency_key_reused"
     default_message = gettext_lazy("This Idempotency-Key was already used for a different call.")
-
-
-class CallRefused(Unprocessable):
-    """A call the schema allows and a rule of the call refuses (a 422): `code` says which, `fields` where."""
-
-    def __init__(self, code: str, fields: dict):
-        super().__init__(next(iter(fields.values())), fields={key: [value] for key, value in fields.items()})
-        self.code = code
 
 
 class ZipCodeRequired(Unprocessable):
