@@ -51,10 +51,7 @@ class DomainError(exceptions.APIException):
         # DRF's handler turns `wait` into Retry-After (a limit that knows when it lifts).
         self.wait = getattr(exc, "retry_after", None)
         # A rule that refuses one field (an unknown ZIP, a time outside the window) names it.
-        self.fields = {
-            name: [str(m) for m in (messages if isinstance(messages, list | tuple) else [messages])]
-            for name, messages in exc.fields.items()
-        } or None
+        self.fields = {name: [str(m) for m in messages] for name, messages in exc.fields.items()} or None
 
 
 def _django_validation_error_detail(exc: DjangoValidationError):
