@@ -18,7 +18,7 @@ def _missing_service(marker_name: str) -> str | None:
     """Why a test with this marker cannot run here, or None when it can."""
     from django.conf import settings
 
-    if marker_name == "postgres" and settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    if marker_name == "postgres" and settings.DATABASES["default"]["ENGINE"] != "advocacy.postgresql":
         return "needs PostgreSQL: set DATABASE_URL=postgres://..."
     if marker_name == "redis" and not os.environ.get("REDIS_URL"):
         return "needs Redis: set REDIS_URL=redis://..."

@@ -47,23 +47,33 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # ------------------------------------------------------------------------------
 # Databases: https://django-environ.readthedocs.io/en/latest/types.html#environ-env-db-url
 # ------------------------------------------------------------------------------
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
-DATABASES["default"]["ATOMIC_REQUESTS"] = False
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the web process read while the Celery worker writes.
-    DATABASES["default"]["OPTIONS"] = {
-        "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-        "transaction_mode": "IMMEDIATE",
-    }
-else:
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
-    # Off by default: a SELECT 1 before every request was a measurable share of logging a call
-    # (bench/README.md has the figures). With it off, a broken persistent connection fails one
-    # request and is replaced at the next.
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("DJANGO_CONN_HEALTH_CHECKS", default=False)
+POSTGRESQL_ENGINE = "advocacy.postgresql"
+
+
+def database_settings(database: dict) -> dict:
+    """DATABASE_URL's settings as this project runs them (also used by the production settings)."""
+    database["ATOMIC_REQUESTS"] = False
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        # WAL lets the web process read while the Celery worker writes.
+        database["OPTIONS"] = {
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+        }
+        return database
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        database["ENGINE"] = POSTGRESQL_ENGINE  # Django's, with a health check that sends nothing
+    database["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
+    # A persistent connection that a PostgreSQL restart ended is replaced before the request's
+    # first query, instead of failing it. The check asks the kernel, not the server
+    # (advocacy/postgresql/base.py), so it costs nothing measurable.
+    database["CONN_HEALTH_CHECKS"] = env.bool("DJANGO_CONN_HEALTH_CHECKS", default=True)
     # A database that does not answer fails the request quickly (a 503) instead of hanging it.
-    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env.int("DJANGO_DB_CONNECT_TIMEOUT", default=2)
+    database.setdefault("OPTIONS", {})["connect_timeout"] = env.int("DJANGO_DB_CONNECT_TIMEOUT", default=2)
+    return database
+
+
+DATABASES = {"default": database_settings(env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"))}
 
 # ------------------------------------------------------------------------------
 # Redis: cache (allauth rate limits need a shared one) and Celery broker
