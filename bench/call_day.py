@@ -283,7 +283,6 @@ def stack_env(*, db_url: str, redis_url: str, smtp_port: int, metrics_dir: Path)
         "DEFAULT_FROM_EMAIL": "calls@example.org",
         "REMINDERS_BASE_URL": "http://127.0.0.1",
         "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir),
-        "DJANGO_CONN_HEALTH_CHECKS": "true",
     }
 
 
