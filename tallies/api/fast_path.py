@@ -50,7 +50,7 @@ from tallies.models import Source
 from tallies.rate_limits import ScriptTail, calls_rate_key, calls_rate_take_with
 from tallies.services import call_log_create
 
-from .fast_path_caches import cached_caller_offices, cached_targets
+from .fast_path_caches import cached_caller_offices, cached_fixed_targets, cached_targets
 
 PATH = "/api/v1/calls/"
 
@@ -220,7 +220,8 @@ def _log(request, key_hash: str, values: CallInput, idempotency_key: str | None)
     if touched is not None and user_generation is not None:
         token_cache.publish(key_hash, replace(entry, last_used_at=touched), user_generation)
 
-    campaign, action, office = cached_targets(values, (campaigns_generation, officials_generation))
+    generations = (campaigns_generation, officials_generation)
+    campaign, action, office = cached_targets(values, generations)
     # Only what the rules and the INSERT read; any other field would be loaded if something asked.
     user = User.from_db(
         None,
@@ -238,6 +239,7 @@ def _log(request, key_hash: str, values: CallInput, idempotency_key: str | None)
         idempotency_key=idempotency_key,
         client_timestamp=values.client_timestamp,
         caller_offices=cached_caller_offices(entry, officials_generation),
+        fixed_targets=cached_fixed_targets(action, generations),
         contact_point_id=values.contact_point,
         share_note=values.share_note,
         sign_note=values.sign_note,

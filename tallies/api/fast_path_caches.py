@@ -1,6 +1,6 @@
 """The fast path's per-process caches, each trusted only under the generations it was read with.
 
-Campaigns with their actions, offices, and the caller's officials per ZIP are kept in each
+Campaigns with their actions and fixed targets, offices, and the caller's officials per ZIP are kept in each
 process (tallies/api/fast_path.py reads them and the generations, in its one Redis round trip).
 The caches follow advocacy.cache.ProcessCache's one policy; the generations belong to the apps
 whose rows they cover, which replace them from their own signals: campaigns/cache.py (campaigns
@@ -44,6 +44,20 @@ def cached_targets(values, generations):
         action_lookup=action_lookup,
         office_lookup=office_lookup,
     )
+
+
+def cached_fixed_targets(action, generations):
+    """A lookup of the action's fixed target offices (ids), kept with the action under `generations`.
+
+    A caller's call to the Department of Justice, say, would otherwise ask the database whether
+    it is one of the action's targets on every call.
+    """
+    under = None if None in generations else generations
+
+    def load():
+        return frozenset(action.target_offices.values_list("pk", flat=True))
+
+    return lambda: _targets.get_or_load(under, ("fixed", action.pk), load)
 
 
 def cached_caller_offices(entry, officials_generation):

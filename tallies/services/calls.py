@@ -46,6 +46,7 @@ def call_log_create(
     idempotency_key: str | None = None,
     client_timestamp: datetime | None = None,
     caller_offices=None,
+    fixed_targets=None,
     contact_point_id: int | None = None,
     share_note: bool = False,
     sign_note: bool = False,
@@ -57,7 +58,8 @@ def call_log_create(
     returns the first row (created=False); with a different call it raises IdempotencyKeyReused.
     The returned call has its person loaded (id and name), so a response needs no other query.
     `caller_offices`, when given, answers caller_office_ids(user=user) from a cache (the API's
-    fast path keeps one per process, invalidated with the officials' lookup cache).
+    fast path keeps one per process, invalidated with the officials' lookup cache); likewise
+    `fixed_targets`, when given, returns the ids of the action's fixed target offices.
     contact_point_id: the number dialled (one of the office's); share_note / sign_note: the
     caller's consent to show the note in office reports, and to sign it with first name and ZIP.
     """
@@ -72,7 +74,11 @@ def call_log_create(
         office=office,
         outcome=outcome,
         note=note,
-        is_fixed_target=lambda: action.target_offices.filter(pk=office.pk).exists(),
+        is_fixed_target=(
+            (lambda: office.pk in fixed_targets())
+            if fixed_targets is not None
+            else (lambda: action.target_offices.filter(pk=office.pk).exists())
+        ),
         is_member=lambda: Membership.objects.filter(user=user, chapter_id=campaign.chapter_id).exists(),
         caller_offices=caller_offices or (lambda: caller_office_ids(user=user)),
         list_offices=lambda: caller_list_office_ids(user=user, action=action),

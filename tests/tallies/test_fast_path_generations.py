@@ -75,3 +75,24 @@ def test_without_redis_the_campaigns_stay_cached_until_a_campaign_is_saved(
     with CaptureQueriesContext(connection) as after_save:
         assert post(client, body).status_code == HTTPStatus.CREATED
     assert _campaign_reads(after_save) == 1
+
+
+def _fixed_target_reads(queries) -> int:
+    return sum(1 for q in queries.captured_queries if "campaigns_action_target_offices" in q["sql"])
+
+
+def test_a_warm_call_to_a_fixed_target_asks_nothing_and_a_removed_target_is_refused_at_once(
+    embedded_cache, token_client, volunteer, body, national_campaign, offices
+):
+    client = token_client(volunteer)
+    to_doj = {**body, "office": offices["doj"].pk}
+    assert post(client, to_doj).status_code == HTTPStatus.CREATED
+    with CaptureQueriesContext(connection) as warm:
+        assert post(client, to_doj).status_code == HTTPStatus.CREATED
+    assert _fixed_target_reads(warm) == 0
+
+    national_campaign.actions.get().target_offices.remove(offices["doj"])
+    refused = post(client, to_doj)
+
+    assert refused.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+    assert refused.json()["error"]["code"] == "not_a_target"
