@@ -69,6 +69,13 @@ from tests.integration._processes import (  # noqa: E402 - after the path is set
     wait_for,
 )
 
+# --pg-stats: what the database spent its time on, and the plans of the slowest statements.
+SLOW_PLAN_MS = 500
+PG_STATS_SETTINGS = {
+    "shared_preload_libraries": "pg_stat_statements,auto_explain",
+    "auto_explain.log_min_duration": str(SLOW_PLAN_MS),
+}
+PG_STATS_TOP = 12
 WINDOW_BEFORE, WINDOW_AFTER = 1, 10  # a fault window: from 1 s before the fault to 10 s after the service is back
 SLICE_SECONDS = 15
 STATES_ZIPS = 5  # single-district ZIPs used per state
@@ -566,6 +573,36 @@ def run_wrk_slices(*, port: int, args, files: dict, workdir: Path, stop_at: floa
     return slices
 
 
+def pg_stats_start() -> None:
+    """Count from here: the seed's statements are not the day's."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+        cursor.execute("SELECT pg_stat_statements_reset()")
+
+
+def pg_stats_report(log_path: Path) -> list[str]:
+    """The statements that took the most database time since pg_stats_start, and how many slow plans were logged."""
+    from django.db import connections
+
+    connections.close_all()  # this thread's connection may predate the PostgreSQL restart
+    with connections["default"].cursor() as cursor:
+        cursor.execute(
+            "SELECT calls, total_exec_time, regexp_replace(query, '\\s+', ' ', 'g') FROM pg_stat_statements "
+            "ORDER BY total_exec_time DESC LIMIT %s",
+            [PG_STATS_TOP],
+        )
+        rows = cursor.fetchall()
+    slow = log_path.read_text(errors="replace").count(" plan:") if log_path.exists() else 0
+    lines = [
+        f"database time by statement (pg_stat_statements, top {PG_STATS_TOP}): calls, total ms, mean ms, statement"
+    ]
+    lines += [f"  {calls} | {total:.0f} | {total / max(1, calls):.2f} | {query[:150]}" for calls, total, query in rows]
+    lines.append(f"plans of statements over {SLOW_PLAN_MS} ms logged by auto_explain: {slow} (in postgres.log)")
+    return lines
+
+
 # ---------------------------------------------------------------------------------------------
 # The run
 # ---------------------------------------------------------------------------------------------
@@ -589,6 +626,12 @@ def main() -> None:
     parser.add_argument("--volunteers", type=int, default=0, help="default: enough for the run at 3 calls an office")
     parser.add_argument("--call-now-members", type=int, default=50_000)
     parser.add_argument("--keep", action="store_true", help="keep the work folder (logs) after the run")
+    parser.add_argument(
+        "--pg-stats",
+        action="store_true",
+        help="print the statements that took the database's time (pg_stat_statements) and log the plans of "
+        f"those over {SLOW_PLAN_MS} ms (auto_explain, in postgres.log: add --keep)",
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("needs Debian's wrk: apt-get install -y wrk")
@@ -597,7 +640,15 @@ def main() -> None:
 
     workdir = Path(tempfile.mkdtemp(prefix="call-day-"))
     workdir.chmod(0o755)
-    postgres = PrivatePostgres(root=workdir / "pg", log_path=workdir / "postgres.log").init().start()
+    postgres = (
+        PrivatePostgres(
+            root=workdir / "pg",
+            log_path=workdir / "postgres.log",
+            settings=PG_STATS_SETTINGS if args.pg_stats else None,
+        )
+        .init()
+        .start()
+    )
     redis = RedisServer(log_path=workdir / "redis.log").start()
     sink = Sink()
     metrics_dir = workdir / "metrics"
@@ -610,6 +661,8 @@ def main() -> None:
     )
     setup_django(env)
     files = seed(volunteers=args.volunteers, limit_callers=20, call_now_members=args.call_now_members, workdir=workdir)
+    if args.pg_stats:
+        pg_stats_start()
     web = WebServer(env, workdir / "web.log")
     workers = [
         CeleryProcess(
@@ -632,6 +685,8 @@ def main() -> None:
             sink=sink,
             workdir=workdir,
         )
+        if args.pg_stats:
+            report += pg_stats_report(workdir / "postgres.log")
     finally:
         for process in [*workers, beat]:
             process.kill9()

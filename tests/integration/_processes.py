@@ -249,11 +249,13 @@ def _as_postgres(command: list[str]) -> list[str]:
 class PrivatePostgres(Process):
     name = "postgres"
 
-    def __init__(self, *, root: Path, log_path: Path):
+    def __init__(self, *, root: Path, log_path: Path, settings: dict[str, str] | None = None):
+        """settings: more server settings (`-c name=value`), e.g. extensions to preload."""
         super().__init__(log_path=log_path)
         self.root = root
         self.data = root / "data"
         self.port = free_port()
+        self.settings = settings or {}
 
     @property
     def url(self) -> str:
@@ -287,6 +289,7 @@ class PrivatePostgres(Process):
                 f"unix_socket_directories={self.root}",
                 "-c",
                 "fsync=off",
+                *(part for name, value in self.settings.items() for part in ("-c", f"{name}={value}")),
             ]
         )
 
