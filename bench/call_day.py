@@ -19,8 +19,9 @@ representative, and the Department of Justice as a fixed target), a rally chapte
 
 Load, for --duration seconds:
 - POST /api/v1/calls/ at --rate calls/s (wrk, in 15 s slices so each slice has its own latency
-  percentiles; each wrk thread sends on a fixed schedule, 2% above the rate since 1 request in 100
-  is refused on purpose, so the rate does not fall with the latency), round-robin over the tokens, each call to one of the caller's own offices and no
+  percentiles, each slice ending once every request it sent has its answer; each wrk thread sends
+  on a fixed schedule, 2% above the rate since 1 request in 100 is refused on purpose, so the rate
+  does not fall with the latency), round-robin over the tokens, each call to one of the caller's own offices and no
   caller over 3 calls to an office, except on purpose: 1 request in 200 calls another state's
   attorney general (refused by the constituent rule) and 1 in 200 is a 4th call to the same office
   (refused by the per-office limit). Those refusals are counted apart from errors.
@@ -31,7 +32,8 @@ Load, for --duration seconds:
   its supervisor would), a Redis restart at 50% and a PostgreSQL restart at 70% (each down ~2 s).
 
 Then it waits for the emails and the rollup, and prints one figure per line: calls/s (median and
-slowest second, outside the fault windows), p99 latency outside them, answers by status (503s
+slowest second, outside the fault windows), p99 latency outside them (the worst slice's, and the
+median slice's), answers by status (503s
 inside fault windows counted apart), calls lost both ways (201 answers without a row, rows
 without a 201; from the ids in the answers), tallies exact (verify_tallies, and the dashboard's
 total against COUNT(*)), rollup freshness (p50/p95 seconds from a probe call's 201 until the
@@ -78,6 +80,7 @@ PG_STATS_SETTINGS = {
 PG_STATS_TOP = 12
 WINDOW_BEFORE, WINDOW_AFTER = 1, 10  # a fault window: from 1 s before the fault to 10 s after the service is back
 SLICE_SECONDS = 15
+DRAIN_SECONDS = 5  # wrk's timeout: a slice runs on this long after its last request
 STATES_ZIPS = 5  # single-district ZIPs used per state
 
 WRK_SCRIPT = r"""
@@ -116,9 +119,12 @@ end
 local interval_ms = tonumber(os.getenv("BENCH_INTERVAL_MS"))
 local MAX_BEHIND_MS = 200
 local next_due = nil
--- No new request in the slice's last second: wrk stops with nothing in flight, so every call the
--- server stored has its answer here (none is cut off by the end of a slice).
-local last_send = tonumber(os.getenv("BENCH_LAST_SEND"))
+-- No new request after BENCH_STOP_SENDING_MS (monotonic). A thread whose every request has its
+-- answer then says so (a file beside BENCH_OUT) and stops; the runner interrupts wrk once every
+-- thread has, or after wrk's timeout. So a call the server stored is never cut off by the end of
+-- a slice, and the slice ends as soon as its last answer is in.
+local stop_sending_ms = tonumber(os.getenv("BENCH_STOP_SENDING_MS"))
+local answered, drained = 0, false
 local outcomes = {"reached", "voicemail", "busy"}
 local threads = {}
 
@@ -133,8 +139,8 @@ function init(args)
 end
 
 function delay()
-  if os.time() >= last_send then return 60000 end
   local now = now_ms()
+  if now >= stop_sending_ms then return 60000 end
   if next_due == nil or now - next_due > MAX_BEHIND_MS then next_due = now end
   next_due = next_due + interval_ms
   local wait = next_due - now
@@ -185,6 +191,12 @@ function response(status, headers, body)
     refused_limit = refused_limit + 1
   elseif status == 422 and body:find("not_a_constituent", 1, true) then
     refused_constituent = refused_constituent + 1
+  end
+  answered = answered + 1
+  if not drained and answered >= n and now_ms() >= stop_sending_ms then
+    drained = true
+    io.open(os.getenv("BENCH_OUT") .. ".drained-" .. tid, "w"):close()
+    wrk.thread:stop()
   end
 end
 
@@ -533,13 +545,20 @@ def offered_rate(rate: int) -> int:
 
 
 def run_wrk_slices(*, port: int, args, files: dict, workdir: Path, stop_at: float) -> list[dict]:
+    """wrk in slices of SLICE_SECONDS of sending, each ended once every request it sent has its answer.
+
+    A slice cut off with requests in flight would leave calls stored without their 201 (and count
+    them as lost). Each wrk thread stops sending at the slice's end and says when its last answer
+    is in; wrk is then interrupted (SIGINT: it still writes its figures), or after its timeout.
+    """
     connections, threads = args.connections, 2
     interval_ms = threads * 1000 / offered_rate(args.rate)
     lua = workdir / "call_day.lua"
     lua.write_text(WRK_SCRIPT)
     slices, offset = [], 1
     while time.monotonic() < stop_at - 1:
-        length = max(2, min(SLICE_SECONDS, int(stop_at - time.monotonic())))
+        sending = max(2, min(SLICE_SECONDS, int(stop_at - time.monotonic())))
+        stop_sending = time.monotonic() + sending
         out = workdir / f"slice-{len(slices)}.json"
         env = {
             **os.environ,
@@ -551,26 +570,37 @@ def run_wrk_slices(*, port: int, args, files: dict, workdir: Path, stop_at: floa
             "BENCH_INTERVAL_MS": f"{interval_ms:.4f}",
             "BENCH_THREADS": str(threads),
             "BENCH_OUT": str(out),
-            "BENCH_LAST_SEND": str(int(time.time()) + length - 1),
+            "BENCH_STOP_SENDING_MS": f"{stop_sending * 1000:.0f}",
         }
-        cmd = [
-            "wrk",
-            f"-t{threads}",
-            f"-c{connections}",
-            f"-d{length}s",
-            "--timeout=5s",
-            f"-s{lua}",
-            f"http://127.0.0.1:{port}",
-        ]
-        done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=length + 60, check=False)
-        lines = out.read_text().splitlines() if out.exists() else []
-        if not lines:
-            sys.exit(f"wrk wrote nothing:\n{done.stdout}\n{done.stderr}")
-        result = json.loads(lines[0])
-        result["ids"] = [int(x) for x in lines[1:] if x.strip()]
+        cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{sending + DRAIN_SECONDS}s"]
+        cmd += [f"--timeout={DRAIN_SECONDS}s", f"-s{lua}", f"http://127.0.0.1:{port}"]
+        result = _wrk_slice(cmd, env=env, out=out, threads=threads, stop_sending=stop_sending)
         slices.append(result)
         offset += result["requests"] + 1000  # every request of every slice has its own number
     return slices
+
+
+def _wrk_slice(cmd: list[str], *, env: dict, out: Path, threads: int, stop_sending: float) -> dict:
+    import signal
+
+    wrk = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    markers = [Path(f"{out}.drained-{tid}") for tid in range(threads)]
+
+    def over() -> bool:
+        if wrk.poll() is not None:
+            return True
+        return time.monotonic() > stop_sending and all(marker.exists() for marker in markers)
+
+    wait_for(over, timeout=stop_sending - time.monotonic() + DRAIN_SECONDS + 30, message="a wrk slice", every=0.05)
+    if wrk.poll() is None:
+        wrk.send_signal(signal.SIGINT)
+    stdout, stderr = wrk.communicate(timeout=30)
+    lines = out.read_text().splitlines() if out.exists() else []
+    if not lines:
+        sys.exit(f"wrk wrote nothing:\n{stdout}\n{stderr}")
+    result = json.loads(lines[0])
+    result["ids"] = [int(x) for x in lines[1:] if x.strip()]
+    return result
 
 
 def pg_stats_start() -> None:
@@ -977,6 +1007,7 @@ def summarise(
             (in_faults if status >= 500 and _in_window(second, faults) else statuses)[status] += n
     clean_slices = [r for r in slices if not any(_in_window(int(key.split(":")[0]), faults) for key in r["per_second"])]
     p99_clean = max((r["p99_us"] for r in clean_slices), default=0) / 1000
+    p99_median_slice = statistics.median([r["p99_us"] for r in clean_slices] or [0]) / 1000
     p99_all = max((r["p99_us"] for r in slices), default=0) / 1000
     socket_errors = sum(r["connect"] + r["read"] + r["write"] + r["timeout"] for r in slices)
 
@@ -1044,7 +1075,8 @@ def summarise(
     return [
         f"duration: {args.duration} s, target {args.rate} calls/s ({offered_rate(args.rate)} requests/s offered), faults: {'none' if args.no_faults else ', '.join(f['what'] for f in faults)}",
         f"calls/s (outside fault windows): median second {statistics.median(created) if created else 0:.0f}, slowest second {min(created) if created else 0}",
-        f"p99 latency: {p99_clean:.1f} ms outside fault windows ({p99_all:.1f} ms over the whole run)",
+        f"p99 latency: {p99_clean:.1f} ms outside fault windows, worst of {len(clean_slices)} slices (median slice "
+        f"{p99_median_slice:.1f} ms; {p99_all:.1f} ms over the whole run)",
         f"answers by status: {dict(sorted(statuses.items()))}; 5xx inside fault windows: {dict(sorted(in_faults.items()))}; socket errors {socket_errors}",
         f"refused on purpose: constituent rule {refused_constituent}, per-office limit {refused_limit} (of {requests} requests, {100 * (refused_constituent + refused_limit) / max(1, requests):.2f}%)",
         f"calls lost: {no_row} answers 201 without a row, {no_answer} rows without a 201",
