@@ -193,7 +193,9 @@ function response(status, headers, body)
     refused_constituent = refused_constituent + 1
   end
   answered = answered + 1
-  if not drained and answered >= n and now_ms() >= stop_sending_ms then
+  -- wrk calls request() once more in its first thread, to check the script, and sends nothing
+  local sent = n - ((tid == 0) and 1 or 0)
+  if not drained and answered >= sent and now_ms() >= stop_sending_ms then
     drained = true
     io.open(os.getenv("BENCH_OUT") .. ".drained-" .. tid, "w"):close()
     wrk.thread:stop()
