@@ -13,6 +13,7 @@ from django.utils import timezone
 from advocacy.cache import ProcessCache
 from officials.selectors import office_ids_for_caller
 
+from ..services.rules import fixed_target_office_ids
 from .calls import call_targets, find_action, find_office
 
 # Actions and offices, under (campaigns generation, officials generation).
@@ -54,10 +55,7 @@ def cached_fixed_targets(action, generations):
     """
     under = None if None in generations else generations
 
-    def load():
-        return frozenset(action.target_offices.values_list("pk", flat=True))
-
-    return lambda: _targets.get_or_load(under, ("fixed", action.pk), load)
+    return lambda: _targets.get_or_load(under, ("fixed", action.pk), lambda: fixed_target_office_ids(action=action))
 
 
 def cached_caller_offices(entry, officials_generation):

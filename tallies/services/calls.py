@@ -27,6 +27,7 @@ from .rules import (
     caller_list_office_ids,
     caller_office_ids,
     first_chapter_query,
+    fixed_target_office_ids,
     max_calls_per_office,
     per_office_retry_after,
     per_office_window_start,
@@ -64,6 +65,7 @@ def call_log_create(
     caller's consent to show the note in office reports, and to sign it with first name and ZIP.
     """
     note = (note or "").strip()
+    fixed_targets = fixed_targets or (lambda: fixed_target_office_ids(action=action))
     if contact_point_id is not None and not contact_point_is_office_phone(
         contact_point_id=contact_point_id, office_id=office.pk
     ):
@@ -74,11 +76,7 @@ def call_log_create(
         office=office,
         outcome=outcome,
         note=note,
-        is_fixed_target=(
-            (lambda: office.pk in fixed_targets())
-            if fixed_targets is not None
-            else (lambda: action.target_offices.filter(pk=office.pk).exists())
-        ),
+        is_fixed_target=lambda: office.pk in fixed_targets(),
         is_member=lambda: Membership.objects.filter(user=user, chapter_id=campaign.chapter_id).exists(),
         caller_offices=caller_offices or (lambda: caller_office_ids(user=user)),
         list_offices=lambda: caller_list_office_ids(user=user, action=action),

@@ -70,6 +70,11 @@ def caller_office_ids(*, user) -> frozenset[int] | None:
     )
 
 
+def fixed_target_office_ids(*, action: Action) -> frozenset[int]:
+    """The action's fixed targets (the same for every caller, e.g. the Department of Justice)."""
+    return frozenset(action.target_offices.values_list("pk", flat=True))
+
+
 def caller_list_office_ids(*, user, action: Action) -> frozenset[int] | None:
     """The members of the action's target list this caller may call (None: an "own member" list and no ZIP)."""
     return list_office_ids_for_caller(
