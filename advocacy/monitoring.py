@@ -3,7 +3,7 @@
 /metrics (Prometheus text format) is served only to METRICS_ALLOWED_IPS or to a request with
 `Authorization: Bearer <METRICS_BEARER_TOKEN>`; anyone else gets a 404, as for a page that does
 not exist. /readyz says whether this web process should get traffic: PostgreSQL reachable and
-migrated (503 otherwise); Redis reachable, or the fail-soft mode named (the platform keeps
+migrated, with the function that logs a call defined by this code's `migrate` (503 otherwise); Redis reachable, or the fail-soft mode named (the platform keeps
 logging calls without it); the age of the last rollup and of the last officials refresh.
 """
 
@@ -24,6 +24,7 @@ from prometheus_client.registry import REGISTRY
 
 from officials.selectors import officials_last_refreshed
 from tallies.selectors import rollup_health
+from tallies.services import call_insert_function_installed
 
 from .cache import cache_available
 
@@ -111,11 +112,16 @@ _migrated = False
 
 
 def _migrations_applied(connection) -> bool:
-    """No unapplied migration. Once true for a process, not checked again (loading the graph costs ~0.1 s)."""
+    """No unapplied migration, and the call function `migrate` defines from this code is there.
+
+    Once true for a process, not checked again (loading the graph costs ~0.1 s).
+    """
     global _migrated  # noqa: PLW0603 - a process-wide memo of a fact that cannot become false while it runs
     if not _migrated:
         executor = MigrationExecutor(connection)
-        _migrated = not executor.migration_plan(executor.loader.graph.leaf_nodes())
+        _migrated = not executor.migration_plan(executor.loader.graph.leaf_nodes()) and call_insert_function_installed(
+            using=connection.alias
+        )
     return _migrated
 
 

@@ -10,7 +10,7 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.db import OperationalError
+from django.db import OperationalError, connection
 from django.http import HttpResponse
 from django.test import override_settings
 from django.urls import path
@@ -196,6 +196,20 @@ def test_readyz_is_503_while_a_migration_is_not_applied(client, monkeypatch):
     monkeypatch.setattr(
         "django.db.migrations.executor.MigrationExecutor.migration_plan", lambda self, targets: [("a", False)]
     )
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["migrations"] == {"ok": False}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the call function is PostgreSQL's")
+def test_readyz_is_503_while_the_call_function_of_this_code_is_missing(client, monkeypatch):
+    # As after a deploy whose `migrate` has not run yet: the code would log calls with a function
+    # the database does not have.
+    monkeypatch.setattr(monitoring, "_migrated", False)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT oid::regprocedure::text FROM pg_proc WHERE proname LIKE 'tallies_call_insert_%%'")
+        (function,) = [row[0] for row in cursor.fetchall()]
+        cursor.execute(f"DROP FUNCTION {function}")
     response = client.get("/readyz")
     assert response.status_code == 503
     assert response.json()["migrations"] == {"ok": False}

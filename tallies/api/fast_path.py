@@ -16,8 +16,9 @@ after the security and body-size middleware, answers the common case itself:
   generations that validate it and the process caches (the token's user, campaigns, officials),
   in one Lua script. Redis down: the rate lets calls through and nothing cached is trusted (the
   database is read), as elsewhere.
-- one PostgreSQL statement for a warm national call: the INSERT with the per-office limit, the
-  holder and the chapter inside it. Tokens come from Redis (accounts/api/token_cache.py);
+- one PostgreSQL statement for a warm national call: the call function (tallies/sql/writes.py),
+  which takes the per-office lock, then runs the INSERT with the per-office limit, the holder and
+  the chapter inside it. Tokens come from Redis (accounts/api/token_cache.py);
   campaigns with their actions, offices and the caller's officials per ZIP from per-process caches
   (tallies/api/fast_path_caches.py), each trusted only under the generation it was read with
   (advocacy.cache.Generation): campaign and action writes replace the campaigns generation

@@ -7,7 +7,7 @@ one PostgreSQL form and one SQLite form (3.35 or newer, checked by tallies/check
 """
 
 from .batch import BatchResult, call_log_create_batch
-from .calls import call_log_create
+from .calls import call_insert_function_install, call_insert_function_installed, call_log_create
 from .forget import tally_user_forget
 from .nudge import NUDGE_CACHE_KEY, NUDGE_DEBOUNCE_SECONDS, rollup_nudge
 from .rules import (
@@ -50,6 +50,8 @@ __all__ = [
     "IdempotencyKeyReused",
     "TooManyCallsToOffice",
     "ZipCodeRequired",
+    "call_insert_function_install",
+    "call_insert_function_installed",
     "call_log_create",
     "call_log_create_batch",
     "call_rule_violation",

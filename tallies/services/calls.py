@@ -16,7 +16,14 @@ from officials.models import ContactPoint, Office, Person, Term
 
 from ..metrics import counted_call
 from ..models import CallLog, Source
-from ..sql.writes import CHAPTER_SLOT, call_insert_returning, per_office_lock_keys
+from ..sql.writes import (
+    CallInsertFunction,
+    call_insert_function,
+    call_insert_function_define,
+    call_insert_function_defined,
+    call_insert_returning,
+    per_office_lock_keys,
+)
 from .nudge import rollup_nudge
 from .rules import (
     CallRefused,
@@ -106,7 +113,7 @@ def call_log_create(
         sign_note=bool(sign_note and share_note and note),
     )
     # The per-office limit holds under concurrency: a lock per caller, action and office is taken
-    # before the INSERT, in its transaction (tallies.sql.writes.per_office_lock).
+    # before the INSERT, in its transaction (tallies.sql.writes.call_insert_function).
     if _insert_one_returning(call, lock_keys=per_office_lock_keys(user_id=user.pk, pairs=[(action.pk, office.pk)])):
         transaction.on_commit(rollup_nudge)
         return call, True
@@ -166,6 +173,24 @@ def _subquery_sql(kind: str, db) -> str:
     return sql
 
 
+def _call_insert_function_for(db) -> CallInsertFunction:
+    """The PostgreSQL function that logs one call on this database (tallies.sql.writes.call_insert_function)."""
+    return call_insert_function(_subquery_sql("holder", db), _subquery_sql("first_chapter", db))
+
+
+def call_insert_function_install(*, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Create (or replace) the function that logs one call on PostgreSQL. `migrate` runs it (tallies.apps)."""
+    db = connections[using]
+    if db.vendor == "postgresql":
+        call_insert_function_define(_call_insert_function_for(db), db=db)
+
+
+def call_insert_function_installed(*, using: str = DEFAULT_DB_ALIAS) -> bool:
+    """Whether the database has the function this code logs calls with (for /readyz); always true off PostgreSQL."""
+    db = connections[using]
+    return db.vendor != "postgresql" or call_insert_function_defined(_call_insert_function_for(db), db=db)
+
+
 def _insert_one_returning(call: CallLog, *, lock_keys: list[int]) -> bool:
     """One statement: the current holder and the caller's chapter are looked up inside the INSERT.
 
@@ -175,7 +200,6 @@ def _insert_one_returning(call: CallLog, *, lock_keys: list[int]) -> bool:
     """
     db = connections[DEFAULT_DB_ALIAS]  # once: each `connection.x` is a thread-local lookup
     ops = db.ops
-    holder_sql = _subquery_sql("holder", db)
     params = {
         "user_id": call.user_id,
         "campaign_id": call.campaign_id,
@@ -191,15 +215,17 @@ def _insert_one_returning(call: CallLog, *, lock_keys: list[int]) -> bool:
         "contact_point_id": call.contact_point_id,
         "share_note": call.share_note,
         "sign_note": call.sign_note,
+        "chapter_id": call.chapter_id,  # None: the caller's first chapter
         "today": ops.adapt_datefield_value(timezone.localdate()),
         "window_start": ops.adapt_datetimefield_value(per_office_window_start(call.created_at)),
         "max_calls": max_calls_per_office(),
     }
-    if call.chapter_id is not None:
-        chapter_sql, params["chapter_id"] = CHAPTER_SLOT, call.chapter_id
-    else:
-        chapter_sql = _subquery_sql("first_chapter", db)
-    row = call_insert_returning(holder_sql=holder_sql, chapter_sql=chapter_sql, params=params, lock_keys=lock_keys)
+    row = call_insert_returning(
+        holder_sql=_subquery_sql("holder", db),
+        first_chapter_sql=_subquery_sql("first_chapter", db),
+        params=params,
+        lock_keys=lock_keys,
+    )
     if row is None:
         return False
     call.pk, call.person_id, call.chapter_id, person_name = row

@@ -8,7 +8,9 @@ Each statement here is one the ORM cannot express, or not at the cost the hot pa
   over different tables feeding one GROUP BY, nor a subquery-driven mark in each half.
 - writes.py: a call is logged by ONE INSERT ... SELECT that looks up the holder and the
   caller's chapter (ORM-compiled subqueries), checks the per-office limit and skips a used
-  idempotency key (ON CONFLICT ... WHERE ... DO NOTHING RETURNING) with no extra round trip;
+  idempotency key (ON CONFLICT ... WHERE ... DO NOTHING RETURNING) with no extra round trip; on
+  PostgreSQL it runs inside a PL/pgSQL function that first takes the per-office lock, so a call
+  is one statement from the client, with the INSERT's snapshot taken after the lock;
   the batch upload is one INSERT fed by json_to_recordset (PostgreSQL) or a VALUES list
   (SQLite), its keys already used read with one array parameter (`= ANY(%s)`); the per-office
   limit is one SQL rule (PLACES_LEFT) for the single INSERT and the batch, over the caller's calls

@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import re
 from datetime import datetime
 from typing import NamedTuple
 
@@ -62,7 +63,7 @@ _LOCK_ONE = "SELECT pg_advisory_xact_lock(%s::bigint)"
 _LOCK_MANY = "SELECT count(pg_advisory_xact_lock(k)) FROM unnest(%s::bigint[]) AS k"
 
 
-def per_office_lock(keys: list[int], cursor=None) -> None:
+def per_office_lock(keys: list[int]) -> None:
     """Hold the per-office limit's locks until the surrounding transaction ends (PostgreSQL).
 
     Why a lock: the limit counts the caller's calls in the INSERT, and under READ COMMITTED two
@@ -70,57 +71,131 @@ def per_office_lock(keys: list[int], cursor=None) -> None:
     both pass (30 simultaneous calls stored 4 instead of 3). With the lock taken in an earlier
     statement of the same transaction, the next INSERT for the same caller, action and office
     starts after the previous one committed, and its count sees it. Keys are taken in sorted
-    order, so a batch and single calls never deadlock. SQLite runs one writer at a time: no lock.
+    order, so a batch and single calls never deadlock. The single call takes them inside its
+    function (call_insert_function). SQLite runs one writer at a time: no lock.
     """
     if not keys or connection.vendor != "postgresql":
         return
-    if cursor is None:
-        with prepared_cursor() as own:
-            per_office_lock(keys, own)
-    elif len(keys) == 1:
-        cursor.execute(_LOCK_ONE, keys)
-    else:
-        cursor.execute(_LOCK_MANY, [keys])
+    with prepared_cursor() as cursor:
+        if len(keys) == 1:
+            cursor.execute(_LOCK_ONE, keys)
+        else:
+            cursor.execute(_LOCK_MANY, [keys])
 
 
-CHAPTER_SLOT = "%(chapter_id)s"  # chapter_sql when the chapter is known (the campaign's)
+# The single call's parameters, in the order of the PostgreSQL function's arguments, with their types.
+CALL_PARAMS = (
+    ("lock_keys", "bigint[]"),
+    ("user_id", "bigint"),
+    ("campaign_id", "bigint"),
+    ("action_id", "bigint"),
+    ("office_id", "bigint"),
+    ("outcome", "text"),
+    ("source", "text"),
+    ("idempotency_key", "text"),
+    ("request_hash", "text"),
+    ("client_timestamp", "timestamptz"),
+    ("created_at", "timestamptz"),
+    ("note", "text"),
+    ("contact_point_id", "bigint"),
+    ("share_note", "boolean"),
+    ("sign_note", "boolean"),
+    ("chapter_id", "bigint"),
+    ("today", "date"),
+    ("window_start", "timestamptz"),
+    ("max_calls", "integer"),
+)
 
 
-def call_insert_returning(*, holder_sql: str, chapter_sql: str, params: dict, lock_keys: list[int]) -> tuple | None:
+class CallInsertFunction(NamedTuple):
+    """The single call's INSERT as a PostgreSQL function: its name, the DDL that defines it, the SELECT that calls it."""
+
+    name: str
+    create_sql: str
+    call_sql: str
+
+
+def call_insert_returning(
+    *, holder_sql: str, first_chapter_sql: str, params: dict, lock_keys: list[int]
+) -> tuple | None:
     """Insert one call unless its key was used or the per-office limit is reached.
 
     Returns (id, person_id, chapter_id, person name), or None when nothing was written. `params`
-    names every value: the columns (user_id, campaign_id, action_id, office_id, outcome, source,
-    idempotency_key, request_hash, client_timestamp, created_at, note, contact_point_id, share_note,
-    sign_note), `chapter_id` when
-    chapter_sql is its slot (CHAPTER_SLOT), `today` (the holder's date), `window_start` and
-    `max_calls` (the per-office limit); holder_sql and chapter_sql are the ORM-compiled lookups
-    reading call_in.
+    names every value of CALL_PARAMS but the lock keys: the columns, `chapter_id` (None: the
+    caller's first chapter, from first_chapter_sql), `today` (the holder's date), `window_start`
+    and `max_calls` (the per-office limit). holder_sql and first_chapter_sql are the ORM-compiled
+    lookups reading call_in; lock_keys are per_office_lock_keys'.
 
-    On PostgreSQL the per-office lock (`lock_keys`, per_office_lock) is taken first in the same
-    transaction. Outside a transaction (the API's requests) BEGIN, the lock, the INSERT and COMMIT
-    go in one pipeline: one network round trip, as the INSERT alone took before the lock.
+    PostgreSQL runs it as one statement, the function call_insert_function defines (created by
+    `migrate`): the per-office lock, then the INSERT, in the statement's transaction or the
+    caller's. SQLite runs the INSERT; it has one writer at a time and needs no lock.
     """
     with prepared_cursor() as cursor:
-        db = cursor.db
-        sql = _call_insert_sql(holder_sql, chapter_sql, db.vendor)
-        if db.vendor != "postgresql":
-            cursor.execute(sql, params)
-            return cursor.fetchone()
-        if db.in_atomic_block:  # the caller's transaction holds the lock until it ends
-            per_office_lock(lock_keys, cursor)
-            cursor.execute(sql, params)
-            return cursor.fetchone()
-        raw = db.connection
-        with db.wrap_database_errors:
-            with raw.pipeline(), raw.transaction():
-                per_office_lock(lock_keys, cursor)
-                cursor.execute(sql, params)
-            return cursor.fetchone()
+        if cursor.db.vendor == "postgresql":
+            cursor.execute(
+                call_insert_function(holder_sql, first_chapter_sql).call_sql, {**params, "lock_keys": lock_keys}
+            )
+        else:
+            cursor.execute(_call_insert_sql(holder_sql, first_chapter_sql, "sqlite"), params)
+        return cursor.fetchone()
+
+
+_PLACEHOLDER = re.compile(r"%%|%\((\w+)\)s")
 
 
 @functools.lru_cache(maxsize=8)
-def _call_insert_sql(holder_sql: str, chapter_sql: str, vendor: str) -> str:
+def call_insert_function(holder_sql: str, first_chapter_sql: str) -> CallInsertFunction:
+    """The PL/pgSQL function that takes the per-office lock, then runs the INSERT; one round trip a call.
+
+    Why a function: the lock must be taken before the INSERT's snapshot, so that the INSERT counts
+    a call committed while it waited (per_office_lock). As two statements (BEGIN, the lock, the
+    INSERT, COMMIT in a pipeline) the transaction was a third of the web tier's time on a call
+    day (bench/README.md). A VOLATILE function gives each of its statements a new snapshot: one
+    statement from the client, the same rule inside. It is VOLATILE by default, and must stay so.
+
+    Its name carries a hash of its definition, so code whose INSERT changed never calls a
+    function an older `migrate` created; readiness (/readyz) reports a missing one. Older ones
+    are left in place: processes still running the code before a deploy call them.
+    """
+    positions = {name: i for i, (name, _) in enumerate(CALL_PARAMS, start=1)}
+
+    def argument(match):
+        return "%" if match.group(1) is None else f"${positions[match.group(1)]}"
+
+    insert = _PLACEHOLDER.sub(argument, _call_insert_sql(holder_sql, first_chapter_sql, "postgresql"))
+    body = (
+        "DECLARE lock_key bigint; BEGIN "
+        # In the array's (sorted) order, as every path takes them: no deadlock.
+        "FOREACH lock_key IN ARRAY $1 LOOP PERFORM pg_advisory_xact_lock(lock_key); END LOOP; "
+        f"RETURN QUERY {insert}; END"
+    )
+    if "$call$" in body:
+        raise ValueError("the call INSERT holds the function's quote tag")
+    name = "tallies_call_insert_" + hashlib.sha256(body.encode()).hexdigest()[:16]
+    arguments = ", ".join(sql_type for _, sql_type in CALL_PARAMS)
+    create_sql = (
+        f"CREATE OR REPLACE FUNCTION {name}({arguments}) "
+        "RETURNS TABLE (out_id bigint, out_person_id bigint, out_chapter_id bigint, out_person_name text) "
+        f"LANGUAGE plpgsql VOLATILE AS $call${body}$call$"
+    )
+    # Each value cast to its argument's type: one plan whatever is None, and no overload to pick.
+    values = ", ".join(f"CAST(%({name})s AS {sql_type})" for name, sql_type in CALL_PARAMS)
+    return CallInsertFunction(name, create_sql, f"SELECT * FROM {name}({values})")  # noqa: S608
+
+
+def call_insert_function_define(function: CallInsertFunction, *, db) -> None:
+    with db.cursor() as cursor:
+        cursor.execute(function.create_sql)
+
+
+def call_insert_function_defined(function: CallInsertFunction, *, db) -> bool:
+    with db.cursor() as cursor:
+        cursor.execute("SELECT to_regproc(%s) IS NOT NULL", [function.name])
+        return cursor.fetchone()[0]
+
+
+@functools.lru_cache(maxsize=8)
+def _call_insert_sql(holder_sql: str, first_chapter_sql: str, vendor: str) -> str:
     from campaigns.models import Action
     from officials.models import Office, Person
 
@@ -128,8 +203,7 @@ def _call_insert_sql(holder_sql: str, chapter_sql: str, vendor: str) -> str:
     person_table = Person._meta.db_table
     office_table = Office._meta.db_table
     action_table = Action._meta.db_table
-    # The statement is prepared on PostgreSQL (server-side binding): a value that may be None
-    # has its type said, so that every call shares one plan.
+    # On PostgreSQL a value that may be None has its type said (the function's arguments are typed).
     stamp = "CAST(%(client_timestamp)s AS timestamptz)" if vendor == "postgresql" else "%(client_timestamp)s"
     cp = "CAST(%(contact_point_id)s AS bigint)" if vendor == "postgresql" else "%(contact_point_id)s"
     return (
@@ -138,7 +212,8 @@ def _call_insert_sql(holder_sql: str, chapter_sql: str, vendor: str) -> str:
         f"person_id, chapter_id) "
         f"SELECT %(user_id)s, %(campaign_id)s, %(action_id)s, %(office_id)s, %(outcome)s, %(source)s, "
         f"%(idempotency_key)s, %(request_hash)s, {stamp}, %(created_at)s, %(note)s, {cp}, %(share_note)s, "
-        f"%(sign_note)s, {holder_sql}, {chapter_sql} "
+        # The chapter: the campaign's, else the caller's first (read only when there is none).
+        f"%(sign_note)s, {holder_sql}, COALESCE(%(chapter_id)s, {first_chapter_sql}) "
         f"FROM (SELECT %(user_id)s AS user_id, %(office_id)s AS office_id, %(today)s AS today) AS call_in "
         # The office, action and campaign may come from a process cache (the fast path's): a row
         # naming one the database no longer has is not written (no foreign-key error); the
@@ -152,7 +227,7 @@ def _call_insert_sql(holder_sql: str, chapter_sql: str, vendor: str) -> str:
         f"WHERE recent.action_id = %(action_id)s AND recent.office_id = %(office_id)s) > 0 "
         f"ON CONFLICT {CONFLICT_TARGET} DO NOTHING "
         f"RETURNING id, person_id, chapter_id, "
-        f"(SELECT p.name FROM {person_table} p WHERE p.id = {table}.person_id)"
+        f"CAST((SELECT p.name FROM {person_table} p WHERE p.id = {table}.person_id) AS text)"
     )
 
 

@@ -1,6 +1,6 @@
 """The per-office limit (3 calls per caller, action and office in 24 hours) under concurrency, through the production server.
 
-Before the per-office lock (tallies/sql/writes.py::per_office_lock), 30 simultaneous token calls
+Before the per-office lock (tallies/sql/writes.py: per_office_lock, call_insert_function), 30 simultaneous token calls
 stored 4 under `python -m advocacy.webserver`, and 12 batches of 3 plus 12 single calls stored 9:
 each INSERT counted the rows committed before it started. The server runs on the test database
 (committed rows: transactional_db) with two worker processes of eight threads, so requests really
