@@ -21,6 +21,10 @@ How a run stays harmless to repeat (see reminders/models.py; the ledger is
 5. A run killed mid-chunk leaves SENDING rows; the next run marks those older than
    CLAIM_LEASE as FAILED rather than sending them again, because some may have been sent.
    At most once is the promise: nobody gets the same reminder twice.
+6. A run that loses the database (a restart) waits for it, up to DATABASE_BACK_SECONDS, to
+   write down what its senders sent and to give back a claim whose answer was lost (never sent:
+   READY again), then raises for the task's retry, which sends the rest. So a restart mid-send
+   neither leaves sent emails unrecorded nor claimed ones unsent.
 """
 
 from .ledger import (

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import smtplib
+import time
 import uuid
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator
@@ -16,13 +17,14 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import InterfaceError, OperationalError, transaction
+from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connections, transaction
 from django.db.models import F, QuerySet
 from django.db.models.functions import Mod
 from django.utils import timezone
 
 from accounts.models import User
 from advocacy import metrics
+from advocacy.db import database_unreachable
 
 from ..models import ReminderDelivery
 
@@ -31,6 +33,11 @@ logger = logging.getLogger(__name__)
 CHUNK_SIZE = 500
 SENDERS = 4  # SMTP connections open at once, one per chunk in flight
 CLAIM_LEASE = dt.timedelta(minutes=30)
+# How long a run waits for the database to come back (a restart) to write down what it already
+# sent, or to give back a claim it never sent, before it gives up on them (they then stay SENDING:
+# at most once). A PostgreSQL restart takes seconds.
+DATABASE_BACK_SECONDS = 60
+DATABASE_RETRY_PAUSE = 1.0
 Status = ReminderDelivery.Status
 
 
@@ -117,14 +124,18 @@ class _Chunk:
     crashed: BaseException | None = None  # anything else: recorded, then raised
 
 
-def _claim_chunk(*, kind: str, key: str, campaign_id: int | None, users: list[User], build: Builder) -> _Chunk:
+def _claim_chunk(
+    *, kind: str, key: str, campaign_id: int | None, users: list[User], build: Builder, token: uuid.UUID
+) -> _Chunk:
     """Render the emails of this chunk's volunteers nobody has sent or is sending, then take their rows.
 
     Rendering comes before the claim, and the claim is one transaction: if the database goes
     away meanwhile (a restart), nothing is left claimed-but-unsent for the next run to give up
-    on. Once claimed, a chunk goes straight to its sender thread, which needs no database.
+    on, except when the COMMIT went through and its answer was lost; the caller then gives the
+    rows of `token` back (_release_unsent). Once claimed, a chunk goes straight to its sender
+    thread, which needs no database.
     """
-    chunk = _Chunk(kind=kind, key=key, token=uuid.uuid4(), recipients=len(users))
+    chunk = _Chunk(kind=kind, key=key, token=token, recipients=len(users))
     ids = [u.pk for u in users]
     taken = set(
         ReminderDelivery.objects.filter(kind=kind, key=key, user_id__in=ids)
@@ -227,6 +238,35 @@ def _record_chunk(chunk: _Chunk) -> ReminderRun:
     return run
 
 
+def _release_unsent(*, kind: str, key: str, token: uuid.UUID) -> None:
+    """Give back the rows of a claim whose emails were never handed to a sender (its answer was lost)."""
+    ReminderDelivery.objects.filter(claim_token=token, status=Status.SENDING, kind=kind, key=key).update(
+        status=Status.READY, claim_token=None, error="Claimed as the database went away; not sent"
+    )
+
+
+def _when_the_database_is_back(write: Callable[[], object]):
+    """Run an idempotent write; while the database cannot be reached (a restart), reconnect and try again.
+
+    Why: a run that loses the database after its emails went out must still write down that they
+    did, or the ledger (at most once) would give up on them as "maybe sent" and, for a claim whose
+    answer was lost, never send them at all. Up to DATABASE_BACK_SECONDS; any other error, or a
+    database that stays away, is raised.
+    """
+    db = connections[DEFAULT_DB_ALIAS]
+    deadline = time.monotonic() + DATABASE_BACK_SECONDS
+    while True:
+        try:
+            return write()
+        except (OperationalError, InterfaceError) as exc:
+            # Inside a transaction nothing can be retried: it is lost with the connection.
+            if db.in_atomic_block or not database_unreachable(exc) or time.monotonic() >= deadline:
+                raise
+            logger.warning("The database is unreachable; trying again: %s", exc)
+            db.close()  # the next query opens a new connection
+            time.sleep(DATABASE_RETRY_PAUSE)
+
+
 def _dry_run_chunk(*, kind: str, key: str, users: list[User], build: Builder) -> ReminderRun:
     run = ReminderRun(kind=kind, keys=[key], recipients=len(users), dry_run=True)
     taken = set(
@@ -272,14 +312,25 @@ def deliver(
     def settle_oldest() -> None:
         nonlocal problem
         done = in_flight.popleft().result()
-        run.add(_record_chunk(done))
+        run.add(_when_the_database_is_back(lambda: _record_chunk(done)))
         if problem is None and (done.stopped or done.crashed):
             problem = done.crashed or done.stopped
+
+    def claim(users_chunk: list[User]) -> _Chunk:
+        token = uuid.uuid4()
+        try:
+            return _claim_chunk(
+                kind=kind, key=key, campaign_id=campaign_id, users=users_chunk, build=build, token=token
+            )
+        except (OperationalError, InterfaceError) as exc:
+            if database_unreachable(exc):  # the claim may have committed: nothing of it was sent
+                _when_the_database_is_back(lambda: _release_unsent(kind=kind, key=key, token=token))
+            raise
 
     with ThreadPoolExecutor(max_workers=senders, thread_name_prefix="reminders-smtp") as pool:
         try:
             for users_chunk in users_iter:
-                claimed = _claim_chunk(kind=kind, key=key, campaign_id=campaign_id, users=users_chunk, build=build)
+                claimed = claim(users_chunk)
                 run.recipients += claimed.recipients
                 if claimed.deliveries:
                     in_flight.append(pool.submit(_send_chunk, claimed))
