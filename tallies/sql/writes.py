@@ -179,7 +179,7 @@ def call_insert_function(holder_sql: str, first_chapter_sql: str) -> CallInsertF
         f"LANGUAGE plpgsql VOLATILE AS $call${body}$call$"
     )
     # Each value cast to its argument's type: one plan whatever is None, and no overload to pick.
-    values = ", ".join(f"CAST(%({name})s AS {sql_type})" for name, sql_type in CALL_PARAMS)
+    values = ", ".join(f"CAST(%({param})s AS {sql_type})" for param, sql_type in CALL_PARAMS)
     return CallInsertFunction(name, create_sql, f"SELECT * FROM {name}({values})")  # noqa: S608
 
 
