@@ -47,6 +47,21 @@ def port_open(port: int) -> bool:
         return False
 
 
+def lower_session_priority(pid: int, nice: int) -> None:
+    """Gives the session `pid` leads the CPU weight of `nice` against every other session.
+
+    Each process here starts in its own session, and with the kernel's autogroup scheduling
+    (on by default: /proc/sys/kernel/sched_autogroup_enabled) a session is one scheduling group:
+    the groups share the CPU equally and a process's own niceness only ranks it within its group.
+    So `nice -n 10` alone leaves a worker an equal share beside the web server. The group's own
+    niceness (/proc/PID/autogroup) is what lowers it. Without autogroup there is no file to write.
+    """
+    try:
+        Path(f"/proc/{pid}/autogroup").write_text(str(nice))
+    except OSError:
+        pass
+
+
 class Process:
     """One subprocess in its own session, output appended to log_path."""
 
@@ -191,6 +206,8 @@ class CeleryProcess(Process):
         """Start without waiting (start several, then wait_ready() on each, to start them in parallel)."""
         self._ready_from = len(self.log())
         self._spawn(env={**self.env, **extra_env})
+        if self.nice:
+            lower_session_priority(self.proc.pid, self.nice)
         return self
 
     def wait_ready(self, *, timeout: float = 45) -> CeleryProcess:
