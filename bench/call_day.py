@@ -506,17 +506,34 @@ class Http:
 
 
 class Paced(threading.Thread):
-    """Calls `step(client)` `rate` times a second until stopped, recording (time, status, seconds)."""
+    """Calls `step(client)` `rate` times a second until stopped, recording (time, status, seconds).
 
-    def __init__(self, name: str, rate: float, step, stop: threading.Event, port: int):
+    The rate is held whatever the answers' latency, up to `clients` requests in flight: each of
+    `clients` threads has its own connection and clock (every clients/rate seconds, staggered), so
+    a slow answer delays only that client's next request. With one client a slow server would
+    quietly lower the load it is measured under.
+    """
+
+    def __init__(self, name: str, rate: float, step, stop: threading.Event, port: int, clients: int = 1):
         super().__init__(name=name, daemon=True)
-        self.rate, self.step, self.stop, self.port = rate, step, stop, port
-        self.samples: list[tuple[float, int, float]] = []
+        self.rate, self.step, self.stop, self.port, self.clients = rate, step, stop, port, clients
+        self.samples: list[tuple[float, int, float]] = []  # list.append is atomic: shared by the clients
 
     def run(self):
+        start = time.monotonic()
+        threads = [
+            threading.Thread(target=self._client, args=(start + n / self.rate,), daemon=True)
+            for n in range(self.clients)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+    def _client(self, next_at: float):
         client = Http(self.port)
-        interval = 1.0 / self.rate
-        next_at = time.monotonic()
+        interval = self.clients / self.rate
+        time.sleep(max(0.0, next_at - time.monotonic()))
         while not self.stop.is_set():
             started = time.monotonic()
             status = self.step(client)
@@ -764,8 +781,10 @@ def run_day(args, *, files, web, workers, beat, postgres, redis, sink, workdir) 
     widget = f"/campaigns/{files['campaign']}/widget/"
     loaders = [
         Paced("batch", args.rate / 1000, batch_step, stop, port),
-        Paced("dashboard", 20, lambda c: c.request("GET", dashboard, headers={"Cookie": cookie})[0], stop, port),
-        Paced("widget", 50, lambda c: c.request("GET", widget)[0], stop, port),
+        Paced(
+            "dashboard", 20, lambda c: c.request("GET", dashboard, headers={"Cookie": cookie})[0], stop, port, clients=4
+        ),
+        Paced("widget", 50, lambda c: c.request("GET", widget)[0], stop, port, clients=8),
     ]
 
     freshness: list[float] = []
@@ -1055,6 +1074,10 @@ def summarise(
     widget = [s for s in loaders if s.name == "widget"][0].samples
     dashboard = [s for s in loaders if s.name == "dashboard"][0].samples
 
+    def per_second(samples):
+        times = [at for at, _, _ in samples]
+        return (len(times) - 1) / (max(times) - min(times)) if len(times) > 1 else 0.0
+
     def p95_ms(samples):
         times = sorted(t for _, status, t in samples if status == 200)
         return times[max(0, int(round(0.95 * len(times))) - 1)] * 1000 if times else float("nan")
@@ -1084,7 +1107,8 @@ def summarise(
         f"calls lost: {no_row} answers 201 without a row, {no_answer} rows without a 201",
         f"tallies exact: verify_tallies {verified}; dashboard total {total} == COUNT(*) {campaign_rows}: {total == campaign_rows}",
         f"rollup freshness: p50 {p50:.2f} s, p95 {p95:.2f} s ({len(fresh)} probes)",
-        f"dashboards p95 {p95_ms(dashboard):.1f} ms ({len(dashboard)} requests), widget p95 {p95_ms(widget):.1f} ms ({len(widget)})",
+        f"dashboards p95 {p95_ms(dashboard):.1f} ms ({len(dashboard)} requests, {per_second(dashboard):.1f}/s of 20), "
+        f"widget p95 {p95_ms(widget):.1f} ms ({len(widget)}, {per_second(widget):.1f}/s of 50)",
         f"emails: {message.recipients if message else 0} recipients; {sink.messages} received by the SMTP server, "
         f"{len(sink.recipients)} distinct, {sink.duplicates()} duplicates; ledger: {sent} sent, {failed} failed",
         "fault recovery: " + ("; ".join(recovery) if recovery else "no faults"),
