@@ -46,6 +46,61 @@ def test_the_widget_keeps_its_own_frame_ancestors_rule(client, db):
     assert "X-Frame-Options" not in response
 
 
+def test_the_sites_policy_is_built_once_not_per_response(client, db, monkeypatch):
+    """django-csp builds the header from the settings on every response; ours reuses it."""
+    from csp import middleware as library
+    from csp.utils import build_policy
+
+    from advocacy import csp as ours
+
+    ours.site_policy.cache_clear()
+    client.get("/")  # the first response builds it
+    built = []
+    monkeypatch.setattr(library, "build_policy", lambda **kw: built.append(kw) or build_policy(**kw))
+    monkeypatch.setattr(ours, "build_policy", lambda **kw: built.append(kw) or build_policy(**kw))
+
+    responses = [client.get("/"), client.get("/api/v1/campaigns/"), client.get("/healthz")]
+
+    assert built == []
+    assert {r["Content-Security-Policy"] for r in responses} == {build_policy()}
+
+
+def test_a_changed_policy_setting_is_sent_at_once(client, db, settings):
+    client.get("/")
+    policy = {"DIRECTIVES": {**settings.CONTENT_SECURITY_POLICY["DIRECTIVES"], "img-src": ["'self'"]}}
+
+    settings.CONTENT_SECURITY_POLICY = policy
+    changed = client.get("/")
+    settings.CONTENT_SECURITY_POLICY = {**policy, "EXCLUDE_URL_PREFIXES": ["/healthz"]}
+    excluded = client.get("/healthz")
+    settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": {"default-src": ["'none'"]}}
+    report_only = client.get("/")
+
+    assert _directives(changed["Content-Security-Policy"])["img-src"] == ["'self'"]
+    assert "Content-Security-Policy" not in excluded
+    assert _directives(report_only["Content-Security-Policy-Report-Only"]) == {"default-src": ["'none'"]}
+
+
+def test_a_page_that_uses_a_nonce_gets_it_in_its_policy(rf, settings):
+    from csp.constants import NONCE
+    from django.http import HttpResponse
+
+    from advocacy.csp import CSPMiddleware
+
+    directives = settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {**directives, "script-src": [*directives["script-src"], NONCE]}}
+
+    def view(request):
+        return HttpResponse(f"<script nonce='{request.csp_nonce}'></script>")
+
+    request = rf.get("/")
+    middleware = CSPMiddleware(view)
+    middleware.process_request(request)
+    response = middleware.process_response(request, view(request))
+
+    assert f"'nonce-{request._csp_nonce}'" in _directives(response["Content-Security-Policy"])["script-src"]
+
+
 def test_production_settings_send_the_same_headers():
     env = {
         **os.environ,
@@ -57,7 +112,7 @@ def test_production_settings_send_the_same_headers():
     }
     script = (
         "import django; django.setup(); from django.conf import settings as s; "
-        "print('csp.middleware.CSPMiddleware' in s.MIDDLEWARE, "
+        "print('advocacy.csp.CSPMiddleware' in s.MIDDLEWARE, "
         "'django_permissions_policy.PermissionsPolicyMiddleware' in s.MIDDLEWARE, "
         "s.CONTENT_SECURITY_POLICY['DIRECTIVES']['script-src'], "
         "s.CONTENT_SECURITY_POLICY['DIRECTIVES']['style-src'], bool(s.PERMISSIONS_POLICY))"

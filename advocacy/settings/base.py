@@ -142,7 +142,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # The security headers before the call fast path, so its answers carry them as every other does.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "advocacy.csp.CSPMiddleware",  # django-csp's, with the site's policy built once
     "django_permissions_policy.PermissionsPolicyMiddleware",
     # An unknown API URL answers JSON, with DEBUG on too.
     "advocacy.middleware.ApiNotFoundMiddleware",
