@@ -2,14 +2,14 @@
 
 Why: django-csp 4 builds the Content-Security-Policy header for every response from the
 settings (a dataclass copied with `asdict`, then every directive joined), twice with the
-report-only header. That was about a tenth of the CPU of a logged call on the API's fast path
-(bench/README.md, "The security headers' share"), for a string that only changes with the
-settings.
+report-only header. That was about 8% of the CPU of a logged call on the API's fast path
+(bench/README.md, "The workers' share and the security headers"), for a string that only
+changes with the settings.
 
 The common response (no nonce used, no per-view policy from csp.decorators) gets the policy
 built once, under the same conditions django-csp applies (DEBUG's error pages, a header the view
-set, `csp_exempt`, EXCLUDE_URL_PREFIXES). Anything else, such as the widget's
-`@csp_replace`, a page that used `request.csp_nonce`, goes to django-csp unchanged. A change of
+set, `csp_exempt`, EXCLUDE_URL_PREFIXES). Anything else (the widget's `@csp_replace`, a page
+that used `request.csp_nonce`) goes to django-csp unchanged. A change of
 either setting (override_settings in tests) rebuilds it.
 """
 
