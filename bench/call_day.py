@@ -55,6 +55,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from io import StringIO
 from pathlib import Path
 
@@ -869,11 +870,12 @@ def run_day(args, *, files, web, workers, beat, postgres, redis, sink, workdir) 
     scheduler_thread.start()
     meter = CpuMeter(
         {
-            "web": [web.proc.pid],
-            "PostgreSQL": [postgres.proc.pid],
-            "Celery": [p.proc.pid for p in [*workers, beat] if p.proc is not None],
-            "Redis": [redis.proc.pid],
-        }
+            "web": lambda: [web.proc.pid],
+            "PostgreSQL": lambda: [postgres.proc.pid],
+            "Celery": lambda: [p.proc.pid for p in [*workers, beat] if p.proc is not None],
+            "Redis": lambda: [redis.proc.pid],
+        },
+        children="wrk" if args.no_faults else "wrk and the processes the faults ended",
     )
     slices = run_wrk_slices(port=port, args=args, files=files, workdir=workdir, stop_at=started + args.duration)
     cpu_line = meter.report(calls=sum(n for r in slices for k, n in r["per_second"].items() if k.endswith(":201")))
@@ -921,14 +923,19 @@ class CpuMeter:
     """CPU seconds each part of the stack spent during the load, from /proc: noise on a shared
     machine stretches the wall clock, not the CPU a request costs, so this is what sizing uses.
 
-    A process that exits during the load (the killed worker, a restarted server) loses what it
-    spent before; with --no-faults the figures are complete.
+    Each group is named by a function that returns its processes' pids, asked again at the end,
+    so a server restarted during the load counts with its new processes. What a process that
+    exited during the load (the killed worker, a restarted server's old processes) had spent is
+    only in the benchmark's children's total, with wrk's: with faults that line says so, and the
+    figures per part are complete with --no-faults only.
     """
 
     TICKS = os.sysconf("SC_CLK_TCK")
 
-    def __init__(self, groups: dict[str, list[int]]):
+    def __init__(self, groups: dict[str, Callable[[], list[int]]], *, children: str = "wrk"):
         self.groups = groups
+        self.children = children
+        self.roots = {name: set(pids()) for name, pids in groups.items()}
         self.before = self._read()
         self.children_before = self._children()
         self.started = time.monotonic()
@@ -958,8 +965,8 @@ class CpuMeter:
         after = self._read()
         elapsed = time.monotonic() - self.started
         spent = {}
-        for name, roots in self.groups.items():
-            members = set(roots)
+        for name, pids in self.groups.items():
+            members = self.roots[name] | set(pids())
             grew = True
             while grew:  # every descendant of the group's processes
                 more = {pid for pid, (ppid, _) in after.items() if ppid in members} - members
@@ -968,7 +975,7 @@ class CpuMeter:
             spent[name] = sum(
                 after[pid][1] - (self.before[pid][1] if pid in self.before else 0.0) for pid in members if pid in after
             )
-        spent["wrk"] = self._children() - self.children_before
+        spent[self.children] = self._children() - self.children_before
         spent["bench (clients, SMTP sink)"] = after[os.getpid()][1] - self.before[os.getpid()][1]
         total = sum(spent.values())
         parts = ", ".join(f"{name} {seconds / elapsed:.2f}" for name, seconds in spent.items())
